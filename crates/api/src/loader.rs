@@ -1,0 +1,228 @@
+//! Batch loading for nested fields: every key a page's resolvers ask for in one tick is
+//! loaded in one statement, so the statements of a request do not grow with page size.
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use service::{ChildModel, Keyed, Record, Relation, Scope, Slice, Window};
+
+use crate::error::{Result, ServiceError};
+
+/// The request's loaders, all reading through the caller's scope.
+pub struct Loaders {
+    scope: Scope,
+}
+
+impl Loaders {
+    pub fn new(scope: Scope) -> Self {
+        Loaders { scope }
+    }
+}
+
+type LoadError = Arc<service::Error>;
+
+/// The loader a request carries; its cache lives as long as the request.
+pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
+
+/// A record of `E` by primary key.
+pub struct ByKey<E: Record>(pub <E::Model as Keyed>::Key, PhantomData<fn() -> E>)
+where
+    E::Model: Keyed;
+
+/// Children of a parent through `R`: a window of them, or all (`None`).
+pub struct Children<R: Relation>(pub R::Key, pub Option<Window>, PhantomData<fn() -> R>);
+
+/// How many children a parent has through `R`.
+pub struct Count<R: Relation>(pub R::Key, PhantomData<fn() -> R>);
+
+macro_rules! key_traits {
+    ($name:ident < $p:ident : $bound:ident > $(where $w:ty : $wb:ident)?, $($field:tt),*) => {
+        impl<$p: $bound> Clone for $name<$p> $(where $w: $wb)? {
+            fn clone(&self) -> Self {
+                $name($(self.$field.clone()),*, PhantomData)
+            }
+        }
+        impl<$p: $bound> PartialEq for $name<$p> $(where $w: $wb)? {
+            fn eq(&self, other: &Self) -> bool {
+                true $(&& self.$field == other.$field)*
+            }
+        }
+        impl<$p: $bound> Eq for $name<$p> $(where $w: $wb)? {}
+        impl<$p: $bound> Hash for $name<$p> $(where $w: $wb)? {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                $(self.$field.hash(state);)*
+            }
+        }
+    };
+}
+key_traits!(ByKey<E: Record> where E::Model: Keyed, 0);
+key_traits!(Children<R: Relation>, 0, 1);
+key_traits!(Count<R: Relation>, 0);
+
+impl<E> Loader<ByKey<E>> for Loaders
+where
+    E: Record,
+    E::Model: Keyed + Clone,
+    <E::Model as Keyed>::Key: 'static,
+{
+    type Value = E::Model;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[ByKey<E>],
+    ) -> std::result::Result<HashMap<ByKey<E>, E::Model>, LoadError> {
+        let raw: Vec<_> = keys.iter().map(|k| k.0.clone()).collect();
+        let found = self.scope.by_keys::<E>(&raw).await.map_err(Arc::new)?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (ByKey(k, PhantomData), v))
+            .collect())
+    }
+}
+
+impl<R: Relation> Loader<Children<R>> for Loaders {
+    type Value = Slice<ChildModel<R>>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[Children<R>],
+    ) -> std::result::Result<HashMap<Children<R>, Self::Value>, LoadError> {
+        // Keys asking for the same window are answered together.
+        let mut by_window: HashMap<Option<Window>, Vec<R::Key>> = HashMap::new();
+        for k in keys {
+            by_window.entry(k.1).or_default().push(k.0.clone());
+        }
+        let mut out = HashMap::new();
+        for (window, parents) in by_window {
+            let pages = self
+                .scope
+                .children::<R>(&parents, window)
+                .await
+                .map_err(Arc::new)?;
+            out.extend(
+                pages
+                    .into_iter()
+                    .map(|(p, s)| (Children(p, window, PhantomData), s)),
+            );
+        }
+        Ok(out)
+    }
+}
+
+impl<R: Relation> Loader<Count<R>> for Loaders {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[Count<R>],
+    ) -> std::result::Result<HashMap<Count<R>, u64>, LoadError> {
+        let parents: Vec<_> = keys.iter().map(|k| k.0.clone()).collect();
+        let counts = self
+            .scope
+            .child_counts::<R>(&parents)
+            .await
+            .map_err(Arc::new)?;
+        Ok(counts
+            .into_iter()
+            .map(|(p, n)| (Count(p, PhantomData), n))
+            .collect())
+    }
+}
+
+fn loader<'a>(ctx: &Context<'a>) -> &'a RequestLoader {
+    ctx.data_unchecked::<Arc<RequestLoader>>()
+}
+
+/// A readable record by key, or `None`.
+pub async fn one<E>(ctx: &Context<'_>, key: <E::Model as Keyed>::Key) -> Result<Option<E::Model>>
+where
+    E: Record,
+    E::Model: Keyed + Clone,
+    <E::Model as Keyed>::Key: 'static,
+{
+    Ok(loader(ctx)
+        .load_one(ByKey::<E>(key, PhantomData))
+        .await
+        .map_err(ServiceError::from)?)
+}
+
+/// A record that must exist and be readable because a readable record points at it
+/// (a foreign key). Missing means the rule and the data disagree: an internal error.
+pub async fn required<E>(ctx: &Context<'_>, key: <E::Model as Keyed>::Key) -> Result<E::Model>
+where
+    E: Record,
+    E::Model: Keyed + Clone,
+    <E::Model as Keyed>::Key: 'static + std::fmt::Debug,
+{
+    match one::<E>(ctx, key.clone()).await? {
+        Some(m) => Ok(m),
+        None => {
+            tracing::error!(?key, "a required related record is missing");
+            Err(ServiceError(service::Error::NotFound).into())
+        }
+    }
+}
+
+/// Every child of `parent` through `R`.
+pub async fn all<R: Relation>(ctx: &Context<'_>, parent: R::Key) -> Result<Vec<ChildModel<R>>> {
+    Ok(loader(ctx)
+        .load_one(Children::<R>(parent, None, PhantomData))
+        .await
+        .map_err(ServiceError::from)?
+        .map(|s| s.items)
+        .unwrap_or_default())
+}
+
+/// One window of the children of `parent` through `R`.
+pub async fn window<R: Relation>(
+    ctx: &Context<'_>,
+    parent: R::Key,
+    window: Window,
+) -> Result<Slice<ChildModel<R>>> {
+    Ok(loader(ctx)
+        .load_one(Children::<R>(parent, Some(window), PhantomData))
+        .await
+        .map_err(ServiceError::from)?
+        .unwrap_or_else(|| Slice::empty(window.offset)))
+}
+
+/// How many children `parent` has through `R`.
+pub async fn count<R: Relation>(loader: &RequestLoader, parent: R::Key) -> Result<u64> {
+    Ok(loader
+        .load_one(Count::<R>(parent, PhantomData))
+        .await
+        .map_err(ServiceError::from)?
+        .unwrap_or(0))
+}
+
+/// The request's loader, for a resolver that defers work (such as `totalCount`).
+pub fn shared(ctx: &Context<'_>) -> Arc<RequestLoader> {
+    ctx.data_unchecked::<Arc<RequestLoader>>().clone()
+}
+
+/// Several records by key, in the order of `keys`, loaded in one batch; unreadable ones
+/// are left out.
+pub async fn many<E>(
+    ctx: &Context<'_>,
+    keys: Vec<<E::Model as Keyed>::Key>,
+) -> Result<Vec<E::Model>>
+where
+    E: Record,
+    E::Model: Keyed + Clone,
+    <E::Model as Keyed>::Key: 'static,
+{
+    let found = loader(ctx)
+        .load_many(keys.iter().cloned().map(|k| ByKey::<E>(k, PhantomData)))
+        .await
+        .map_err(ServiceError::from)?;
+    Ok(keys
+        .into_iter()
+        .filter_map(|k| found.get(&ByKey::<E>(k, PhantomData)).cloned())
+        .collect())
+}

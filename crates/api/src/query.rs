@@ -1,0 +1,305 @@
+//! The root query: `node`, `nodes` and a connection for every record kind.
+use async_graphql::{Context, ID, Object};
+use service::entity::*;
+use service::query::{agreements, events, indicators, organisations, people, registry, standards};
+use service::{MAX_PAGE_SIZE, Scope};
+
+use crate::connection::{Conn, args, root};
+use crate::error::Result;
+use crate::ids::{self, Kind};
+use crate::inputs::*;
+use crate::loader;
+use crate::types::*;
+
+/// Read access to Concord. Lists are Relay connections: pass `first`/`after` (or
+/// `last`/`before`); pages hold at most 100 items (20 when no size is given).
+pub struct Query;
+
+fn scope<'a>(ctx: &Context<'a>) -> &'a Scope {
+    ctx.data_unchecked::<Scope>()
+}
+
+#[Object]
+impl Query {
+    /// Any record by its global id; null when there is none the caller may read.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        node(ctx, "id", &id).await
+    }
+
+    /// Several records by global id, in the order given; null where there is none the
+    /// caller may read. At most 100 ids.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        if ids.len() as u64 > MAX_PAGE_SIZE {
+            return Err(crate::error::bad_input(
+                "ids",
+                format!("at most {MAX_PAGE_SIZE} ids"),
+            ));
+        }
+        let lookups = ids.iter().map(|id| node(ctx, "ids", id));
+        futures_util::future::try_join_all(lookups).await
+    }
+
+    /// The largest page size a list accepts.
+    async fn max_page_size(&self) -> u64 {
+        MAX_PAGE_SIZE
+    }
+
+    /// Countries and regions (ISO 3166-1), with English and Chinese names.
+    async fn countries(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CountryFilter>,
+        order_by: Option<CountryOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Country>> {
+        let (field, dir) = CountryOrder::parts(order_by);
+        let select =
+            registry::select_countries(scope(ctx), &CountryFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Country).await
+    }
+
+    /// Consortia of member universities.
+    async fn consortia(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ConsortiumFilter>,
+        order_by: Option<OrderDirection>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Consortium>> {
+        let select = registry::select_consortia(
+            scope(ctx),
+            &ConsortiumFilter::parse(filter)?,
+            order_by.unwrap_or_default().into(),
+        );
+        root(ctx, select, args(first, after, last, before), Consortium).await
+    }
+
+    /// Organisations in the shared registry.
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganisationFilter>,
+        order_by: Option<OrganisationOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Organisation>> {
+        let (field, dir) = OrganisationOrder::parts(order_by);
+        let select =
+            organisations::select(scope(ctx), &OrganisationFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Organisation).await
+    }
+
+    /// People in the shared registry.
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PersonFilter>,
+        order_by: Option<PersonOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Person>> {
+        let (field, dir) = PersonOrder::parts(order_by);
+        let select = people::select(scope(ctx), &PersonFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Person).await
+    }
+
+    /// Events the caller may read.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EventFilter>,
+        order_by: Option<EventOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Event>> {
+        let (field, dir) = EventOrder::parts(order_by);
+        let select = events::select(scope(ctx), &EventFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Event).await
+    }
+
+    /// Agreements and joint programmes the caller may read.
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AgreementFilter>,
+        order_by: Option<AgreementOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Agreement>> {
+        let (field, dir) = AgreementOrder::parts(order_by);
+        let select = agreements::select(scope(ctx), &AgreementFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Agreement).await
+    }
+
+    /// Curriculum standards the caller may read.
+    async fn curriculum_standards(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CurriculumStandardFilter>,
+        order_by: Option<CurriculumStandardOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<CurriculumStandard>> {
+        let (field, dir) = CurriculumStandardOrder::parts(order_by);
+        let select = standards::select_standards(
+            scope(ctx),
+            &CurriculumStandardFilter::parse(filter)?,
+            field,
+            dir,
+        );
+        root(
+            ctx,
+            select,
+            args(first, after, last, before),
+            CurriculumStandard,
+        )
+        .await
+    }
+
+    /// Adoptions of curriculum standards the caller may read.
+    async fn adoptions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AdoptionFilter>,
+        order_by: Option<AdoptionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Adoption>> {
+        let (field, dir) = AdoptionOrder::parts(order_by);
+        let select =
+            standards::select_adoptions(scope(ctx), &AdoptionFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Adoption).await
+    }
+
+    /// Training centres abroad the caller may read.
+    async fn training_centres(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TrainingCentreFilter>,
+        order_by: Option<TrainingCentreOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<TrainingCentre>> {
+        let (field, dir) = TrainingCentreOrder::parts(order_by);
+        let select = standards::select_centres(
+            scope(ctx),
+            &TrainingCentreFilter::parse(filter)?,
+            field,
+            dir,
+        );
+        root(
+            ctx,
+            select,
+            args(first, after, last, before),
+            TrainingCentre,
+        )
+        .await
+    }
+
+    /// Reported indicators the caller may read.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<IndicatorFilter>,
+        order_by: Option<IndicatorOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Indicator>> {
+        let (field, dir) = IndicatorOrder::parts(order_by);
+        let select = indicators::select(scope(ctx), &IndicatorFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Indicator).await
+    }
+
+    /// Source articles and documents.
+    async fn sources(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SourceFilter>,
+        order_by: Option<SourceOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Source>> {
+        let (field, dir) = SourceOrder::parts(order_by);
+        let select =
+            registry::select_sources(scope(ctx), &SourceFilter::parse(filter)?, field, dir);
+        root(ctx, select, args(first, after, last, before), Source).await
+    }
+}
+
+/// Resolves one global id through the loaders (so `nodes` batches by type).
+async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
+    let (kind, key) = ids::decode(field, id)?;
+    let number = || {
+        key.parse::<i64>().map_err(|_| {
+            crate::error::bad_input(
+                field,
+                format!("`{}` is not an id this API issued", id.as_str()),
+            )
+        })
+    };
+    Ok(match kind {
+        Kind::Country => loader::one::<country::Entity>(ctx, key.clone())
+            .await?
+            .map(|m| Node::Country(Country(m))),
+        Kind::FieldOfEducation => loader::one::<isced_field::Entity>(ctx, key.clone())
+            .await?
+            .map(|m| Node::FieldOfEducation(FieldOfEducation(m))),
+        Kind::Source => loader::one::<source::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Source(Source(m))),
+        Kind::Organisation => loader::one::<organisation::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Organisation(Organisation(m))),
+        Kind::Consortium => loader::one::<consortium::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Consortium(Consortium(m))),
+        Kind::Person => loader::one::<person::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Person(Person(m))),
+        Kind::Event => loader::one::<event::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Event(Event(m))),
+        Kind::Presentation => loader::one::<presentation::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Presentation(Presentation(m))),
+        Kind::Agreement => loader::one::<agreement::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Agreement(Agreement(m))),
+        Kind::CurriculumStandard => loader::one::<curriculum_standard::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::CurriculumStandard(CurriculumStandard(m))),
+        Kind::Adoption => loader::one::<adoption::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Adoption(Adoption(m))),
+        Kind::TrainingCentre => loader::one::<training_centre::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::TrainingCentre(TrainingCentre(m))),
+        Kind::Indicator => loader::one::<indicator::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Indicator(Indicator(m))),
+    })
+}

@@ -1,0 +1,165 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use service::entity::enums::{
+    AgreementKind, AgreementPersonRole, AgreementStatus, PartyRole, Visibility,
+};
+use service::entity::{agreement, agreement_party, isced_field};
+use service::rel;
+
+use super::{
+    Event, FieldOfEducation, Organisation, Signature, Source, event_opt, organisation, source_opt,
+};
+use crate::connection::{Conn, args, nested};
+use crate::error::Result;
+use crate::ids::{Kind, encode};
+use crate::loader;
+use crate::scalars::{Date, date};
+
+/// An agreement or joint programme: an MoU, a joint school, a double degree, the hosting
+/// of a chair or committee, with its parties, signatories and witnesses.
+pub struct Agreement(pub agreement::Model);
+
+#[Object]
+impl Agreement {
+    /// The agreement's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Agreement, self.0.id)
+    }
+    /// What sort of agreement it is.
+    async fn kind(&self) -> AgreementKind {
+        self.0.kind
+    }
+    /// Lifecycle stage.
+    async fn status(&self) -> AgreementStatus {
+        self.0.status
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// A short summary.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Date of signature, where known.
+    async fn signed_on(&self) -> Option<Date> {
+        date(self.0.signed_on)
+    }
+    /// Start of validity.
+    async fn valid_from(&self) -> Option<Date> {
+        date(self.0.valid_from)
+    }
+    /// End of validity.
+    async fn valid_to(&self) -> Option<Date> {
+        date(self.0.valid_to)
+    }
+    /// The organisations party to it, in their roles.
+    async fn parties(&self, ctx: &Context<'_>) -> Result<Vec<Party>> {
+        Ok(loader::all::<rel::AgreementParties>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Party)
+            .collect())
+    }
+    /// Who signed it, with the titles they held then.
+    async fn signatories(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
+        self.people(ctx, AgreementPersonRole::Signatory).await
+    }
+    /// Who witnessed the signing.
+    async fn witnesses(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
+        self.people(ctx, AgreementPersonRole::Witness).await
+    }
+    /// The event it was signed at, if the caller may see that event.
+    async fn signed_at(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
+        event_opt(ctx, self.0.signed_at_event_id).await
+    }
+    /// The earlier agreement this one renews, if the caller may see it.
+    async fn renewal_of(&self, ctx: &Context<'_>) -> Result<Option<Agreement>> {
+        match self.0.renewal_of_id {
+            Some(id) => Ok(loader::one::<agreement::Entity>(ctx, id)
+                .await?
+                .map(Agreement)),
+            None => Ok(None),
+        }
+    }
+    /// Later agreements that renew this one.
+    async fn renewals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Agreement>> {
+        nested::<rel::AgreementRenewals, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Agreement,
+        )
+        .await
+    }
+    /// Fields of education covered (ISCED-F 2013).
+    async fn fields(&self, ctx: &Context<'_>) -> Result<Vec<FieldOfEducation>> {
+        let codes = loader::all::<rel::AgreementFields>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(|l| l.isced_code)
+            .collect();
+        Ok(loader::many::<isced_field::Entity>(ctx, codes)
+            .await?
+            .into_iter()
+            .map(FieldOfEducation)
+            .collect())
+    }
+    /// The member organisation that owns this record.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.owner_id).await
+    }
+    /// Who may read this record.
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility
+    }
+    /// The article it comes from.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source_opt(ctx, self.0.source_id).await
+    }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+impl Agreement {
+    async fn people(&self, ctx: &Context<'_>, role: AgreementPersonRole) -> Result<Vec<Signature>> {
+        Ok(loader::all::<rel::AgreementPeople>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == role)
+            .map(Signature)
+            .collect())
+    }
+}
+
+/// An organisation party to an agreement.
+pub struct Party(pub agreement_party::Model);
+
+#[Object]
+impl Party {
+    /// The organisation.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.organisation_id).await
+    }
+    /// Its role.
+    async fn role(&self) -> PartyRole {
+        self.0.role
+    }
+}

@@ -1,0 +1,77 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use service::entity::enums::{IndicatorMetric, Visibility};
+use service::entity::indicator;
+
+use super::{Event, Organisation, Source, event_opt, organisation, source_opt};
+use crate::error::Result;
+use crate::ids::{Kind, encode};
+use crate::scalars::{Date, date};
+
+/// A figure an organisation reported for a period ("171 partner institutions"), with
+/// its source.
+pub struct Indicator(pub indicator::Model);
+
+#[Object]
+impl Indicator {
+    /// The indicator's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Indicator, self.0.id)
+    }
+    /// What the figure counts.
+    async fn metric(&self) -> IndicatorMetric {
+        self.0.metric
+    }
+    /// The figure.
+    async fn value(&self) -> f64 {
+        self.0.value
+    }
+    /// Unit, e.g. `institutions`.
+    async fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+    /// Start of the period it covers, where given.
+    async fn period_start(&self) -> Option<Date> {
+        date(self.0.period_start)
+    }
+    /// End of the period, or the date it was reported.
+    async fn period_end(&self) -> Option<Date> {
+        date(self.0.period_end)
+    }
+    /// The sentence or context it was reported in.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// The organisation or unit the figure is about.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.organisation_id).await
+    }
+    /// The event the figure is about, if any and if the caller may see it.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
+        event_opt(ctx, self.0.event_id).await
+    }
+    /// The member organisation that owns this record.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.owner_id).await
+    }
+    /// Who may read this record.
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility
+    }
+    /// The article it comes from.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source_opt(ctx, self.0.source_id).await
+    }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,294 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use service::entity::enums::{NameKind, OrganisationKind};
+use service::entity::{organisation, organisation_identifier, organisation_name};
+use service::rel;
+
+use super::{
+    Adoption, Affiliation, Agreement, Country, CurriculumStandard, Event, Indicator, Membership,
+    Source, TrainingCentre, country_opt, organisation_opt, source_opt,
+};
+use crate::connection::{Conn, args, nested};
+use crate::error::Result;
+use crate::ids::{Kind, encode};
+use crate::loader;
+
+/// An organisation in the shared registry: a university, one of its units (school,
+/// department, lab, office), a company, a government body, an international organisation
+/// or an association.
+pub struct Organisation(pub organisation::Model);
+
+#[Object]
+impl Organisation {
+    /// The organisation's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Organisation, self.0.id)
+    }
+    /// What sort of body it is.
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind
+    }
+    /// Name in English.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Name in Chinese, where known.
+    async fn name_zh(&self) -> Option<&str> {
+        self.0.name_zh.as_deref()
+    }
+    /// Usual abbreviation, e.g. `SUSTech`.
+    async fn abbreviation(&self) -> Option<&str> {
+        self.0.abbreviation.as_deref()
+    }
+    /// Further names by language and kind (former names, aliases, acronyms).
+    async fn names(&self, ctx: &Context<'_>) -> Result<Vec<OrganisationName>> {
+        Ok(loader::all::<rel::OrganisationNames>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(OrganisationName)
+            .collect())
+    }
+    /// External identifiers other than the ROR id.
+    async fn identifiers(&self, ctx: &Context<'_>) -> Result<Vec<ExternalIdentifier>> {
+        Ok(loader::all::<rel::OrganisationIdentifiers>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(ExternalIdentifier)
+            .collect())
+    }
+    /// The country or region it is based in.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
+        country_opt(ctx, &self.0.country_code).await
+    }
+    /// City.
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    /// Postal address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// Website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// ROR identifier (https://ror.org), where known.
+    async fn ror_id(&self) -> Option<&str> {
+        self.0.ror_id.as_deref()
+    }
+    /// The organisation this unit belongs to; null for a top-level organisation.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        organisation_opt(ctx, self.0.parent_id).await
+    }
+    /// Units (schools, departments, labs, offices), by name.
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Organisation>> {
+        nested::<rel::OrganisationUnits, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Organisation,
+        )
+        .await
+    }
+    /// Consortia it belongs to.
+    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
+        Ok(loader::all::<rel::OrganisationMemberships>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Membership)
+            .collect())
+    }
+    /// Events it took part in, in any role, latest first.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Event>> {
+        nested::<rel::OrganisationEvents, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Event,
+        )
+        .await
+    }
+    /// Agreements it is a party to, latest first.
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Agreement>> {
+        nested::<rel::OrganisationAgreements, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Agreement,
+        )
+        .await
+    }
+    /// Curriculum standards it developed, by title.
+    async fn curriculum_standards(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<CurriculumStandard>> {
+        nested::<rel::OrganisationStandards, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            CurriculumStandard,
+        )
+        .await
+    }
+    /// Adoptions of standards by this organisation as the adopting institution.
+    async fn adoptions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Adoption>> {
+        nested::<rel::OrganisationAdoptions, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Adoption,
+        )
+        .await
+    }
+    /// Training centres abroad it operates, by name.
+    async fn operated_centres(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<TrainingCentre>> {
+        nested::<rel::OrganisationOperatedCentres, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            TrainingCentre,
+        )
+        .await
+    }
+    /// Training centres it hosts as the local partner institution, by name.
+    async fn partner_centres(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<TrainingCentre>> {
+        nested::<rel::OrganisationPartnerCentres, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            TrainingCentre,
+        )
+        .await
+    }
+    /// People affiliated with it, with their titles.
+    async fn affiliations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Affiliation>> {
+        nested::<rel::OrganisationAffiliations, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Affiliation,
+        )
+        .await
+    }
+    /// Figures it reported, latest period first.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Indicator>> {
+        nested::<rel::OrganisationIndicators, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Indicator,
+        )
+        .await
+    }
+    /// The article it was first named in.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source_opt(ctx, self.0.source_id).await
+    }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A further name of an organisation.
+pub struct OrganisationName(pub organisation_name::Model);
+
+#[Object]
+impl OrganisationName {
+    /// BCP 47 language tag, e.g. `en`, `zh`.
+    async fn lang(&self) -> &str {
+        &self.0.lang
+    }
+    /// How the name is used.
+    async fn kind(&self) -> NameKind {
+        self.0.kind
+    }
+    /// The name.
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+}
+
+/// An identifier of an organisation in another register.
+pub struct ExternalIdentifier(pub organisation_identifier::Model);
+
+#[Object]
+impl ExternalIdentifier {
+    /// The register, e.g. `SCHAC`, `ERASMUS`, `WIKIDATA`.
+    async fn scheme(&self) -> &str {
+        &self.0.scheme
+    }
+    /// The identifier in that register.
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+}

@@ -1,0 +1,231 @@
+use async_graphql::{Context, ID, Object};
+use service::entity::enums::{AgreementPersonRole, ParticipantRole};
+use service::entity::{affiliation, agreement, agreement_person, event, event_participant, person};
+use service::rel;
+
+use super::{
+    Agreement, Event, Organisation, Presentation, Source, organisation, organisation_opt,
+    source_opt,
+};
+use crate::connection::{Conn, args, nested};
+use crate::error::Result;
+use crate::ids::{Kind, encode};
+use crate::loader;
+use crate::scalars::{Date, date};
+
+/// A person in the shared registry. Names keep the family-name-first form the sources use.
+pub struct Person(pub person::Model);
+
+#[Object]
+impl Person {
+    /// The person's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Person, self.0.id)
+    }
+    /// Family name, e.g. `JIANG`.
+    async fn family_name(&self) -> &str {
+        &self.0.family_name
+    }
+    /// Given name, e.g. `Hong`.
+    async fn given_name(&self) -> Option<&str> {
+        self.0.given_name.as_deref()
+    }
+    /// The name as the sources write it: family name first for Chinese names
+    /// (`JIANG Hong`), given name first otherwise (`Armin Kienle`).
+    async fn display_name(&self) -> String {
+        display_name(&self.0)
+    }
+    /// Name in Chinese characters, where known.
+    async fn name_zh(&self) -> Option<&str> {
+        self.0.name_zh.as_deref()
+    }
+    /// Positions held, with titles and dates.
+    async fn affiliations(&self, ctx: &Context<'_>) -> Result<Vec<Affiliation>> {
+        Ok(loader::all::<rel::PersonAffiliations>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Affiliation)
+            .collect())
+    }
+    /// Roles at events, latest event first.
+    async fn participations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Participation>> {
+        nested::<rel::PersonParticipations, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Participation,
+        )
+        .await
+    }
+    /// Presentations given, latest event first.
+    async fn presentations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Presentation>> {
+        nested::<rel::PersonPresentations, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Presentation,
+        )
+        .await
+    }
+    /// Agreements signed or witnessed, latest first.
+    async fn signatures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Signature>> {
+        nested::<rel::PersonSignatures, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Signature,
+        )
+        .await
+    }
+    /// The article the person was first named in.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source_opt(ctx, self.0.source_id).await
+    }
+}
+
+/// Chinese-style names (an all-capitals family name) keep the family name first.
+fn display_name(p: &person::Model) -> String {
+    match &p.given_name {
+        None => p.family_name.clone(),
+        Some(given) if p.family_name.chars().all(|c| !c.is_lowercase()) => {
+            format!("{} {given}", p.family_name)
+        }
+        Some(given) => format!("{given} {}", p.family_name),
+    }
+}
+
+/// A person's position at an organisation over a period.
+pub struct Affiliation(pub affiliation::Model);
+
+#[Object]
+impl Affiliation {
+    /// The person.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        super::person(ctx, self.0.person_id).await
+    }
+    /// The organisation or unit.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.organisation_id).await
+    }
+    /// Title, e.g. `Vice President for Global Strategies`.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// Start of the position, where known.
+    async fn started_on(&self) -> Option<Date> {
+        date(self.0.started_on)
+    }
+    /// End of the position, if it has ended.
+    async fn ended_on(&self) -> Option<Date> {
+        date(self.0.ended_on)
+    }
+}
+
+/// A person in a role at an event, with the title they held then.
+pub struct Participation(pub event_participant::Model);
+
+#[Object]
+impl Participation {
+    /// The event.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
+        Ok(Event(
+            loader::required::<event::Entity>(ctx, self.0.event_id).await?,
+        ))
+    }
+    /// The person.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        super::person(ctx, self.0.person_id).await
+    }
+    /// The part they played.
+    async fn role(&self) -> ParticipantRole {
+        self.0.role
+    }
+    /// The title they held at the time of the event.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// The organisation they represented at the time.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        organisation_opt(ctx, self.0.organisation_id).await
+    }
+}
+
+/// A person's signature or witness of an agreement, with the title held then.
+pub struct Signature(pub agreement_person::Model);
+
+#[Object]
+impl Signature {
+    /// The agreement.
+    async fn agreement(&self, ctx: &Context<'_>) -> Result<Agreement> {
+        Ok(Agreement(
+            loader::required::<agreement::Entity>(ctx, self.0.agreement_id).await?,
+        ))
+    }
+    /// The person.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        super::person(ctx, self.0.person_id).await
+    }
+    /// Signatory or witness.
+    async fn role(&self) -> AgreementPersonRole {
+        self.0.role
+    }
+    /// The title they held when signing.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// The organisation they signed for.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        organisation_opt(ctx, self.0.organisation_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(family: &str, given: Option<&str>) -> person::Model {
+        person::Model {
+            id: 1,
+            family_name: family.into(),
+            given_name: given.map(Into::into),
+            name_zh: None,
+            source_id: None,
+            version: 1,
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            created_by: None,
+            updated_by: None,
+        }
+    }
+
+    #[test]
+    fn names_keep_the_order_the_sources_use() {
+        assert_eq!(display_name(&person("JIANG", Some("Hong"))), "JIANG Hong");
+        assert_eq!(
+            display_name(&person("Kienle", Some("Armin"))),
+            "Armin Kienle"
+        );
+        assert_eq!(display_name(&person("LI", None)), "LI");
+    }
+}

@@ -1,0 +1,213 @@
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use service::entity::enums::{AdoptionKind, CentreStatus, Visibility};
+use service::entity::{adoption, curriculum_standard, isced_field, training_centre};
+use service::rel;
+
+use super::{
+    Country, FieldOfEducation, Organisation, Source, country_opt, field_opt, organisation,
+    organisation_opt, source_opt,
+};
+use crate::connection::{Conn, args, nested};
+use crate::error::Result;
+use crate::ids::{Kind, encode};
+use crate::loader;
+use crate::scalars::{Date, date};
+
+/// A professional curriculum standard developed by a member, and where it was taken up.
+pub struct CurriculumStandard(pub curriculum_standard::Model);
+
+#[Object]
+impl CurriculumStandard {
+    /// The standard's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::CurriculumStandard, self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// The developer's own code for it.
+    async fn code(&self) -> Option<&str> {
+        self.0.code.as_deref()
+    }
+    /// Field of education (ISCED-F 2013).
+    async fn field(&self, ctx: &Context<'_>) -> Result<Option<FieldOfEducation>> {
+        field_opt(ctx, &self.0.isced_code).await
+    }
+    /// Level, e.g. `higher vocational`.
+    async fn level(&self) -> Option<&str> {
+        self.0.level.as_deref()
+    }
+    /// The standard's own edition or version label (not the record's `version`).
+    async fn edition(&self) -> Option<&str> {
+        self.0.edition.as_deref()
+    }
+    /// When it was issued.
+    async fn issued_on(&self) -> Option<Date> {
+        date(self.0.issued_on)
+    }
+    /// The organisation that developed it.
+    async fn developer(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.developer_id).await
+    }
+    /// Where it was recognised, adopted or piloted, by country.
+    async fn adoptions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Adoption>> {
+        nested::<rel::StandardAdoptions, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Adoption,
+        )
+        .await
+    }
+    /// The member organisation that owns this record.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.owner_id).await
+    }
+    /// Who may read this record.
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility
+    }
+    /// The article it comes from.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source_opt(ctx, self.0.source_id).await
+    }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// The recognition, adoption or pilot of a curriculum standard in a country or region,
+/// optionally by a named institution. Readable exactly when its standard is.
+pub struct Adoption(pub adoption::Model);
+
+#[Object]
+impl Adoption {
+    /// The adoption's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Adoption, self.0.id)
+    }
+    /// The standard taken up.
+    async fn standard(&self, ctx: &Context<'_>) -> Result<CurriculumStandard> {
+        Ok(CurriculumStandard(
+            loader::required::<curriculum_standard::Entity>(ctx, self.0.standard_id).await?,
+        ))
+    }
+    /// The country or region.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
+        country_opt(ctx, &Some(self.0.country_code.clone())).await
+    }
+    /// The adopting institution, where named.
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        organisation_opt(ctx, self.0.institution_id).await
+    }
+    /// Recognised, adopted or piloted.
+    async fn kind(&self) -> AdoptionKind {
+        self.0.kind
+    }
+    /// When.
+    async fn adopted_on(&self) -> Option<Date> {
+        date(self.0.adopted_on)
+    }
+    /// What shows it (a letter, a decree, an article).
+    async fn evidence(&self) -> Option<&str> {
+        self.0.evidence.as_deref()
+    }
+    /// The article it comes from.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source_opt(ctx, self.0.source_id).await
+    }
+}
+
+/// A vocational education and training centre abroad, run by a member with a local partner.
+pub struct TrainingCentre(pub training_centre::Model);
+
+#[Object]
+impl TrainingCentre {
+    /// The centre's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::TrainingCentre, self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The member that operates it.
+    async fn operator(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.operator_id).await
+    }
+    /// The local partner institution.
+    async fn partner(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        organisation_opt(ctx, self.0.partner_id).await
+    }
+    /// Country or region.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
+        country_opt(ctx, &Some(self.0.country_code.clone())).await
+    }
+    /// City.
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    /// When it opened.
+    async fn opened_on(&self) -> Option<Date> {
+        date(self.0.opened_on)
+    }
+    /// Whether it is operating.
+    async fn status(&self) -> CentreStatus {
+        self.0.status
+    }
+    /// Fields of education taught (ISCED-F 2013).
+    async fn fields(&self, ctx: &Context<'_>) -> Result<Vec<FieldOfEducation>> {
+        let codes = loader::all::<rel::CentreFields>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(|l| l.isced_code)
+            .collect();
+        Ok(loader::many::<isced_field::Entity>(ctx, codes)
+            .await?
+            .into_iter()
+            .map(FieldOfEducation)
+            .collect())
+    }
+    /// The member organisation that owns this record.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.owner_id).await
+    }
+    /// Who may read this record.
+    async fn visibility(&self) -> Visibility {
+        self.0.visibility
+    }
+    /// The article it comes from.
+    async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
+        source_opt(ctx, self.0.source_id).await
+    }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

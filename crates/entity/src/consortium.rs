@@ -1,0 +1,26 @@
+//! A consortium: a coordinating organisation and its member universities.
+use sea_orm::entity::prelude::*;
+
+/// A consortium: a coordinating organisation and its member universities.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consortium")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name_en: String,
+    pub name_zh: Option<String>,
+    pub coordinator_id: Option<i64>,
+    /// Incremented by every change; used for optimistic concurrency.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    /// Who created it (a principal label).
+    pub created_by: Option<String>,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,37 @@
+//! A figure an organisation reported for a period, with its source.
+use crate::enums::{IndicatorMetric, Visibility};
+use sea_orm::entity::prelude::*;
+
+/// A figure an organisation reported for a period, with its source.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "indicator")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The member organisation that owns the record.
+    pub owner_id: i64,
+    /// Who may read it.
+    pub visibility: Visibility,
+    pub organisation_id: i64,
+    pub event_id: Option<i64>,
+    pub metric: IndicatorMetric,
+    pub period_start: Option<Date>,
+    pub period_end: Option<Date>,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub note: Option<String>,
+    pub source_id: Option<i64>,
+    /// Incremented by every change; used for optimistic concurrency.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    /// Who created it (a principal label).
+    pub created_by: Option<String>,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

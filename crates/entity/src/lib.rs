@@ -1,0 +1,33 @@
+//! Concord's tables as SeaORM entities, and the enumerations stored in them.
+//!
+//! Nothing here knows about rules or GraphQL: the service crate decides who may read a
+//! row, the api crate how it is shown. With the `graphql` feature the enumerations also
+//! derive `async_graphql::Enum`, so each value and its description is written once.
+
+pub mod enums;
+
+pub mod adoption;
+pub mod affiliation;
+pub mod agreement;
+pub mod agreement_field;
+pub mod agreement_party;
+pub mod agreement_person;
+pub mod consortium;
+pub mod consortium_member;
+pub mod country;
+pub mod curriculum_standard;
+pub mod event;
+pub mod event_organisation;
+pub mod event_outcome;
+pub mod event_participant;
+pub mod indicator;
+pub mod isced_field;
+pub mod organisation;
+pub mod organisation_identifier;
+pub mod organisation_name;
+pub mod person;
+pub mod presentation;
+pub mod presentation_presenter;
+pub mod source;
+pub mod training_centre;
+pub mod training_centre_field;

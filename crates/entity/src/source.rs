@@ -1,0 +1,28 @@
+//! Where a record's facts come from: an article or document.
+use sea_orm::entity::prelude::*;
+
+/// Where a record's facts come from: an article or document.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "source")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub url: Option<String>,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub published_on: Option<Date>,
+    /// Incremented by every change; used for optimistic concurrency.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    /// Who created it (a principal label).
+    pub created_by: Option<String>,
+    /// Who changed it last.
+    pub updated_by: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,29 @@
+//! The service's one error type. Each variant maps to one client-facing outcome.
+use sea_orm::DbErr;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The record does not exist or the caller may not read it. The two are
+    /// deliberately indistinguishable, so a caller never learns a hidden record exists.
+    #[error("no such record")]
+    NotFound,
+    /// The input breaks a rule; `field` is the input path at fault (e.g. `after`,
+    /// `filter.startDate.from`) so a frontend can point at it.
+    #[error("{message}")]
+    BadInput { field: String, message: String },
+    /// The database failed in a way the caller cannot fix. Logged with its cause;
+    /// callers see only that something went wrong.
+    #[error("internal error")]
+    Database(#[from] DbErr),
+}
+
+impl Error {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! Concord's domain: who may read what, queries, pagination, the demo data.
+//!
+//! Every read goes through a [`Scope`] (a connection plus the calling [`Principal`]), and
+//! every query a scope builds starts from [`Record::readable_by`]: that is the one place
+//! where visibility is decided. Nothing here knows about GraphQL.
+
+mod access;
+mod db;
+pub mod demo;
+mod error;
+mod page;
+mod principal;
+pub mod query;
+mod relation;
+mod scope;
+
+pub use access::Record;
+pub use db::{Database, connect, migrate};
+pub use entity;
+pub use error::{Error, Result};
+pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs, Slice, Window};
+pub use principal::Principal;
+pub use relation::{ChildModel, Relation, rel};
+pub use scope::{Keyed, Scope};
+pub use sea_orm::{DatabaseConnection, Select};

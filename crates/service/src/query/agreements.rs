@@ -1,0 +1,119 @@
+//! The agreements list.
+use entity::enums::{AgreementKind, AgreementStatus};
+use entity::{agreement, agreement_field, agreement_party, agreement_person, organisation};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+
+use super::{DateRange, Direction, all_of, one_of, text_match};
+use crate::Scope;
+
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFilter {
+    /// Substring of the title or description.
+    pub search: Option<String>,
+    pub owners: Option<Vec<i64>>,
+    pub kinds: Option<Vec<AgreementKind>>,
+    pub statuses: Option<Vec<AgreementStatus>>,
+    pub signed_on: DateRange,
+    /// Agreements any of these organisations is a party to.
+    pub parties: Option<Vec<i64>>,
+    /// Agreements with a party based in any of these countries or regions.
+    pub party_countries: Option<Vec<String>>,
+    /// Agreements any of these people signed or witnessed.
+    pub people: Option<Vec<i64>>,
+    pub signed_at_events: Option<Vec<i64>>,
+    /// ISCED-F codes; a broad or narrow code also matches the fields beneath it.
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgreementOrderField {
+    #[default]
+    SignedOn,
+    Title,
+    CreatedAt,
+}
+
+pub fn select(
+    scope: &Scope,
+    filter: &AgreementFilter,
+    field: AgreementOrderField,
+    direction: Direction,
+) -> Select<agreement::Entity> {
+    let in_link = |query: &mut sea_orm::sea_query::SelectStatement| {
+        Condition::all().add(agreement::Column::Id.in_subquery(query.to_owned()))
+    };
+    let by_party = filter.parties.as_ref().map(|orgs| {
+        in_link(
+            Query::select()
+                .column(agreement_party::Column::AgreementId)
+                .from(agreement_party::Entity)
+                .and_where(agreement_party::Column::OrganisationId.is_in(orgs.iter().copied())),
+        )
+    });
+    let by_party_country = filter.party_countries.as_ref().map(|countries| {
+        in_link(
+            Query::select()
+                .column(agreement_party::Column::AgreementId)
+                .from(agreement_party::Entity)
+                .and_where(
+                    agreement_party::Column::OrganisationId.in_subquery(
+                        Query::select()
+                            .column(organisation::Column::Id)
+                            .from(organisation::Entity)
+                            .and_where(
+                                organisation::Column::CountryCode.is_in(countries.iter().cloned()),
+                            )
+                            .to_owned(),
+                    ),
+                ),
+        )
+    });
+    let by_person = filter.people.as_ref().map(|people| {
+        in_link(
+            Query::select()
+                .column(agreement_person::Column::AgreementId)
+                .from(agreement_person::Entity)
+                .and_where(agreement_person::Column::PersonId.is_in(people.iter().copied())),
+        )
+    });
+    let by_field = filter.fields.as_ref().map(|codes| {
+        let prefixes = codes.iter().fold(Condition::any(), |c, code| {
+            c.add(agreement_field::Column::IscedCode.starts_with(code))
+        });
+        in_link(
+            Query::select()
+                .column(agreement_field::Column::AgreementId)
+                .from(agreement_field::Entity)
+                .cond_where(prefixes),
+        )
+    });
+    let condition = all_of([
+        filter.search.as_deref().map(|s| {
+            text_match(
+                s,
+                [agreement::Column::Title, agreement::Column::Description],
+            )
+        }),
+        one_of(agreement::Column::OwnerId, &filter.owners),
+        one_of(agreement::Column::Kind, &filter.kinds),
+        one_of(agreement::Column::Status, &filter.statuses),
+        one_of(agreement::Column::SignedAtEventId, &filter.signed_at_events),
+        Some(filter.signed_on.condition(agreement::Column::SignedOn)),
+        by_party,
+        by_party_country,
+        by_person,
+        by_field,
+    ]);
+    let column = match field {
+        AgreementOrderField::SignedOn => agreement::Column::SignedOn,
+        AgreementOrderField::Title => agreement::Column::Title,
+        AgreementOrderField::CreatedAt => agreement::Column::CreatedAt,
+    };
+    scope
+        .find::<agreement::Entity>()
+        .filter(condition)
+        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
+        .order_by(agreement::Column::Id, direction.into())
+}

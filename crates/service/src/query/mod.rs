@@ -1,0 +1,104 @@
+//! Filters and orderings of the root lists. Each resource builds a `Select` from
+//! `Scope::find`, so visibility is applied before any filter.
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::{Error, Result};
+
+pub mod agreements;
+pub mod events;
+pub mod indicators;
+pub mod organisations;
+pub mod people;
+pub mod registry;
+pub mod standards;
+
+/// Ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl From<Direction> for sea_orm::Order {
+    fn from(d: Direction) -> Self {
+        match d {
+            Direction::Asc => sea_orm::Order::Asc,
+            Direction::Desc => sea_orm::Order::Desc,
+        }
+    }
+}
+
+/// An inclusive date range; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl DateRange {
+    /// Checks the range is in order; `field` names the input for the error.
+    pub fn parse(field: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Self> {
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(Error::bad_input(
+                field,
+                format!("`{field}.from` is after `{field}.to`"),
+            ));
+        }
+        Ok(DateRange { from, to })
+    }
+
+    fn condition(&self, column: impl ColumnTrait) -> Condition {
+        let mut c = Condition::all();
+        if let Some(from) = self.from {
+            c = c.add(column.gte(from));
+        }
+        if let Some(to) = self.to {
+            c = c.add(column.lte(to));
+        }
+        c
+    }
+}
+
+/// Case-insensitive substring match on any of `columns`. `%`, `_` and `\` in the
+/// search text match themselves.
+fn text_match<C: ColumnTrait>(search: &str, columns: impl IntoIterator<Item = C>) -> Condition {
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    columns.into_iter().fold(Condition::any(), |c, column| {
+        c.add(
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\')),
+        )
+    })
+}
+
+/// `column IN (values)`, when a filter lists values.
+fn one_of<C: ColumnTrait, V: Into<sea_orm::Value>>(
+    column: C,
+    values: &Option<Vec<V>>,
+) -> Option<Condition>
+where
+    V: Clone,
+{
+    values
+        .as_ref()
+        .map(|v| Condition::all().add(column.is_in(v.iter().cloned())))
+}
+
+/// Adds the optional conditions to `all`.
+fn all_of(parts: impl IntoIterator<Item = Option<Condition>>) -> Condition {
+    parts
+        .into_iter()
+        .flatten()
+        .fold(Condition::all(), |c, p| c.add(p))
+}

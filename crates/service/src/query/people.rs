@@ -1,0 +1,66 @@
+//! The people list.
+use entity::{affiliation, person};
+use sea_orm::sea_query::{NullOrdering, Query};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+
+use super::{Direction, all_of, text_match};
+use crate::Scope;
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Substring of the family, given or Chinese name.
+    pub search: Option<String>,
+    /// People affiliated (at any time) with any of these organisations.
+    pub organisations: Option<Vec<i64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PersonOrderField {
+    #[default]
+    FamilyName,
+    CreatedAt,
+}
+
+pub fn select(
+    scope: &Scope,
+    filter: &PersonFilter,
+    field: PersonOrderField,
+    direction: Direction,
+) -> Select<person::Entity> {
+    let by_organisation = filter.organisations.as_ref().map(|orgs| {
+        Condition::all().add(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(affiliation::Column::PersonId)
+                    .from(affiliation::Entity)
+                    .and_where(affiliation::Column::OrganisationId.is_in(orgs.iter().copied()))
+                    .to_owned(),
+            ),
+        )
+    });
+    let condition = all_of([
+        filter.search.as_deref().map(|s| {
+            text_match(
+                s,
+                [
+                    person::Column::FamilyName,
+                    person::Column::GivenName,
+                    person::Column::NameZh,
+                ],
+            )
+        }),
+        by_organisation,
+    ]);
+    let mut select = scope.find::<person::Entity>().filter(condition);
+    select = match field {
+        PersonOrderField::FamilyName => select
+            .order_by(person::Column::FamilyName, direction.into())
+            .order_by_with_nulls(
+                person::Column::GivenName,
+                direction.into(),
+                NullOrdering::Last,
+            ),
+        PersonOrderField::CreatedAt => select.order_by(person::Column::CreatedAt, direction.into()),
+    };
+    select.order_by(person::Column::Id, direction.into())
+}

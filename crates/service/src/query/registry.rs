@@ -1,0 +1,130 @@
+//! The countries, consortia and sources lists.
+use entity::{consortium, consortium_member, country, source};
+use sea_orm::sea_query::{NullOrdering, Query};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+
+use super::{DateRange, Direction, all_of, one_of, text_match};
+use crate::Scope;
+
+#[derive(Debug, Clone, Default)]
+pub struct CountryFilter {
+    /// Substring of the English or Chinese name, or the code.
+    pub search: Option<String>,
+    pub codes: Option<Vec<String>>,
+    /// Only regions (Hong Kong, Macao, Taiwan, territories) or only sovereign states.
+    pub is_region: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CountryOrderField {
+    #[default]
+    Code,
+    NameEn,
+}
+
+pub fn select_countries(
+    scope: &Scope,
+    filter: &CountryFilter,
+    field: CountryOrderField,
+    direction: Direction,
+) -> Select<country::Entity> {
+    use country::Column as C;
+    let condition = all_of([
+        filter
+            .search
+            .as_deref()
+            .map(|s| text_match(s, [C::NameEn, C::NameZh, C::Code])),
+        one_of(C::Code, &filter.codes),
+        filter
+            .is_region
+            .map(|r| Condition::all().add(C::IsRegion.eq(r))),
+    ]);
+    let column = match field {
+        CountryOrderField::Code => C::Code,
+        CountryOrderField::NameEn => C::NameEn,
+    };
+    scope
+        .find::<country::Entity>()
+        .filter(condition)
+        .order_by(column, direction.into())
+        .order_by(C::Code, direction.into())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ConsortiumFilter {
+    pub search: Option<String>,
+    /// Consortia any of these organisations belongs to.
+    pub members: Option<Vec<i64>>,
+}
+
+pub fn select_consortia(
+    scope: &Scope,
+    filter: &ConsortiumFilter,
+    direction: Direction,
+) -> Select<consortium::Entity> {
+    use consortium::Column as C;
+    let by_member = filter.members.as_ref().map(|orgs| {
+        Condition::all().add(
+            C::Id.in_subquery(
+                Query::select()
+                    .column(consortium_member::Column::ConsortiumId)
+                    .from(consortium_member::Entity)
+                    .and_where(
+                        consortium_member::Column::OrganisationId.is_in(orgs.iter().copied()),
+                    )
+                    .to_owned(),
+            ),
+        )
+    });
+    let condition = all_of([
+        filter
+            .search
+            .as_deref()
+            .map(|s| text_match(s, [C::NameEn, C::NameZh])),
+        by_member,
+    ]);
+    scope
+        .find::<consortium::Entity>()
+        .filter(condition)
+        .order_by(C::NameEn, direction.into())
+        .order_by(C::Id, direction.into())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SourceFilter {
+    /// Substring of the title, publisher or author.
+    pub search: Option<String>,
+    pub published_on: DateRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceOrderField {
+    #[default]
+    PublishedOn,
+    Title,
+}
+
+pub fn select_sources(
+    scope: &Scope,
+    filter: &SourceFilter,
+    field: SourceOrderField,
+    direction: Direction,
+) -> Select<source::Entity> {
+    use source::Column as C;
+    let condition = all_of([
+        filter
+            .search
+            .as_deref()
+            .map(|s| text_match(s, [C::Title, C::Publisher, C::Author])),
+        Some(filter.published_on.condition(C::PublishedOn)),
+    ]);
+    let column = match field {
+        SourceOrderField::PublishedOn => C::PublishedOn,
+        SourceOrderField::Title => C::Title,
+    };
+    scope
+        .find::<source::Entity>()
+        .filter(condition)
+        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
+        .order_by(C::Id, direction.into())
+}

@@ -1,0 +1,159 @@
+//! The curriculum standards, adoptions and training centres lists.
+use entity::enums::{AdoptionKind, CentreStatus};
+use entity::{adoption, curriculum_standard, training_centre};
+use sea_orm::sea_query::NullOrdering;
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+
+use super::{DateRange, Direction, all_of, one_of, text_match};
+use crate::Scope;
+
+#[derive(Debug, Clone, Default)]
+pub struct StandardFilter {
+    /// Substring of the title or code.
+    pub search: Option<String>,
+    pub owners: Option<Vec<i64>>,
+    pub developers: Option<Vec<i64>>,
+    /// ISCED-F codes; a broad or narrow code also matches the fields beneath it.
+    pub fields: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StandardOrderField {
+    #[default]
+    Title,
+    IssuedOn,
+    CreatedAt,
+}
+
+fn field_prefixes(
+    column: impl ColumnTrait + Copy,
+    codes: &Option<Vec<String>>,
+) -> Option<Condition> {
+    codes.as_ref().map(|codes| {
+        codes
+            .iter()
+            .fold(Condition::any(), |c, code| c.add(column.starts_with(code)))
+    })
+}
+
+pub fn select_standards(
+    scope: &Scope,
+    filter: &StandardFilter,
+    field: StandardOrderField,
+    direction: Direction,
+) -> Select<curriculum_standard::Entity> {
+    use curriculum_standard::Column as C;
+    let condition = all_of([
+        filter
+            .search
+            .as_deref()
+            .map(|s| text_match(s, [C::Title, C::Code])),
+        one_of(C::OwnerId, &filter.owners),
+        one_of(C::DeveloperId, &filter.developers),
+        field_prefixes(C::IscedCode, &filter.fields),
+    ]);
+    let column = match field {
+        StandardOrderField::Title => C::Title,
+        StandardOrderField::IssuedOn => C::IssuedOn,
+        StandardOrderField::CreatedAt => C::CreatedAt,
+    };
+    scope
+        .find::<curriculum_standard::Entity>()
+        .filter(condition)
+        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
+        .order_by(C::Id, direction.into())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AdoptionFilter {
+    pub standards: Option<Vec<i64>>,
+    pub countries: Option<Vec<String>>,
+    pub institutions: Option<Vec<i64>>,
+    pub kinds: Option<Vec<AdoptionKind>>,
+    pub adopted_on: DateRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AdoptionOrderField {
+    #[default]
+    AdoptedOn,
+    Country,
+    CreatedAt,
+}
+
+pub fn select_adoptions(
+    scope: &Scope,
+    filter: &AdoptionFilter,
+    field: AdoptionOrderField,
+    direction: Direction,
+) -> Select<adoption::Entity> {
+    use adoption::Column as C;
+    let condition = all_of([
+        one_of(C::StandardId, &filter.standards),
+        one_of(C::CountryCode, &filter.countries),
+        one_of(C::InstitutionId, &filter.institutions),
+        one_of(C::Kind, &filter.kinds),
+        Some(filter.adopted_on.condition(C::AdoptedOn)),
+    ]);
+    let column = match field {
+        AdoptionOrderField::AdoptedOn => C::AdoptedOn,
+        AdoptionOrderField::Country => C::CountryCode,
+        AdoptionOrderField::CreatedAt => C::CreatedAt,
+    };
+    scope
+        .find::<adoption::Entity>()
+        .filter(condition)
+        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
+        .order_by(C::Id, direction.into())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CentreFilter {
+    /// Substring of the name or city.
+    pub search: Option<String>,
+    pub owners: Option<Vec<i64>>,
+    pub operators: Option<Vec<i64>>,
+    pub partners: Option<Vec<i64>>,
+    pub countries: Option<Vec<String>>,
+    pub statuses: Option<Vec<CentreStatus>>,
+    pub opened_on: DateRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CentreOrderField {
+    #[default]
+    Name,
+    OpenedOn,
+    CreatedAt,
+}
+
+pub fn select_centres(
+    scope: &Scope,
+    filter: &CentreFilter,
+    field: CentreOrderField,
+    direction: Direction,
+) -> Select<training_centre::Entity> {
+    use training_centre::Column as C;
+    let condition = all_of([
+        filter
+            .search
+            .as_deref()
+            .map(|s| text_match(s, [C::Name, C::City])),
+        one_of(C::OwnerId, &filter.owners),
+        one_of(C::OperatorId, &filter.operators),
+        one_of(C::PartnerId, &filter.partners),
+        one_of(C::CountryCode, &filter.countries),
+        one_of(C::Status, &filter.statuses),
+        Some(filter.opened_on.condition(C::OpenedOn)),
+    ]);
+    let column = match field {
+        CentreOrderField::Name => C::Name,
+        CentreOrderField::OpenedOn => C::OpenedOn,
+        CentreOrderField::CreatedAt => C::CreatedAt,
+    };
+    scope
+        .find::<training_centre::Entity>()
+        .filter(condition)
+        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
+        .order_by(C::Id, direction.into())
+}

@@ -1,0 +1,283 @@
+//! Relations from a parent record to its children, batch-loaded for many parents at a
+//! time so that nested lists cost one statement however many parents a page has.
+use entity::*;
+use sea_orm::sea_query::{DynIden, Expr, IntoIden, Order};
+use sea_orm::{EntityTrait, IdenStatic};
+
+use crate::Record;
+
+/// The model of a relation's children.
+pub type ChildModel<R> = <<R as Relation>::Child as EntityTrait>::Model;
+
+/// How children point at their parent.
+pub enum Link {
+    /// The child table has a column holding the parent id.
+    Column(DynIden),
+    /// A link table holds (child id, parent id) pairs.
+    Through {
+        table: DynIden,
+        child: DynIden,
+        parent: DynIden,
+    },
+}
+
+/// A parent-to-children relation. Implemented by the unit types in [`rel`].
+pub trait Relation: Copy + Send + Sync + 'static {
+    type Child: Record;
+    /// The parent's key: an id, or a country code.
+    type Key: Clone
+        + Eq
+        + std::hash::Hash
+        + Into<sea_orm::Value>
+        + sea_orm::TryGetable
+        + Send
+        + Sync
+        + 'static;
+    fn link() -> Link;
+    /// The order of a parent's children (the child id breaks ties).
+    fn order() -> Vec<(Expr, Order)>;
+}
+
+fn col<C: IdenStatic>(c: C) -> DynIden {
+    c.into_iden()
+}
+
+fn qualified<E: EntityTrait, C: IdenStatic + 'static>(c: C) -> Expr {
+    Expr::col((E::default(), c))
+}
+
+macro_rules! relation {
+    (@key) => { i64 };
+    (@key $key:ty) => { $key };
+    ($(#[$doc:meta])* $name:ident: $child:ident $(by $key:ty)?, $link:expr, [$(($ocol:expr, $dir:ident)),*]) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name;
+        impl crate::Relation for $name {
+            type Child = entity::$child::Entity;
+            type Key = relation!(@key $($key)?);
+            fn link() -> super::Link {
+                $link
+            }
+            fn order() -> Vec<(sea_orm::sea_query::Expr, sea_orm::sea_query::Order)> {
+                vec![$(($ocol, sea_orm::sea_query::Order::$dir)),*]
+            }
+        }
+    };
+}
+
+/// The relations, named parent-then-children.
+pub mod rel {
+    use super::*;
+
+    relation!(
+        /// An organisation's units (schools, departments, labs, offices).
+        OrganisationUnits: organisation,
+        Link::Column(col(organisation::Column::ParentId)),
+        [(qualified::<organisation::Entity, _>(organisation::Column::NameEn), Asc)]
+    );
+    relation!(
+        /// Events an organisation took part in, in any role.
+        OrganisationEvents: event,
+        Link::Through {
+            table: col(event_organisation::Entity),
+            child: col(event_organisation::Column::EventId),
+            parent: col(event_organisation::Column::OrganisationId),
+        },
+        [(qualified::<event::Entity, _>(event::Column::StartDate), Desc)]
+    );
+    relation!(
+        /// Agreements an organisation is a party to.
+        OrganisationAgreements: agreement,
+        Link::Through {
+            table: col(agreement_party::Entity),
+            child: col(agreement_party::Column::AgreementId),
+            parent: col(agreement_party::Column::OrganisationId),
+        },
+        [(qualified::<agreement::Entity, _>(agreement::Column::SignedOn), Desc)]
+    );
+    relation!(
+        /// Curriculum standards an organisation developed.
+        OrganisationStandards: curriculum_standard,
+        Link::Column(col(curriculum_standard::Column::DeveloperId)),
+        [(qualified::<curriculum_standard::Entity, _>(curriculum_standard::Column::Title), Asc)]
+    );
+    relation!(
+        /// Adoptions of standards by an institution.
+        OrganisationAdoptions: adoption,
+        Link::Column(col(adoption::Column::InstitutionId)),
+        [(qualified::<adoption::Entity, _>(adoption::Column::AdoptedOn), Desc)]
+    );
+    relation!(
+        /// Training centres an organisation operates.
+        OrganisationOperatedCentres: training_centre,
+        Link::Column(col(training_centre::Column::OperatorId)),
+        [(qualified::<training_centre::Entity, _>(training_centre::Column::Name), Asc)]
+    );
+    relation!(
+        /// Training centres an organisation is the local partner of.
+        OrganisationPartnerCentres: training_centre,
+        Link::Column(col(training_centre::Column::PartnerId)),
+        [(qualified::<training_centre::Entity, _>(training_centre::Column::Name), Asc)]
+    );
+    relation!(
+        /// People affiliated with an organisation, with their titles.
+        OrganisationAffiliations: affiliation,
+        Link::Column(col(affiliation::Column::OrganisationId)),
+        [(qualified::<affiliation::Entity, _>(affiliation::Column::Position), Asc)]
+    );
+    relation!(
+        /// Figures an organisation reported.
+        OrganisationIndicators: indicator,
+        Link::Column(col(indicator::Column::OrganisationId)),
+        [(qualified::<indicator::Entity, _>(indicator::Column::PeriodEnd), Desc)]
+    );
+    relation!(
+        /// An organisation's further names.
+        OrganisationNames: organisation_name,
+        Link::Column(col(organisation_name::Column::OrganisationId)),
+        [(qualified::<organisation_name::Entity, _>(organisation_name::Column::Lang), Asc)]
+    );
+    relation!(
+        /// An organisation's external identifiers.
+        OrganisationIdentifiers: organisation_identifier,
+        Link::Column(col(organisation_identifier::Column::OrganisationId)),
+        [(qualified::<organisation_identifier::Entity, _>(organisation_identifier::Column::Scheme), Asc)]
+    );
+    relation!(
+        /// An organisation's consortium memberships.
+        OrganisationMemberships: consortium_member,
+        Link::Column(col(consortium_member::Column::OrganisationId)),
+        []
+    );
+    relation!(
+        /// A consortium's members.
+        ConsortiumMembers: consortium_member,
+        Link::Column(col(consortium_member::Column::ConsortiumId)),
+        []
+    );
+    relation!(
+        /// A person's positions.
+        PersonAffiliations: affiliation,
+        Link::Column(col(affiliation::Column::PersonId)),
+        [(qualified::<affiliation::Entity, _>(affiliation::Column::Position), Asc)]
+    );
+    relation!(
+        /// A person's roles at events.
+        PersonParticipations: event_participant,
+        Link::Column(col(event_participant::Column::PersonId)),
+        [(qualified::<event_participant::Entity, _>(event_participant::Column::EventId), Desc)]
+    );
+    relation!(
+        /// Presentations a person gave.
+        PersonPresentations: presentation,
+        Link::Through {
+            table: col(presentation_presenter::Entity),
+            child: col(presentation_presenter::Column::PresentationId),
+            parent: col(presentation_presenter::Column::PersonId),
+        },
+        [(qualified::<presentation::Entity, _>(presentation::Column::EventId), Desc)]
+    );
+    relation!(
+        /// Agreements a person signed or witnessed.
+        PersonSignatures: agreement_person,
+        Link::Column(col(agreement_person::Column::PersonId)),
+        [(qualified::<agreement_person::Entity, _>(agreement_person::Column::AgreementId), Desc)]
+    );
+    relation!(
+        /// Organisations in roles at an event.
+        EventOrganisations: event_organisation,
+        Link::Column(col(event_organisation::Column::EventId)),
+        [(qualified::<event_organisation::Entity, _>(event_organisation::Column::Position), Asc)]
+    );
+    relation!(
+        /// People in roles at an event.
+        EventParticipants: event_participant,
+        Link::Column(col(event_participant::Column::EventId)),
+        [(qualified::<event_participant::Entity, _>(event_participant::Column::Position), Asc)]
+    );
+    relation!(
+        /// An event's presentations in programme order.
+        EventPresentations: presentation,
+        Link::Column(col(presentation::Column::EventId)),
+        [(qualified::<presentation::Entity, _>(presentation::Column::Position), Asc)]
+    );
+    relation!(
+        /// An event's outcomes.
+        EventOutcomes: event_outcome,
+        Link::Column(col(event_outcome::Column::EventId)),
+        [(qualified::<event_outcome::Entity, _>(event_outcome::Column::Position), Asc)]
+    );
+    relation!(
+        /// Agreements signed at an event.
+        EventAgreements: agreement,
+        Link::Column(col(agreement::Column::SignedAtEventId)),
+        [(qualified::<agreement::Entity, _>(agreement::Column::SignedOn), Desc)]
+    );
+    relation!(
+        /// Figures reported about an event.
+        EventIndicators: indicator,
+        Link::Column(col(indicator::Column::EventId)),
+        []
+    );
+    relation!(
+        /// A presentation's presenters in order.
+        PresentationPresenters: presentation_presenter,
+        Link::Column(col(presentation_presenter::Column::PresentationId)),
+        [(qualified::<presentation_presenter::Entity, _>(presentation_presenter::Column::Position), Asc)]
+    );
+    relation!(
+        /// An agreement's parties.
+        AgreementParties: agreement_party,
+        Link::Column(col(agreement_party::Column::AgreementId)),
+        [(qualified::<agreement_party::Entity, _>(agreement_party::Column::Position), Asc)]
+    );
+    relation!(
+        /// An agreement's signatories and witnesses.
+        AgreementPeople: agreement_person,
+        Link::Column(col(agreement_person::Column::AgreementId)),
+        [(qualified::<agreement_person::Entity, _>(agreement_person::Column::Position), Asc)]
+    );
+    relation!(
+        /// An agreement's fields of education.
+        AgreementFields: agreement_field,
+        Link::Column(col(agreement_field::Column::AgreementId)),
+        [(qualified::<agreement_field::Entity, _>(agreement_field::Column::IscedCode), Asc)]
+    );
+    relation!(
+        /// Later agreements that renew this one.
+        AgreementRenewals: agreement,
+        Link::Column(col(agreement::Column::RenewalOfId)),
+        []
+    );
+    relation!(
+        /// A standard's adoptions.
+        StandardAdoptions: adoption,
+        Link::Column(col(adoption::Column::StandardId)),
+        [(qualified::<adoption::Entity, _>(adoption::Column::CountryCode), Asc)]
+    );
+    relation!(
+        /// A training centre's fields of education.
+        CentreFields: training_centre_field,
+        Link::Column(col(training_centre_field::Column::CentreId)),
+        [(qualified::<training_centre_field::Entity, _>(training_centre_field::Column::IscedCode), Asc)]
+    );
+    relation!(
+        /// Organisations based in a country.
+        CountryOrganisations: organisation by String,
+        Link::Column(col(organisation::Column::CountryCode)),
+        [(qualified::<organisation::Entity, _>(organisation::Column::NameEn), Asc)]
+    );
+    relation!(
+        /// Adoptions of standards in a country or region.
+        CountryAdoptions: adoption by String,
+        Link::Column(col(adoption::Column::CountryCode)),
+        [(qualified::<adoption::Entity, _>(adoption::Column::AdoptedOn), Desc)]
+    );
+    relation!(
+        /// Training centres in a country.
+        CountryCentres: training_centre by String,
+        Link::Column(col(training_centre::Column::CountryCode)),
+        [(qualified::<training_centre::Entity, _>(training_centre::Column::Name), Asc)]
+    );
+}

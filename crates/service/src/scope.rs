@@ -1,0 +1,297 @@
+//! A scope is a connection plus the principal it reads for. Every query is built from
+//! `Scope::find`, which applies the visibility rule before anything else.
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use sea_orm::sea_query::{
+    Expr, ExprTrait, IntoIden, NullOrdering, Order, OverStatement, Query, WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, Iterable,
+    PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QuerySelect, QueryTrait, Select, Value,
+};
+
+use crate::page::Request;
+use crate::relation::{Link, Relation};
+use crate::{PageArgs, Principal, Record, Result, Slice, Window};
+
+/// A connection and the principal every query through it is made for.
+#[derive(Clone)]
+pub struct Scope {
+    db: DatabaseConnection,
+    principal: Arc<Principal>,
+}
+
+/// A model's primary key, for batch loading by key.
+pub trait Keyed {
+    type Key: Clone + Eq + Hash + Into<Value> + Send + Sync;
+    fn key(&self) -> Self::Key;
+}
+
+macro_rules! keyed {
+    ($($m:ident),*) => {$(
+        impl Keyed for entity::$m::Model {
+            type Key = i64;
+            fn key(&self) -> i64 { self.id }
+        }
+    )*};
+}
+keyed!(
+    source,
+    organisation,
+    organisation_name,
+    organisation_identifier,
+    consortium,
+    consortium_member,
+    person,
+    affiliation,
+    event,
+    event_organisation,
+    event_participant,
+    presentation,
+    presentation_presenter,
+    event_outcome,
+    agreement,
+    agreement_party,
+    agreement_person,
+    agreement_field,
+    curriculum_standard,
+    adoption,
+    training_centre,
+    training_centre_field,
+    indicator
+);
+impl Keyed for entity::country::Model {
+    type Key = String;
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
+impl Keyed for entity::isced_field::Model {
+    type Key = String;
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
+
+fn primary_column<E: EntityTrait>() -> E::Column {
+    E::PrimaryKey::iter()
+        .next()
+        .expect("every table has a primary key")
+        .into_column()
+}
+
+impl Scope {
+    pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
+        Scope {
+            db,
+            principal: Arc::new(principal),
+        }
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// The rows of `E` this scope may read: the start of every query.
+    pub fn find<E: Record>(&self) -> Select<E> {
+        E::find().filter(E::readable_by(&self.principal))
+    }
+
+    /// Readable rows by primary key; keys of unreadable or missing rows are absent.
+    pub async fn by_keys<E>(
+        &self,
+        keys: &[<E::Model as Keyed>::Key],
+    ) -> Result<HashMap<<E::Model as Keyed>::Key, E::Model>>
+    where
+        E: Record,
+        E::Model: Keyed,
+    {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = self
+            .find::<E>()
+            .filter(primary_column::<E>().is_in(keys.iter().cloned()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (m.key(), m)).collect())
+    }
+
+    /// One readable row by primary key, or `NotFound`.
+    pub async fn get<E>(&self, key: <E::Model as Keyed>::Key) -> Result<E::Model>
+    where
+        E: Record,
+        E::Model: Keyed,
+    {
+        self.find::<E>()
+            .filter(primary_column::<E>().eq(key))
+            .one(&self.db)
+            .await?
+            .ok_or(crate::Error::NotFound)
+    }
+
+    /// A page of an ordered root list.
+    pub async fn list<E: Record>(
+        &self,
+        select: Select<E>,
+        args: &PageArgs,
+    ) -> Result<Slice<E::Model>> {
+        let window = match args.request()? {
+            Request::Window(w) => w,
+            Request::Last(n) => {
+                let total = select.clone().count(&self.db).await?;
+                let offset = total.saturating_sub(n);
+                Window {
+                    offset,
+                    limit: total - offset,
+                }
+            }
+        };
+        if window.limit == 0 {
+            return Ok(Slice::empty(window.offset));
+        }
+        let rows = select
+            .offset(window.offset)
+            .limit(window.limit + 1)
+            .all(&self.db)
+            .await?;
+        Ok(Slice::from_fetched(rows, window))
+    }
+
+    /// How many rows a root list has.
+    pub async fn count<E: Record>(&self, select: Select<E>) -> Result<u64> {
+        Ok(select.count(&self.db).await?)
+    }
+
+    /// The child query of a relation: readable children of `parents`, with the parent id
+    /// as an expression.
+    fn linked<R: Relation>(
+        &self,
+        parents: &[R::Key],
+    ) -> (sea_orm::sea_query::SelectStatement, Expr) {
+        let mut query = self.find::<R::Child>().into_query();
+        let parents: Vec<R::Key> = parents.to_vec();
+        let parent = match R::link() {
+            Link::Column(column) => {
+                let column = Expr::col((R::Child::default().into_iden(), column));
+                query.and_where(column.clone().is_in(parents));
+                column
+            }
+            Link::Through {
+                table,
+                child,
+                parent,
+            } => {
+                // DISTINCT so that an organisation in two roles at one event counts once.
+                let link = Query::select()
+                    .distinct()
+                    .expr_as(Expr::col(child), "child")
+                    .expr_as(Expr::col(parent.clone()), "parent")
+                    .from(table)
+                    .and_where(Expr::col(parent).is_in(parents))
+                    .to_owned();
+                query.join_subquery(
+                    sea_orm::JoinType::InnerJoin,
+                    link,
+                    "link",
+                    Expr::col(("link", "child"))
+                        .equals((R::Child::default(), primary_column::<R::Child>())),
+                );
+                Expr::col(("link", "parent"))
+            }
+        };
+        (query, parent)
+    }
+
+    /// The children of each parent, one window of each, in one statement.
+    pub async fn children<R: Relation>(
+        &self,
+        parents: &[R::Key],
+        window: Option<Window>,
+    ) -> Result<HashMap<R::Key, Slice<<R::Child as EntityTrait>::Model>>> {
+        let mut out: HashMap<R::Key, Slice<_>> = HashMap::new();
+        if parents.is_empty() || window.is_some_and(|w| w.limit == 0) {
+            for p in parents {
+                out.insert(p.clone(), Slice::empty(window.map_or(0, |w| w.offset)));
+            }
+            return Ok(out);
+        }
+        let (mut query, parent) = self.linked::<R>(parents);
+        query.expr_as(parent.clone(), "parent_key");
+        let mut order = R::order();
+        order.push((
+            Expr::col((R::Child::default(), primary_column::<R::Child>())),
+            Order::Asc,
+        ));
+        let statement = match window {
+            None => {
+                query.order_by_expr(parent, Order::Asc);
+                for (e, o) in order {
+                    query.order_by_expr_with_nulls(e, o, NullOrdering::Last);
+                }
+                query
+            }
+            Some(w) => {
+                let mut over = WindowStatement::new();
+                over.add_partition_by(parent);
+                for (e, o) in order {
+                    over.order_by_expr_with_nulls(e, o, NullOrdering::Last);
+                }
+                query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
+                Query::select()
+                    .column(sea_orm::sea_query::Asterisk)
+                    .from_subquery(query, "numbered")
+                    .and_where(Expr::col("row_number").gt(w.offset as i64))
+                    .and_where(Expr::col("row_number").lte((w.offset + w.limit + 1) as i64))
+                    .order_by("parent_key", Order::Asc)
+                    .order_by("row_number", Order::Asc)
+                    .to_owned()
+            }
+        };
+        let mut grouped: HashMap<R::Key, Vec<_>> = HashMap::new();
+        for row in self.db.query_all(&statement).await? {
+            let key: R::Key = row.try_get("", "parent_key")?;
+            let model = <R::Child as EntityTrait>::Model::from_query_result(&row, "")?;
+            grouped.entry(key).or_default().push(model);
+        }
+        for p in parents {
+            let rows = grouped.remove(p).unwrap_or_default();
+            let slice = match window {
+                Some(w) => Slice::from_fetched(rows, w),
+                None => Slice {
+                    items: rows,
+                    offset: 0,
+                    has_next: false,
+                    has_previous: false,
+                },
+            };
+            out.insert(p.clone(), slice);
+        }
+        Ok(out)
+    }
+
+    /// How many readable children each parent has, in one statement.
+    pub async fn child_counts<R: Relation>(
+        &self,
+        parents: &[R::Key],
+    ) -> Result<HashMap<R::Key, u64>> {
+        let mut out: HashMap<R::Key, u64> = parents.iter().map(|p| (p.clone(), 0)).collect();
+        if parents.is_empty() {
+            return Ok(out);
+        }
+        let (mut query, parent) = self.linked::<R>(parents);
+        query
+            .clear_selects()
+            .expr_as(parent.clone(), "parent_key")
+            .expr_as(Expr::cust("COUNT(*)"), "total")
+            .add_group_by([parent]);
+        for row in self.db.query_all(&query).await? {
+            let key: R::Key = row.try_get("", "parent_key")?;
+            let total: i64 = row.try_get("", "total")?;
+            out.insert(key, total as u64);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,17 @@
+//! Every change to Concord's database schema, for SQLite and PostgreSQL alike.
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_schema;
+mod m0002_reference_data;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_schema::Migration),
+            Box::new(m0002_reference_data::Migration),
+        ]
+    }
+}
