@@ -64,7 +64,15 @@ struct OrganisationIn {
     parent: Option<String>,
     #[serde(default)]
     aliases: Vec<AliasIn>,
+    #[serde(default)]
+    identifiers: Vec<IdentifierIn>,
     source: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IdentifierIn {
+    scheme: String,
+    value: String,
 }
 
 #[derive(Deserialize)]
@@ -360,6 +368,16 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
                 lang: Set(a.lang.clone()),
                 kind: Set(a.kind),
                 value: Set(a.value.clone()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+        for i in &o.identifiers {
+            organisation_identifier::ActiveModel {
+                organisation_id: Set(row.id),
+                scheme: Set(i.scheme.clone()),
+                value: Set(i.value.clone()),
                 ..Default::default()
             }
             .insert(db)

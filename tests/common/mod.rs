@@ -1,0 +1,214 @@
+//! The end-to-end test harness: spawns the real axum app on a random port over a fresh
+//! database (an SQLite file, or a new PostgreSQL database) and speaks HTTP to it.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use service::Database;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the PostgreSQL server for tests is (a server URL without a database name).
+fn postgres_server() -> String {
+    std::env::var("CONCORD_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("concord_t_{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A fresh, empty database; dropped again when the test ends.
+pub struct FreshDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl FreshDatabase {
+    pub async fn create(backend: Backend) -> FreshDatabase {
+        let name = unique_name();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).unwrap();
+                FreshDatabase {
+                    url: format!("sqlite://{}?mode=rwc", dir.join("concord.db").display()),
+                    cleanup: Cleanup::File(dir),
+                }
+            }
+            Backend::Postgres => {
+                let admin = sea_orm::Database::connect(format!("{}/postgres", postgres_server()))
+                    .await
+                    .expect("PostgreSQL must be running for the tests (see .ci/run)");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                FreshDatabase {
+                    url: format!("{}/{name}", postgres_server()),
+                    cleanup: Cleanup::Postgres(name),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres(name) => {
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                let url = format!("{}/postgres", postgres_server());
+                // Drop runs inside the test's runtime; a thread with its own runtime may block.
+                let _ = std::thread::spawn(move || {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap()
+                        .block_on(async move {
+                            if let Ok(admin) = sea_orm::Database::connect(url).await {
+                                let _ = admin.execute_unprepared(&sql).await;
+                            }
+                        })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// The app running on a random port, and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub db: Database,
+    pub client: reqwest::Client,
+    _database: FreshDatabase,
+}
+
+impl TestApp {
+    /// The app over a fresh, migrated, empty database.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let database = FreshDatabase::create(backend).await;
+        let db = service::connect(&database.url).await.unwrap();
+        service::migrate(&db).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(concord::serve(listener, concord::app(db.clone())));
+        TestApp {
+            base: format!("http://{addr}"),
+            db,
+            client: reqwest::Client::new(),
+            _database: database,
+        }
+    }
+
+    /// The app with the articles loaded.
+    pub async fn with_demo(backend: Backend) -> TestApp {
+        let app = Self::spawn(backend).await;
+        assert!(service::demo::load_articles(&app.db.connection).await.unwrap());
+        app
+    }
+
+    /// The app with a fixture document (demo format) loaded.
+    pub async fn with_fixture(backend: Backend, json: &str) -> TestApp {
+        let app = Self::spawn(backend).await;
+        let document = service::demo::parse(json).unwrap();
+        service::demo::load(&app.db.connection, &document).await.unwrap();
+        app
+    }
+
+    /// POSTs a GraphQL request; returns the whole response body.
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "status {}", response.status());
+        response.json().await.unwrap()
+    }
+
+    /// The `data` of a request that must succeed.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.post(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// The first error of a request that must fail: (code, field).
+    pub async fn error(&self, query: &str, variables: Value) -> (String, Option<String>) {
+        let body = self.post(query, variables).await;
+        let error = &body["errors"][0];
+        assert!(error.is_object(), "expected an error: {body:#}");
+        (
+            error["extensions"]["code"].as_str().unwrap_or_default().to_owned(),
+            error["extensions"]["field"].as_str().map(str::to_owned),
+        )
+    }
+
+    /// SQL statements the app ran while answering this request.
+    pub async fn statements(&self, query: &str, variables: Value) -> u64 {
+        let before = self.db.statements();
+        self.data(query, variables).await;
+        self.db.statements() - before
+    }
+}
+
+/// Runs each test body once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both {
+    ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {$(
+        mod $name {
+            use super::*;
+            async fn run($backend: Backend) $body
+            #[tokio::test]
+            async fn sqlite() {
+                run(Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                run(Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+/// The strings at `field` of each node of a connection (queried as `nodes` or `edges`).
+pub fn nodes(connection: &Value, field: &str) -> Vec<String> {
+    let items: Vec<&Value> = match connection["nodes"].as_array() {
+        Some(nodes) => nodes.iter().collect(),
+        None => connection["edges"]
+            .as_array()
+            .unwrap_or_else(|| panic!("not a connection: {connection}"))
+            .iter()
+            .map(|e| &e["node"])
+            .collect(),
+    };
+    items
+        .into_iter()
+        .map(|n| n[field].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
