@@ -41,12 +41,14 @@ pub fn app(db: Database) -> Router {
 
 async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
     // Tokens arrive with the authentication work; until then every caller is anonymous.
-    let request = api::prepare(
+    api::execute(
+        &state.schema,
         request.into_inner(),
         &state.db.connection,
         Principal::Anonymous,
-    );
-    state.schema.execute(request).await.into()
+    )
+    .await
+    .into()
 }
 
 async fn graphiql() -> impl IntoResponse {

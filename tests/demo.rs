@@ -189,7 +189,11 @@ async fn seeding_twice_changes_nothing() {
             .env("DATABASE_URL", &url)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     };
     assert!(seed().contains("demo data loaded"));
@@ -199,10 +203,19 @@ async fn seeding_twice_changes_nothing() {
         use service::entity::*;
         (
             event::Entity::find().count(&db.connection).await.unwrap(),
-            organisation::Entity::find().count(&db.connection).await.unwrap(),
+            organisation::Entity::find()
+                .count(&db.connection)
+                .await
+                .unwrap(),
             person::Entity::find().count(&db.connection).await.unwrap(),
-            agreement::Entity::find().count(&db.connection).await.unwrap(),
-            indicator::Entity::find().count(&db.connection).await.unwrap(),
+            agreement::Entity::find()
+                .count(&db.connection)
+                .await
+                .unwrap(),
+            indicator::Entity::find()
+                .count(&db.connection)
+                .await
+                .unwrap(),
         )
     };
     let first = counts(db.clone()).await;

@@ -449,5 +449,8 @@ fn filter_type(root: &str) -> &'static str {
 }
 
 fn data_id(data: &Value, key: &str) -> String {
-    data[key]["nodes"][0]["id"].as_str().unwrap_or_else(|| panic!("no {key}")).to_owned()
+    data[key]["nodes"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key}"))
+        .to_owned()
 }

@@ -17,7 +17,8 @@ pub enum Backend {
 
 /// Where the PostgreSQL server for tests is (a server URL without a database name).
 fn postgres_server() -> String {
-    std::env::var("CONCORD_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("CONCORD_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -27,7 +28,11 @@ fn unique_name() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .subsec_nanos();
-    format!("concord_t_{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "concord_t_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A fresh, empty database; dropped again when the test ends.
@@ -126,7 +131,11 @@ impl TestApp {
     /// The app with the articles loaded.
     pub async fn with_demo(backend: Backend) -> TestApp {
         let app = Self::spawn(backend).await;
-        assert!(service::demo::load_articles(&app.db.connection).await.unwrap());
+        assert!(
+            service::demo::load_articles(&app.db.connection)
+                .await
+                .unwrap()
+        );
         app
     }
 
@@ -134,7 +143,9 @@ impl TestApp {
     pub async fn with_fixture(backend: Backend, json: &str) -> TestApp {
         let app = Self::spawn(backend).await;
         let document = service::demo::parse(json).unwrap();
-        service::demo::load(&app.db.connection, &document).await.unwrap();
+        service::demo::load(&app.db.connection, &document)
+            .await
+            .unwrap();
         app
     }
 
@@ -147,7 +158,11 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert!(response.status().is_success(), "status {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "status {}",
+            response.status()
+        );
         response.json().await.unwrap()
     }
 
@@ -164,7 +179,10 @@ impl TestApp {
         let error = &body["errors"][0];
         assert!(error.is_object(), "expected an error: {body:#}");
         (
-            error["extensions"]["code"].as_str().unwrap_or_default().to_owned(),
+            error["extensions"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
             error["extensions"]["field"].as_str().map(str::to_owned),
         )
     }

@@ -1,6 +1,7 @@
 //! Concord's GraphQL schema: types, resolvers, dataloaders. Resolvers parse arguments and
 //! call the service crate; they never build SQL and never decide visibility.
 
+mod batch;
 mod connection;
 mod error;
 mod ids;
@@ -10,8 +11,8 @@ mod query;
 mod scalars;
 mod types;
 
-use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use batch::{Batched, Batcher};
 use service::{Principal, Scope};
 
 pub use query::Query;
@@ -30,18 +31,16 @@ pub fn sdl() -> String {
     schema().sdl()
 }
 
-/// Attaches what a request needs to run for `principal`: a scope for the service and a
-/// fresh dataloader (its cache lives for this request only, so no caller sees another's rows).
-pub fn prepare(
+/// Executes `request` for `principal`, with a scope for the service and a fresh batch
+/// loader (its cache lives for this request only, so no caller sees another's rows).
+pub async fn execute(
+    schema: &ConcordSchema,
     request: async_graphql::Request,
     db: &service::DatabaseConnection,
     principal: Principal,
-) -> async_graphql::Request {
+) -> async_graphql::Response {
     let scope = Scope::new(db.clone(), principal);
-    let loader = std::sync::Arc::new(DataLoader::with_cache(
-        loader::Loaders::new(scope.clone()),
-        tokio::spawn,
-        HashMapCache::default(),
-    ));
-    request.data(scope).data(loader)
+    let batcher = Batcher::new(loader::Loaders::new(scope.clone()));
+    let request = request.data(scope).data(batcher.clone());
+    Batched::new(schema.execute(request), batcher).await
 }

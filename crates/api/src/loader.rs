@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::Context;
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::dataloader::Loader;
 use service::{ChildModel, Keyed, Record, Relation, Scope, Slice, Window};
 
 use crate::error::{Result, ServiceError};
@@ -25,7 +25,7 @@ impl Loaders {
 type LoadError = Arc<service::Error>;
 
 /// The loader a request carries; its cache lives as long as the request.
-pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
+pub type RequestLoader = crate::batch::Batcher<Loaders>;
 
 /// A record of `E` by primary key.
 pub struct ByKey<E: Record>(pub <E::Model as Keyed>::Key, PhantomData<fn() -> E>)
@@ -218,7 +218,12 @@ where
     <E::Model as Keyed>::Key: 'static,
 {
     let found = loader(ctx)
-        .load_many(keys.iter().cloned().map(|k| ByKey::<E>(k, PhantomData)))
+        .load_many(
+            keys.iter()
+                .cloned()
+                .map(|k| ByKey::<E>(k, PhantomData))
+                .collect(),
+        )
         .await
         .map_err(ServiceError::from)?;
     Ok(keys

@@ -83,13 +83,10 @@ fn text_match<C: ColumnTrait>(search: &str, columns: impl IntoIterator<Item = C>
 }
 
 /// `column IN (values)`, when a filter lists values.
-fn one_of<C: ColumnTrait, V: Into<sea_orm::Value>>(
+fn one_of<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
     column: C,
     values: &Option<Vec<V>>,
-) -> Option<Condition>
-where
-    V: Clone,
-{
+) -> Option<Condition> {
     values
         .as_ref()
         .map(|v| Condition::all().add(column.is_in(v.iter().cloned())))

@@ -1,0 +1,103 @@
+//! The number of SQL statements a request runs does not grow with its page size: nested
+//! fields are batched by dataloaders, not fetched per parent.
+mod common;
+
+use common::{Backend, TestApp};
+use serde_json::{Value, json};
+
+/// Events, each with organisations in roles, participants, presentations with presenters,
+/// and an agreement signed there.
+///
+/// The batcher caches what a request has loaded, so a record already loaded at an earlier
+/// level of the query costs nothing at a later one; a cache hit can only lower the count.
+/// To see the whole cost at both page sizes, the records each level reaches are kept
+/// apart: owners, organisations in roles, parties and affiliations are different
+/// organisations, in different countries from the events, and participants are not
+/// presenters.
+fn generated(events: usize) -> String {
+    let event_countries = ["CN", "DE", "BG", "TH"];
+    let org_countries = ["ET", "HK", "BR", "GB"];
+    let org = |key: String, country: &str| json!({ "key": key, "kind": "UNIVERSITY", "nameEn": format!("University {key}"), "country": country });
+    let mut organisations: Vec<Value> = (0..3).map(|i| org(format!("owner{i}"), "CN")).collect();
+    organisations.extend((0..4).map(|i| org(format!("aff{i}"), "FR")));
+    for i in 0..events {
+        for role in ["host", "guest", "partya", "partyb"] {
+            organisations.push(org(
+                format!("{role}{i}"),
+                org_countries[i % org_countries.len()],
+            ));
+        }
+    }
+    let person = |key: String| {
+        json!({ "key": key, "familyName": key.to_uppercase(), "givenName": "Given",
+                                         "affiliations": [{ "org": format!("aff{}", key.len() % 4), "title": "Professor" }] })
+    };
+    let mut people: Vec<Value> = (0..10).map(|i| person(format!("speaker{i}"))).collect();
+    people.extend((0..10).map(|i| person(format!("presenter{i}"))));
+    let event_list: Vec<Value> = (0..events)
+        .map(|i| {
+            json!({
+                "key": format!("e{i}"), "owner": format!("owner{}", i % 3), "kind": "MEETING", "status": "HELD", "format": "ONSITE",
+                "title": format!("Meeting {i:03}"), "startDate": format!("2024-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+                "country": event_countries[i % event_countries.len()],
+                "organisations": [{ "org": format!("host{i}"), "role": "HOST" }, { "org": format!("guest{i}"), "role": "ATTENDING_INSTITUTION" }],
+                "participants": [{ "person": format!("speaker{}", i % 10), "role": "SPEAKER", "title": "Professor", "org": format!("host{i}") }],
+                "presentations": [
+                    { "title": format!("Talk {i} A"), "presenters": [format!("presenter{}", i % 10), format!("presenter{}", (i + 1) % 10)] },
+                    { "title": format!("Talk {i} B"), "presenters": [format!("presenter{}", (i + 2) % 10)] }
+                ]
+            })
+        })
+        .collect();
+    let agreements: Vec<Value> = (0..events)
+        .map(|i| {
+            json!({
+                "key": format!("a{i}"), "owner": format!("owner{}", i % 3), "kind": "MOU", "status": "IN_EFFECT", "title": format!("MoU {i}"),
+                "signedOn": "2024-03-01", "signedAt": format!("e{i}"), "fields": ["0714"],
+                "parties": [{ "org": format!("partya{i}"), "role": "PARTY" }, { "org": format!("partyb{i}"), "role": "PARTY" }],
+                "people": [{ "person": format!("presenter{}", i % 10), "role": "SIGNATORY", "title": "President" }]
+            })
+        })
+        .collect();
+    json!({ "organisations": organisations, "people": people, "events": event_list, "agreements": agreements }).to_string()
+}
+
+const NESTED: &str = r#"query($n: Int!) { events(first: $n, orderBy: { field: TITLE }) {
+    totalCount
+    edges { cursor node {
+        title country { nameEn }
+        owner { nameEn }
+        organisations { role organisation { nameEn country { nameEn nameZh } events(first: 3) { totalCount nodes { title } } } }
+        participants { title person { displayName affiliations { title organisation { nameEn } } } }
+        presentations { title presenters { displayName } }
+        agreementsSigned(first: 2) { totalCount nodes { title fields { code } parties { organisation { nameEn } } signatories { person { displayName } } } }
+    } } } }"#;
+
+on_both! {
+    async fn nested_events_cost_the_same_at_page_size_5_and_50(backend: Backend) {
+        let app = TestApp::with_fixture(backend, &generated(60)).await;
+        // Warm-up, so that nothing one-off (such as pool connections) is counted.
+        app.data(NESTED, json!({ "n": 1 })).await;
+        let small = app.statements(NESTED, json!({ "n": 5 })).await;
+        let large = app.statements(NESTED, json!({ "n": 50 })).await;
+        let data = app.data(NESTED, json!({ "n": 50 })).await;
+        assert_eq!(data["events"]["edges"].as_array().unwrap().len(), 50);
+        assert_eq!(data["events"]["edges"][0]["node"]["presentations"][0]["presenters"].as_array().unwrap().len(), 2);
+        assert_eq!(data["events"]["edges"][0]["node"]["agreementsSigned"]["totalCount"], 1);
+        assert!(small > 0);
+        assert_eq!(small, large, "statements at page size 5: {small}, at 50: {large}");
+    }
+
+    async fn organisation_profiles_cost_the_same_at_page_size_5_and_50(backend: Backend) {
+        let app = TestApp::with_fixture(backend, &generated(60)).await;
+        let query = r#"query($n: Int!) { people(first: $n) { nodes {
+            displayName
+            participations(first: 5) { totalCount nodes { role event { title } } }
+            presentations(first: 5) { totalCount nodes { title event { title } } }
+            signatures(first: 5) { totalCount nodes { agreement { title parties { organisation { nameEn } } } } } } } }"#;
+        app.data(query, json!({ "n": 1 })).await;
+        let small = app.statements(query, json!({ "n": 2 })).await;
+        let large = app.statements(query, json!({ "n": 10 })).await;
+        assert_eq!(small, large, "statements for 2 people: {small}, for 10: {large}");
+    }
+}
