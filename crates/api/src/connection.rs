@@ -4,28 +4,125 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Object, OutputType};
+use async_graphql::{Context, Object, SimpleObject};
 use service::{PageArgs, Record, Relation, Scope, Select, Slice};
 
 use crate::error::{Result, svc};
 use crate::loader;
+use crate::types::*;
 
 type CountFuture = Pin<Box<dyn Future<Output = Result<u64>> + Send>>;
 
-/// The deferred `totalCount` of a connection.
+/// The deferred `totalCount` of a connection: it runs only when a client asks.
 pub struct Total(Arc<dyn Fn() -> CountFuture + Send + Sync>);
 
-#[Object]
-impl Total {
-    /// How many items the whole list has, across all pages (only those the caller may read).
+/// A page of `T` with its cursors; the named connection types below wrap it.
+pub struct Page<T> {
+    items: Vec<(String, T)>,
+    has_next: bool,
+    has_previous: bool,
+    total: Total,
+}
+
+impl<T> Page<T> {
+    fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.has_previous,
+            has_next_page: self.has_next,
+            start_cursor: self.items.first().map(|(c, _)| c.clone()),
+            end_cursor: self.items.last().map(|(c, _)| c.clone()),
+        }
+    }
+
     async fn total_count(&self) -> Result<u64> {
-        (self.0)().await
+        (self.total.0)().await
     }
 }
 
-/// A page of `T`.
-pub type Conn<T> = Connection<String, T, Total>;
+/// Where a page sits in its list.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    /// Whether items come before this page (pass `startCursor` as `before` to get them).
+    pub has_previous_page: bool,
+    /// Whether items come after this page (pass `endCursor` as `after` to get them).
+    pub has_next_page: bool,
+    /// The cursor of the first item of the page.
+    pub start_cursor: Option<String>,
+    /// The cursor of the last item of the page.
+    pub end_cursor: Option<String>,
+}
+
+/// Declares `XConnection` and `XEdge` for a node type.
+macro_rules! connection {
+    ($($node:ident: $conn:ident, $edge:ident, $what:literal;)*) => {$(
+        #[doc = concat!("A page of ", $what, " with cursors and the total count.")]
+        pub struct $conn(pub Page<$node>);
+
+        #[doc = concat!("A page of ", $what, " with cursors and the total count.")]
+        #[Object]
+        impl $conn {
+            /// The items of this page, each with its cursor.
+            async fn edges(&self) -> Vec<$edge<'_>> {
+                self.0.items.iter().map(|(cursor, node)| $edge { cursor, node }).collect()
+            }
+            /// The items of this page, without cursors.
+            async fn nodes(&self) -> Vec<&$node> {
+                self.0.items.iter().map(|(_, node)| node).collect()
+            }
+            /// Where this page sits in the list.
+            async fn page_info(&self) -> PageInfo {
+                self.0.page_info()
+            }
+            /// How many items the whole list has, across all pages (only those the caller may read).
+            async fn total_count(&self) -> Result<u64> {
+                self.0.total_count().await
+            }
+        }
+
+        #[doc = concat!("One of ", $what, " in a page, with its cursor.")]
+        pub struct $edge<'a> {
+            cursor: &'a str,
+            node: &'a $node,
+        }
+
+        #[doc = concat!("One of ", $what, " in a page, with its cursor.")]
+        #[Object]
+        impl<'a> $edge<'a> {
+            /// Pass as `after` (or `before`) to page on from this item.
+            async fn cursor(&self) -> &str {
+                self.cursor
+            }
+            /// The item.
+            async fn node(&self) -> &$node {
+                self.node
+            }
+        }
+
+        impl From<Page<$node>> for $conn {
+            fn from(page: Page<$node>) -> Self {
+                $conn(page)
+            }
+        }
+    )*};
+}
+
+connection! {
+    Country: CountryConnection, CountryEdge, "countries and regions";
+    Source: SourceConnection, SourceEdge, "sources";
+    Organisation: OrganisationConnection, OrganisationEdge, "organisations";
+    Consortium: ConsortiumConnection, ConsortiumEdge, "consortia";
+    Person: PersonConnection, PersonEdge, "people";
+    Affiliation: AffiliationConnection, AffiliationEdge, "affiliations";
+    Participation: ParticipationConnection, ParticipationEdge, "participations in events";
+    Signature: SignatureConnection, SignatureEdge, "signatures and witnesses of agreements";
+    Event: EventConnection, EventEdge, "events";
+    Presentation: PresentationConnection, PresentationEdge, "presentations";
+    Agreement: AgreementConnection, AgreementEdge, "agreements";
+    CurriculumStandard: CurriculumStandardConnection, CurriculumStandardEdge, "curriculum standards";
+    Adoption: AdoptionConnection, AdoptionEdge, "adoptions of curriculum standards";
+    TrainingCentre: TrainingCentreConnection, TrainingCentreEdge, "training centres";
+    Indicator: IndicatorConnection, IndicatorEdge, "reported indicators";
+}
 
 /// The Relay arguments of every connection field.
 pub fn args(
@@ -42,29 +139,29 @@ pub fn args(
     }
 }
 
-fn build<M, T: OutputType>(slice: Slice<M>, wrap: impl Fn(M) -> T, total: Total) -> Conn<T> {
+fn build<M, T>(slice: Slice<M>, wrap: impl Fn(M) -> T, total: Total) -> Page<T> {
     let cursors: Vec<String> = (0..slice.items.len()).map(|i| slice.cursor(i)).collect();
-    let mut conn = Connection::with_additional_fields(slice.has_previous, slice.has_next, total);
-    conn.edges.extend(
-        slice
-            .items
+    Page {
+        items: cursors
             .into_iter()
-            .zip(cursors)
-            .map(|(m, c)| Edge::new(c, wrap(m))),
-    );
-    conn
+            .zip(slice.items.into_iter().map(wrap))
+            .collect(),
+        has_next: slice.has_next,
+        has_previous: slice.has_previous,
+        total,
+    }
 }
 
 /// A page of a root list: the select carries the filter and order.
-pub async fn root<E, T>(
+pub async fn root<E, T, C>(
     ctx: &Context<'_>,
     select: Select<E>,
     args: PageArgs,
     wrap: impl Fn(E::Model) -> T,
-) -> Result<Conn<T>>
+) -> Result<C>
 where
     E: Record,
-    T: OutputType,
+    C: From<Page<T>>,
 {
     let scope = ctx.data_unchecked::<Scope>().clone();
     let slice = svc(scope.list(select.clone(), &args).await)?;
@@ -73,19 +170,19 @@ where
         let select = select.clone();
         Box::pin(async move { svc(scope.count(select).await) })
     }));
-    Ok(build(slice, wrap, total))
+    Ok(build(slice, wrap, total).into())
 }
 
 /// A page of the children of `parent` through `R`, batched with its siblings' pages.
-pub async fn nested<R, T>(
+pub async fn nested<R, T, C>(
     ctx: &Context<'_>,
     parent: R::Key,
     args: PageArgs,
     wrap: impl Fn(service::ChildModel<R>) -> T,
-) -> Result<Conn<T>>
+) -> Result<C>
 where
     R: Relation,
-    T: OutputType,
+    C: From<Page<T>>,
 {
     let window = svc(args.window())?;
     let slice = loader::window::<R>(ctx, parent.clone(), window).await?;
@@ -95,5 +192,5 @@ where
         let parent = parent.clone();
         Box::pin(async move { loader::count::<R>(&shared, parent).await })
     }));
-    Ok(build(slice, wrap, total))
+    Ok(build(slice, wrap, total).into())
 }

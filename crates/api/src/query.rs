@@ -8,7 +8,7 @@ use service::entity::*;
 use service::query::{agreements, events, indicators, organisations, people, registry, standards};
 use service::{MAX_PAGE_SIZE, Scope};
 
-use crate::connection::{Conn, args, root};
+use crate::connection::*;
 use crate::error::Result;
 use crate::ids::{self, Kind};
 use crate::inputs::*;
@@ -23,6 +23,8 @@ fn scope<'a>(ctx: &Context<'a>) -> &'a Scope {
     ctx.data_unchecked::<Scope>()
 }
 
+/// Read access to Concord. Lists are Relay connections: pass `first`/`after` (or
+/// `last`/`before`); pages hold at most 100 items (20 when no size is given).
 #[Object]
 impl Query {
     /// Any record by its global id; null when there is none the caller may read.
@@ -58,7 +60,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Country>> {
+    ) -> Result<CountryConnection> {
         let (field, dir) = CountryOrder::parts(order_by);
         let select =
             registry::select_countries(scope(ctx), &CountryFilter::parse(filter)?, field, dir);
@@ -75,7 +77,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Consortium>> {
+    ) -> Result<ConsortiumConnection> {
         let select = registry::select_consortia(
             scope(ctx),
             &ConsortiumFilter::parse(filter)?,
@@ -94,7 +96,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Organisation>> {
+    ) -> Result<OrganisationConnection> {
         let (field, dir) = OrganisationOrder::parts(order_by);
         let select =
             organisations::select(scope(ctx), &OrganisationFilter::parse(filter)?, field, dir);
@@ -111,7 +113,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Person>> {
+    ) -> Result<PersonConnection> {
         let (field, dir) = PersonOrder::parts(order_by);
         let select = people::select(scope(ctx), &PersonFilter::parse(filter)?, field, dir);
         root(ctx, select, args(first, after, last, before), Person).await
@@ -127,7 +129,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Event>> {
+    ) -> Result<EventConnection> {
         let (field, dir) = EventOrder::parts(order_by);
         let select = events::select(scope(ctx), &EventFilter::parse(filter)?, field, dir);
         root(ctx, select, args(first, after, last, before), Event).await
@@ -143,7 +145,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Agreement>> {
+    ) -> Result<AgreementConnection> {
         let (field, dir) = AgreementOrder::parts(order_by);
         let select = agreements::select(scope(ctx), &AgreementFilter::parse(filter)?, field, dir);
         root(ctx, select, args(first, after, last, before), Agreement).await
@@ -159,7 +161,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<CurriculumStandard>> {
+    ) -> Result<CurriculumStandardConnection> {
         let (field, dir) = CurriculumStandardOrder::parts(order_by);
         let select = standards::select_standards(
             scope(ctx),
@@ -186,7 +188,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Adoption>> {
+    ) -> Result<AdoptionConnection> {
         let (field, dir) = AdoptionOrder::parts(order_by);
         let select =
             standards::select_adoptions(scope(ctx), &AdoptionFilter::parse(filter)?, field, dir);
@@ -203,7 +205,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<TrainingCentre>> {
+    ) -> Result<TrainingCentreConnection> {
         let (field, dir) = TrainingCentreOrder::parts(order_by);
         let select = standards::select_centres(
             scope(ctx),
@@ -230,7 +232,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Indicator>> {
+    ) -> Result<IndicatorConnection> {
         let (field, dir) = IndicatorOrder::parts(order_by);
         let select = indicators::select(scope(ctx), &IndicatorFilter::parse(filter)?, field, dir);
         root(ctx, select, args(first, after, last, before), Indicator).await
@@ -246,7 +248,7 @@ impl Query {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Source>> {
+    ) -> Result<SourceConnection> {
         let (field, dir) = SourceOrder::parts(order_by);
         let select =
             registry::select_sources(scope(ctx), &SourceFilter::parse(filter)?, field, dir);

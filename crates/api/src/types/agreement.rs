@@ -9,16 +9,16 @@ use service::rel;
 use super::{
     Event, FieldOfEducation, Organisation, Signature, Source, event_opt, organisation, source_opt,
 };
-use crate::connection::{Conn, args, nested};
+use crate::connection::*;
 use crate::error::Result;
 use crate::ids::{Kind, encode};
 use crate::loader;
 use crate::scalars::{Date, date};
 
-/// An agreement or joint programme: an MoU, a joint school, a double degree, the hosting
-/// of a chair or committee, with its parties, signatories and witnesses.
 pub struct Agreement(pub agreement::Model);
 
+/// An agreement or joint programme: an MoU, a joint school, a double degree, the hosting
+/// of a chair or committee, with its parties, signatories and witnesses.
 #[Object]
 impl Agreement {
     /// The agreement's global id.
@@ -90,8 +90,8 @@ impl Agreement {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Agreement>> {
-        nested::<rel::AgreementRenewals, _>(
+    ) -> Result<AgreementConnection> {
+        nested::<rel::AgreementRenewals, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -149,9 +149,9 @@ impl Agreement {
     }
 }
 
-/// An organisation party to an agreement.
 pub struct Party(pub agreement_party::Model);
 
+/// An organisation party to an agreement.
 #[Object]
 impl Party {
     /// The organisation.

@@ -12,16 +12,16 @@ use super::{
     Agreement, Country, Indicator, Organisation, Participation, Person, Source, country_opt,
     organisation, source_opt,
 };
-use crate::connection::{Conn, args, nested};
+use crate::connection::*;
 use crate::error::Result;
 use crate::ids::{Kind, encode};
 use crate::loader;
 use crate::scalars::{Date, date};
 
-/// A symposium, meeting, forum or other gathering, with the organisations and people
-/// that took part, its presentations and outcomes, and the agreements signed there.
 pub struct Event(pub event::Model);
 
+/// A symposium, meeting, forum or other gathering, with the organisations and people
+/// that took part, its presentations and outcomes, and the agreements signed there.
 #[Object]
 impl Event {
     /// The event's global id.
@@ -112,8 +112,8 @@ impl Event {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Agreement>> {
-        nested::<rel::EventAgreements, _>(
+    ) -> Result<AgreementConnection> {
+        nested::<rel::EventAgreements, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -155,9 +155,9 @@ impl Event {
     }
 }
 
-/// An organisation in a role at an event.
 pub struct EventOrganisation(pub event_organisation::Model);
 
+/// An organisation in a role at an event.
 #[Object]
 impl EventOrganisation {
     /// The organisation.
@@ -170,9 +170,9 @@ impl EventOrganisation {
     }
 }
 
-/// A presentation at an event.
 pub struct Presentation(pub presentation::Model);
 
+/// A presentation at an event.
 #[Object]
 impl Presentation {
     /// The presentation's global id.
@@ -206,9 +206,9 @@ impl Presentation {
     }
 }
 
-/// An outcome of an event, such as certificates awarded.
 pub struct Outcome(pub event_outcome::Model);
 
+/// An outcome of an event, such as certificates awarded.
 #[Object]
 impl Outcome {
     /// What came of the event.

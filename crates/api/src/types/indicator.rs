@@ -8,10 +8,10 @@ use crate::error::Result;
 use crate::ids::{Kind, encode};
 use crate::scalars::{Date, date};
 
-/// A figure an organisation reported for a period ("171 partner institutions"), with
-/// its source.
 pub struct Indicator(pub indicator::Model);
 
+/// A figure an organisation reported for a period ("171 partner institutions"), with
+/// its source.
 #[Object]
 impl Indicator {
     /// The indicator's global id.

@@ -8,16 +8,16 @@ use super::{
     Adoption, Affiliation, Agreement, Country, CurriculumStandard, Event, Indicator, Membership,
     Source, TrainingCentre, country_opt, organisation_opt, source_opt,
 };
-use crate::connection::{Conn, args, nested};
+use crate::connection::*;
 use crate::error::Result;
 use crate::ids::{Kind, encode};
 use crate::loader;
 
+pub struct Organisation(pub organisation::Model);
+
 /// An organisation in the shared registry: a university, one of its units (school,
 /// department, lab, office), a company, a government body, an international organisation
 /// or an association.
-pub struct Organisation(pub organisation::Model);
-
 #[Object]
 impl Organisation {
     /// The organisation's global id.
@@ -88,8 +88,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Organisation>> {
-        nested::<rel::OrganisationUnits, _>(
+    ) -> Result<OrganisationConnection> {
+        nested::<rel::OrganisationUnits, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -113,8 +113,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Event>> {
-        nested::<rel::OrganisationEvents, _>(
+    ) -> Result<EventConnection> {
+        nested::<rel::OrganisationEvents, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -130,8 +130,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Agreement>> {
-        nested::<rel::OrganisationAgreements, _>(
+    ) -> Result<AgreementConnection> {
+        nested::<rel::OrganisationAgreements, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -147,8 +147,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<CurriculumStandard>> {
-        nested::<rel::OrganisationStandards, _>(
+    ) -> Result<CurriculumStandardConnection> {
+        nested::<rel::OrganisationStandards, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -164,8 +164,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Adoption>> {
-        nested::<rel::OrganisationAdoptions, _>(
+    ) -> Result<AdoptionConnection> {
+        nested::<rel::OrganisationAdoptions, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -181,8 +181,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<TrainingCentre>> {
-        nested::<rel::OrganisationOperatedCentres, _>(
+    ) -> Result<TrainingCentreConnection> {
+        nested::<rel::OrganisationOperatedCentres, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -198,8 +198,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<TrainingCentre>> {
-        nested::<rel::OrganisationPartnerCentres, _>(
+    ) -> Result<TrainingCentreConnection> {
+        nested::<rel::OrganisationPartnerCentres, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -215,8 +215,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Affiliation>> {
-        nested::<rel::OrganisationAffiliations, _>(
+    ) -> Result<AffiliationConnection> {
+        nested::<rel::OrganisationAffiliations, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -232,8 +232,8 @@ impl Organisation {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Indicator>> {
-        nested::<rel::OrganisationIndicators, _>(
+    ) -> Result<IndicatorConnection> {
+        nested::<rel::OrganisationIndicators, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -259,9 +259,9 @@ impl Organisation {
     }
 }
 
-/// A further name of an organisation.
 pub struct OrganisationName(pub organisation_name::Model);
 
+/// A further name of an organisation.
 #[Object]
 impl OrganisationName {
     /// BCP 47 language tag, e.g. `en`, `zh`.
@@ -278,9 +278,9 @@ impl OrganisationName {
     }
 }
 
-/// An identifier of an organisation in another register.
 pub struct ExternalIdentifier(pub organisation_identifier::Model);
 
+/// An identifier of an organisation in another register.
 #[Object]
 impl ExternalIdentifier {
     /// The register, e.g. `SCHAC`, `ERASMUS`, `WIKIDATA`.

@@ -7,15 +7,15 @@ use super::{
     Agreement, Event, Organisation, Presentation, Source, organisation, organisation_opt,
     source_opt,
 };
-use crate::connection::{Conn, args, nested};
+use crate::connection::*;
 use crate::error::Result;
 use crate::ids::{Kind, encode};
 use crate::loader;
 use crate::scalars::{Date, date};
 
-/// A person in the shared registry. Names keep the family-name-first form the sources use.
 pub struct Person(pub person::Model);
 
+/// A person in the shared registry. Names keep the family-name-first form the sources use.
 #[Object]
 impl Person {
     /// The person's global id.
@@ -55,8 +55,8 @@ impl Person {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Participation>> {
-        nested::<rel::PersonParticipations, _>(
+    ) -> Result<ParticipationConnection> {
+        nested::<rel::PersonParticipations, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -72,8 +72,8 @@ impl Person {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Presentation>> {
-        nested::<rel::PersonPresentations, _>(
+    ) -> Result<PresentationConnection> {
+        nested::<rel::PersonPresentations, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -89,8 +89,8 @@ impl Person {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Signature>> {
-        nested::<rel::PersonSignatures, _>(
+    ) -> Result<SignatureConnection> {
+        nested::<rel::PersonSignatures, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -115,9 +115,9 @@ fn display_name(p: &person::Model) -> String {
     }
 }
 
-/// A person's position at an organisation over a period.
 pub struct Affiliation(pub affiliation::Model);
 
+/// A person's position at an organisation over a period.
 #[Object]
 impl Affiliation {
     /// The person.
@@ -142,9 +142,9 @@ impl Affiliation {
     }
 }
 
-/// A person in a role at an event, with the title they held then.
 pub struct Participation(pub event_participant::Model);
 
+/// A person in a role at an event, with the title they held then.
 #[Object]
 impl Participation {
     /// The event.
@@ -171,9 +171,9 @@ impl Participation {
     }
 }
 
-/// A person's signature or witness of an agreement, with the title held then.
 pub struct Signature(pub agreement_person::Model);
 
+/// A person's signature or witness of an agreement, with the title held then.
 #[Object]
 impl Signature {
     /// The agreement.

@@ -3,15 +3,15 @@ use service::entity::{consortium, consortium_member, country, isced_field, sourc
 use service::rel;
 
 use super::{Adoption, Organisation, TrainingCentre, organisation, organisation_opt};
-use crate::connection::{Conn, args, nested};
+use crate::connection::*;
 use crate::error::Result;
 use crate::ids::{Kind, encode};
 use crate::loader;
 use crate::scalars::{Date, date};
 
-/// A country or region (ISO 3166-1 alpha-2). Hong Kong, Macao and Taiwan are regions.
 pub struct Country(pub country::Model);
 
+/// A country or region (ISO 3166-1 alpha-2). Hong Kong, Macao and Taiwan are regions.
 #[Object]
 impl Country {
     /// The country's global id.
@@ -42,8 +42,8 @@ impl Country {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Organisation>> {
-        nested::<rel::CountryOrganisations, _>(
+    ) -> Result<OrganisationConnection> {
+        nested::<rel::CountryOrganisations, _, _>(
             ctx,
             self.0.code.clone(),
             args(first, after, last, before),
@@ -59,8 +59,8 @@ impl Country {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Adoption>> {
-        nested::<rel::CountryAdoptions, _>(
+    ) -> Result<AdoptionConnection> {
+        nested::<rel::CountryAdoptions, _, _>(
             ctx,
             self.0.code.clone(),
             args(first, after, last, before),
@@ -76,8 +76,8 @@ impl Country {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<TrainingCentre>> {
-        nested::<rel::CountryCentres, _>(
+    ) -> Result<TrainingCentreConnection> {
+        nested::<rel::CountryCentres, _, _>(
             ctx,
             self.0.code.clone(),
             args(first, after, last, before),
@@ -87,9 +87,9 @@ impl Country {
     }
 }
 
-/// An ISCED-F 2013 field of education and training.
 pub struct FieldOfEducation(pub isced_field::Model);
 
+/// An ISCED-F 2013 field of education and training.
 #[Object]
 impl FieldOfEducation {
     /// The field's global id.
@@ -122,9 +122,9 @@ pub(crate) async fn field_opt(
     }
 }
 
-/// Where a record's facts come from: a news article or document.
 pub struct Source(pub source::Model);
 
+/// Where a record's facts come from: a news article or document.
 #[Object]
 impl Source {
     /// The source's global id.
@@ -153,9 +153,9 @@ impl Source {
     }
 }
 
-/// A consortium: a coordinating organisation and its member universities.
 pub struct Consortium(pub consortium::Model);
 
+/// A consortium: a coordinating organisation and its member universities.
 #[Object]
 impl Consortium {
     /// The consortium's global id.
@@ -184,9 +184,9 @@ impl Consortium {
     }
 }
 
-/// An organisation's membership of a consortium.
 pub struct Membership(pub consortium_member::Model);
 
+/// An organisation's membership of a consortium.
 #[Object]
 impl Membership {
     /// The consortium.

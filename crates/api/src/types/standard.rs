@@ -8,15 +8,15 @@ use super::{
     Country, FieldOfEducation, Organisation, Source, country_opt, field_opt, organisation,
     organisation_opt, source_opt,
 };
-use crate::connection::{Conn, args, nested};
+use crate::connection::*;
 use crate::error::Result;
 use crate::ids::{Kind, encode};
 use crate::loader;
 use crate::scalars::{Date, date};
 
-/// A professional curriculum standard developed by a member, and where it was taken up.
 pub struct CurriculumStandard(pub curriculum_standard::Model);
 
+/// A professional curriculum standard developed by a member, and where it was taken up.
 #[Object]
 impl CurriculumStandard {
     /// The standard's global id.
@@ -59,8 +59,8 @@ impl CurriculumStandard {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-    ) -> Result<Conn<Adoption>> {
-        nested::<rel::StandardAdoptions, _>(
+    ) -> Result<AdoptionConnection> {
+        nested::<rel::StandardAdoptions, _, _>(
             ctx,
             self.0.id,
             args(first, after, last, before),
@@ -94,10 +94,10 @@ impl CurriculumStandard {
     }
 }
 
-/// The recognition, adoption or pilot of a curriculum standard in a country or region,
-/// optionally by a named institution. Readable exactly when its standard is.
 pub struct Adoption(pub adoption::Model);
 
+/// The recognition, adoption or pilot of a curriculum standard in a country or region,
+/// optionally by a named institution. Readable exactly when its standard is.
 #[Object]
 impl Adoption {
     /// The adoption's global id.
@@ -136,9 +136,9 @@ impl Adoption {
     }
 }
 
-/// A vocational education and training centre abroad, run by a member with a local partner.
 pub struct TrainingCentre(pub training_centre::Model);
 
+/// A vocational education and training centre abroad, run by a member with a local partner.
 #[Object]
 impl TrainingCentre {
     /// The centre's global id.
