@@ -1,0 +1,134 @@
+//! The real `concord` binary: it serves the demo with no configuration at all, prints
+//! the address it listens on (also when the port was 0), and runs on PostgreSQL too.
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::{Backend, FreshDatabase};
+use serde_json::{Value, json};
+
+/// A running `concord` process, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `concord` with `args` in `dir`, and waits for the line that says where it serves.
+fn start(dir: &std::path::Path, args: &[&str], database_url: Option<&str>) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("CONCORD_LISTEN", "127.0.0.1:0")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    let mut child = command.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("concord exited before serving").unwrap();
+        if let Some(rest) = line.strip_prefix("Concord serving GraphQL at ") {
+            let url = rest.split_whitespace().next().unwrap();
+            break url.trim_end_matches("/graphql").to_owned();
+        }
+    };
+    assert!(!base.ends_with(":0"), "the real port is printed: {base}");
+    Server { child, base }
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("concord_cli_{name}_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn check_serves_demo(server: &Server) {
+    let client = reqwest::Client::new();
+    let health: Value = client.get(format!("{}/health", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health, json!({ "status": "ok" }));
+    let page = client.get(format!("{}/", server.base)).send().await.unwrap();
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    let by_get: Value = client
+        .get(format!("{}/graphql", server.base))
+        .query(&[("query", "{ events { totalCount } }")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_get["data"]["events"]["totalCount"], 5);
+    let by_post: Value = client
+        .post(format!("{}/graphql", server.base))
+        .json(&json!({ "query": "{ agreements(filter: { kinds: [MOU] }) { totalCount } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_post["data"]["agreements"]["totalCount"], 2);
+}
+
+/// `cargo run` on a bare machine: no arguments, no DATABASE_URL.
+#[tokio::test]
+async fn with_no_configuration_it_serves_the_demo_from_an_sqlite_file() {
+    let dir = temp_dir("bare");
+    let server = start(&dir, &[], None);
+    check_serves_demo(&server).await;
+    assert!(dir.join("concord.db").exists());
+    drop(server);
+    // A second start on the same file finds the demo there and changes nothing.
+    let again = start(&dir, &[], None);
+    check_serves_demo(&again).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn on_postgres_it_migrates_seeds_and_serves() {
+    let database = FreshDatabase::create(Backend::Postgres).await;
+    let dir = temp_dir("pg");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_concord"))
+            .args(args)
+            .env("DATABASE_URL", &database.url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["migrate"]);
+    run(&["seed", "--demo"]);
+    // On a configured database the demo is not loaded unasked; it is there from `seed`.
+    let server = start(&dir, &["serve"], Some(&database.url));
+    check_serves_demo(&server).await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_configuration_fails_with_a_clear_message() {
+    let out = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["migrate"])
+        .env("DATABASE_URL", "nosuchdatabase://example")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open database"), "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_concord")).args(["seed"]).output().unwrap();
+    assert!(!out.status.success());
+}
