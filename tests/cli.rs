@@ -38,7 +38,10 @@ fn start(dir: &std::path::Path, args: &[&str], database_url: Option<&str>) -> Se
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
     let base = loop {
-        let line = lines.next().expect("concord exited before serving").unwrap();
+        let line = lines
+            .next()
+            .expect("concord exited before serving")
+            .unwrap();
         if let Some(rest) = line.strip_prefix("Concord serving GraphQL at ") {
             let url = rest.split_whitespace().next().unwrap();
             break url.trim_end_matches("/graphql").to_owned();
@@ -57,11 +60,33 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 async fn check_serves_demo(server: &Server) {
     let client = reqwest::Client::new();
-    let health: Value = client.get(format!("{}/health", server.base)).send().await.unwrap().json().await.unwrap();
+    let health: Value = client
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health, json!({ "status": "ok" }));
-    let page = client.get(format!("{}/", server.base)).send().await.unwrap();
-    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    let page = client
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("graphiql")
+    );
     let by_get: Value = client
         .get(format!("{}/graphql", server.base))
         .query(&[("query", "{ events { totalCount } }")])
@@ -108,7 +133,11 @@ async fn on_postgres_it_migrates_seeds_and_serves() {
             .env("DATABASE_URL", &database.url)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     run(&["migrate"]);
     run(&["seed", "--demo"]);
@@ -129,6 +158,9 @@ fn bad_configuration_fails_with_a_clear_message() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot open database"), "{stderr}");
-    let out = Command::new(env!("CARGO_BIN_EXE_concord")).args(["seed"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["seed"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
 }

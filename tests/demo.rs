@@ -224,3 +224,18 @@ async fn seeding_twice_changes_nothing() {
     assert_eq!(counts(db).await, first);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+on_both! {
+    async fn the_readme_queries_run_against_the_demo(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let readme = include_str!("../README.md");
+        let queries: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
+        assert_eq!(queries.len(), 3);
+        for query in queries {
+            let data = app.data(query, json!({})).await;
+            let first_list = data.as_object().unwrap().values().next().unwrap();
+            let items = first_list.get("nodes").or(first_list.get("edges")).and_then(|v| v.as_array()).unwrap();
+            assert!(!items.is_empty(), "README query returned nothing: {query}");
+        }
+    }
+}
