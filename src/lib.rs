@@ -5,10 +5,12 @@ use std::net::SocketAddr;
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{DefaultBodyLimit, State};
-use axum::response::{Html, IntoResponse};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use service::{Database, Principal};
+use service::Database;
 use tower_http::trace::TraceLayer;
 
 /// The SQLite file used when no database is configured.
@@ -39,16 +41,37 @@ pub fn app(db: Database) -> Router {
         .with_state(state)
 }
 
-async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    // Tokens arrive with the authentication work; until then every caller is anonymous.
-    api::execute(
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    let header = headers
+        .get(AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let principal = match service::auth::authenticate(&state.db.connection, header).await {
+        Ok(principal) => principal,
+        Err(error @ service::Error::Unauthenticated(_)) => {
+            let body = GraphQLResponse::from(api::unauthenticated(&error));
+            return (StatusCode::UNAUTHORIZED, body).into_response();
+        }
+        Err(error) => {
+            tracing::error!(%error, "authentication failed");
+            let body =
+                GraphQLResponse::from(api::unauthenticated(&service::Error::Unauthenticated(
+                    "credentials could not be checked; try again".into(),
+                )));
+            return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+        }
+    };
+    let response = api::execute(
         &state.schema,
         request.into_inner(),
         &state.db.connection,
-        Principal::Anonymous,
+        principal,
     )
-    .await
-    .into()
+    .await;
+    GraphQLResponse::from(response).into_response()
 }
 
 async fn graphiql() -> impl IntoResponse {

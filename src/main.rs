@@ -41,11 +41,43 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Manage bearer tokens from the server's own machine (acts as the coordinator).
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Print the GraphQL schema (SDL), or write it to a file.
     ExportSchema {
         /// Write to this file instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Issue a token and print it (the only time it is shown).
+    Create {
+        /// A coordinator token (reads and writes everything).
+        #[arg(long, conflicts_with_all = ["org", "role"])]
+        coordinator: bool,
+        /// The member organisation the token acts for: its global id or numeric id.
+        #[arg(long, required_unless_present = "coordinator")]
+        org: Option<String>,
+        /// viewer, editor or admin.
+        #[arg(long, required_unless_present = "coordinator")]
+        role: Option<String>,
+        /// What the token is for.
+        #[arg(long, default_value = "issued on the command line")]
+        label: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        expires_in_days: Option<i64>,
+    },
+    /// Revoke a token by its public id.
+    Revoke {
+        /// The public id (the part after `concord_` and before the next `_`).
+        public_id: String,
     },
 }
 
@@ -84,6 +116,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| format!("writing {}: {e}", path.display()))?,
                 None => print!("{sdl}"),
             }
+        }
+        Command::Token { action } => {
+            let db = open(&url).await?;
+            token(&db, action).await?;
         }
         Command::Migrate => {
             let db = open(&url).await?;
@@ -137,6 +173,72 @@ async fn seed_demo(db: &service::Database) -> Result<(), String> {
         println!("demo data loaded");
     } else {
         println!("demo data already present; nothing changed");
+    }
+    Ok(())
+}
+
+/// The command line acts as the coordinator: whoever runs it can open the database anyway.
+fn cli_principal() -> service::Principal {
+    service::Principal::Coordinator {
+        token_id: None,
+        label: "command line".into(),
+    }
+}
+
+async fn token(db: &service::Database, action: TokenAction) -> Result<(), String> {
+    use service::entity::enums::Role;
+    match action {
+        TokenAction::Create {
+            coordinator,
+            org,
+            role,
+            label,
+            expires_in_days,
+        } => {
+            let (role, organisation_id) = if coordinator {
+                (Role::Coordinator, None)
+            } else {
+                let role = match role.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                    Some("viewer") => Role::Viewer,
+                    Some("editor") => Role::Editor,
+                    Some("admin") => Role::Admin,
+                    other => {
+                        return Err(format!(
+                            "--role must be viewer, editor or admin, not {other:?}"
+                        ));
+                    }
+                };
+                let org = org.unwrap_or_default();
+                let id = api::organisation_key(&org)
+                    .ok_or_else(|| format!("--org {org:?} is not an organisation id"))?;
+                (role, Some(id))
+            };
+            let expires_at =
+                expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(d));
+            let issued = service::auth::issue(
+                &db.connection,
+                &cli_principal(),
+                service::auth::NewToken {
+                    label,
+                    role,
+                    organisation_id,
+                    expires_at,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!("{}", issued.secret);
+            eprintln!(
+                "Store this token now: it is shown only once. Send it as `Authorization: Bearer <token>`."
+            );
+        }
+        TokenAction::Revoke { public_id } => {
+            let revoked =
+                service::auth::revoke_public(&db.connection, &cli_principal(), &public_id)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            println!("revoked token {} ({})", revoked.public_id, revoked.label);
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_schema;
 mod m0002_reference_data;
+mod m0003_writes;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_schema::Migration),
             Box::new(m0002_reference_data::Migration),
+            Box::new(m0003_writes::Migration),
         ]
     }
 }

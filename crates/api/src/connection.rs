@@ -122,6 +122,8 @@ connection! {
     Adoption: AdoptionConnection, AdoptionEdge, "adoptions of curriculum standards";
     TrainingCentre: TrainingCentreConnection, TrainingCentreEdge, "training centres";
     Indicator: IndicatorConnection, IndicatorEdge, "reported indicators";
+    Token: TokenConnection, TokenEdge, "bearer tokens";
+    AuditEntry: AuditEntryConnection, AuditEntryEdge, "audit log entries";
 }
 
 /// The Relay arguments of every connection field.

@@ -13,6 +13,17 @@ pub fn to_gql(error: &service::Error) -> async_graphql::Error {
                 e.set("code", "BAD_USER_INPUT");
                 e.set("field", field.clone());
             }),
+        service::Error::Unauthenticated(message) => async_graphql::Error::new(message.clone())
+            .extend_with(|_, e| e.set("code", "UNAUTHENTICATED")),
+        service::Error::Forbidden(message) => async_graphql::Error::new(message.clone())
+            .extend_with(|_, e| e.set("code", "FORBIDDEN")),
+        service::Error::Conflict { expected, current } => async_graphql::Error::new(format!(
+            "the record has changed since version {expected}; it is now at version {current}"
+        ))
+        .extend_with(|_, e| {
+            e.set("code", "CONFLICT");
+            e.set("currentVersion", *current);
+        }),
         service::Error::Database(cause) => {
             tracing::error!(%cause, "database error");
             async_graphql::Error::new("Internal error.")
@@ -44,6 +55,12 @@ impl From<std::sync::Arc<service::Error>> for ServiceError {
             service::Error::BadInput { field, message } => {
                 service::Error::bad_input(field.clone(), message.clone())
             }
+            service::Error::Unauthenticated(m) => service::Error::Unauthenticated(m.clone()),
+            service::Error::Forbidden(m) => service::Error::Forbidden(m.clone()),
+            service::Error::Conflict { expected, current } => service::Error::Conflict {
+                expected: *expected,
+                current: *current,
+            },
             service::Error::Database(cause) => service::Error::Database(cause.clone()),
         })
     }

@@ -22,9 +22,11 @@ pub enum Kind {
     Adoption,
     TrainingCentre,
     Indicator,
+    Token,
+    AuditEntry,
 }
 
-const KINDS: [Kind; 13] = [
+const KINDS: [Kind; 15] = [
     Kind::Country,
     Kind::FieldOfEducation,
     Kind::Source,
@@ -38,6 +40,8 @@ const KINDS: [Kind; 13] = [
     Kind::Adoption,
     Kind::TrainingCentre,
     Kind::Indicator,
+    Kind::Token,
+    Kind::AuditEntry,
 ];
 
 impl Kind {
@@ -56,6 +60,8 @@ impl Kind {
             Kind::Adoption => "Adoption",
             Kind::TrainingCentre => "TrainingCentre",
             Kind::Indicator => "Indicator",
+            Kind::Token => "Token",
+            Kind::AuditEntry => "AuditEntry",
         }
     }
 }

@@ -193,12 +193,15 @@ pub struct EventFilter {
     pub roles: Option<Vec<EventOrganisationRole>>,
     /// With any of these people taking part.
     pub people: Option<Vec<ID>>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl EventFilter {
     pub fn parse(f: Option<Self>) -> Result<query::events::EventFilter> {
         let f = f.unwrap_or_default();
         Ok(query::events::EventFilter {
+            archived: f.archived,
             search: f.search,
             owners: decode_all("filter.owners", Kind::Organisation, &f.owners)?,
             kinds: f.kinds,
@@ -239,12 +242,15 @@ pub struct AgreementFilter {
     pub signed_at: Option<Vec<ID>>,
     /// Covering any of these ISCED-F fields (a broad code matches its narrower fields).
     pub fields: Option<Vec<String>>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl AgreementFilter {
     pub fn parse(f: Option<Self>) -> Result<query::agreements::AgreementFilter> {
         let f = f.unwrap_or_default();
         Ok(query::agreements::AgreementFilter {
+            archived: f.archived,
             search: f.search,
             owners: decode_all("filter.owners", Kind::Organisation, &f.owners)?,
             kinds: f.kinds,
@@ -276,12 +282,15 @@ pub struct OrganisationFilter {
     pub consortia: Option<Vec<ID>>,
     /// With this ROR id.
     pub ror_id: Option<String>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl OrganisationFilter {
     pub fn parse(f: Option<Self>) -> Result<query::organisations::OrganisationFilter> {
         let f = f.unwrap_or_default();
         Ok(query::organisations::OrganisationFilter {
+            archived: f.archived,
             search: f.search,
             kinds: f.kinds,
             countries: country_codes("filter.countries", &f.countries)?,
@@ -300,12 +309,15 @@ pub struct PersonFilter {
     pub search: Option<String>,
     /// Affiliated (at any time) with any of these organisations.
     pub organisations: Option<Vec<ID>>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl PersonFilter {
     pub fn parse(f: Option<Self>) -> Result<query::people::PersonFilter> {
         let f = f.unwrap_or_default();
         Ok(query::people::PersonFilter {
+            archived: f.archived,
             search: f.search,
             organisations: decode_all(
                 "filter.organisations",
@@ -327,12 +339,15 @@ pub struct CurriculumStandardFilter {
     pub developers: Option<Vec<ID>>,
     /// In any of these ISCED-F fields (a broad code matches its narrower fields).
     pub fields: Option<Vec<String>>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl CurriculumStandardFilter {
     pub fn parse(f: Option<Self>) -> Result<query::standards::StandardFilter> {
         let f = f.unwrap_or_default();
         Ok(query::standards::StandardFilter {
+            archived: f.archived,
             search: f.search,
             owners: decode_all("filter.owners", Kind::Organisation, &f.owners)?,
             developers: decode_all("filter.developers", Kind::Organisation, &f.developers)?,
@@ -386,12 +401,15 @@ pub struct TrainingCentreFilter {
     pub statuses: Option<Vec<CentreStatus>>,
     /// Opened within this range.
     pub opened_on: Option<DateRangeInput>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl TrainingCentreFilter {
     pub fn parse(f: Option<Self>) -> Result<query::standards::CentreFilter> {
         let f = f.unwrap_or_default();
         Ok(query::standards::CentreFilter {
+            archived: f.archived,
             search: f.search,
             owners: decode_all("filter.owners", Kind::Organisation, &f.owners)?,
             operators: decode_all("filter.operators", Kind::Organisation, &f.operators)?,
@@ -416,12 +434,15 @@ pub struct IndicatorFilter {
     pub metrics: Option<Vec<IndicatorMetric>>,
     /// With the period ending within this range.
     pub period_end: Option<DateRangeInput>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl IndicatorFilter {
     pub fn parse(f: Option<Self>) -> Result<query::indicators::IndicatorFilter> {
         let f = f.unwrap_or_default();
         Ok(query::indicators::IndicatorFilter {
+            archived: f.archived,
             owners: decode_all("filter.owners", Kind::Organisation, &f.owners)?,
             organisations: decode_all(
                 "filter.organisations",
@@ -464,12 +485,15 @@ pub struct ConsortiumFilter {
     pub search: Option<String>,
     /// With any of these organisations as members.
     pub members: Option<Vec<ID>>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl ConsortiumFilter {
     pub fn parse(f: Option<Self>) -> Result<query::registry::ConsortiumFilter> {
         let f = f.unwrap_or_default();
         Ok(query::registry::ConsortiumFilter {
+            archived: f.archived,
             search: f.search,
             members: decode_all("filter.members", Kind::Organisation, &f.members)?,
         })
@@ -483,14 +507,80 @@ pub struct SourceFilter {
     pub search: Option<String>,
     /// Published within this range.
     pub published_on: Option<DateRangeInput>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
 }
 
 impl SourceFilter {
     pub fn parse(f: Option<Self>) -> Result<query::registry::SourceFilter> {
         let f = f.unwrap_or_default();
         Ok(query::registry::SourceFilter {
+            archived: f.archived,
             search: f.search,
             published_on: range("filter.publishedOn", &f.published_on)?,
+        })
+    }
+}
+
+/// Which audit entries to list.
+#[derive(InputObject, Clone, Default)]
+pub struct AuditFilter {
+    /// Entries about this record (its global id).
+    pub record: Option<ID>,
+    /// Entries written with any of these tokens.
+    pub tokens: Option<Vec<ID>>,
+    /// Entries by callers acting for any of these organisations.
+    pub actor_organisations: Option<Vec<ID>>,
+    /// Entries of any of these operations, e.g. `updateEvent`.
+    pub operations: Option<Vec<String>>,
+    /// At or after this time.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// At or before this time.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl AuditFilter {
+    pub fn parse(f: Option<Self>) -> Result<query::audit::AuditFilter> {
+        let f = f.unwrap_or_default();
+        let record = match &f.record {
+            None => None,
+            Some(id) => {
+                let (kind, key) = crate::ids::decode("filter.record", id)?;
+                let table = match kind {
+                    Kind::Event => "event",
+                    Kind::Agreement => "agreement",
+                    Kind::CurriculumStandard => "curriculum_standard",
+                    Kind::TrainingCentre => "training_centre",
+                    Kind::Indicator => "indicator",
+                    Kind::Organisation => "organisation",
+                    Kind::Person => "person",
+                    Kind::Source => "source",
+                    Kind::Consortium => "consortium",
+                    Kind::Token => "token",
+                    _ => {
+                        return Err(bad_input(
+                            "filter.record",
+                            "that kind of record has no audit entries",
+                        ));
+                    }
+                };
+                let key = key
+                    .parse()
+                    .map_err(|_| bad_input("filter.record", "not an id this API issued"))?;
+                Some((table.to_owned(), key))
+            }
+        };
+        Ok(query::audit::AuditFilter {
+            record,
+            tokens: decode_all("filter.tokens", Kind::Token, &f.tokens)?,
+            actor_organisations: decode_all(
+                "filter.actorOrganisations",
+                Kind::Organisation,
+                &f.actor_organisations,
+            )?,
+            operations: f.operations,
+            from: f.from,
+            to: f.to,
         })
     }
 }

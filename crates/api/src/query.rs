@@ -5,7 +5,9 @@
 
 use async_graphql::{Context, ID, Object};
 use service::entity::*;
-use service::query::{agreements, events, indicators, organisations, people, registry, standards};
+use service::query::{
+    agreements, audit, events, indicators, organisations, people, registry, standards,
+};
 use service::{MAX_PAGE_SIZE, Scope};
 
 use crate::connection::*;
@@ -43,6 +45,45 @@ impl Query {
         }
         let lookups = ids.iter().map(|id| node(ctx, "ids", id));
         futures_util::future::try_join_all(lookups).await
+    }
+
+    /// Who the caller is: role and organisation, from the bearer token.
+    async fn viewer(&self) -> Viewer {
+        Viewer
+    }
+
+    /// Bearer tokens the caller manages: a member admin its organisation's, the
+    /// coordinator all. Newest first; revoked ones only with `includeRevoked`.
+    async fn tokens(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_revoked: bool,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<TokenConnection> {
+        let select = audit::select_tokens(scope(ctx), include_revoked);
+        root(ctx, select, args(first, after, last, before), Token).await
+    }
+
+    /// The audit log: the coordinator sees every entry, a member the entries on records
+    /// its organisation owns or maintains. Newest first unless `orderBy: ASC`.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditFilter>,
+        order_by: Option<OrderDirection>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<AuditEntryConnection> {
+        let direction = order_by
+            .map(Into::into)
+            .unwrap_or(service::query::Direction::Desc);
+        let select = audit::select_audit(scope(ctx), &AuditFilter::parse(filter)?, direction);
+        root(ctx, select, args(first, after, last, before), AuditEntry).await
     }
 
     /// The largest page size a list accepts.
@@ -307,5 +348,11 @@ async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
         Kind::Indicator => loader::one::<indicator::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Indicator(Indicator(m))),
+        Kind::Token => loader::one::<api_token::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Token(Token(m))),
+        Kind::AuditEntry => loader::one::<audit_entry::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::AuditEntry(AuditEntry(m))),
     })
 }

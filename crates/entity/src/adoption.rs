@@ -3,7 +3,7 @@ use crate::enums::AdoptionKind;
 use sea_orm::entity::prelude::*;
 
 /// The recognition or adoption of a curriculum standard in a country or region.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "adoption")]
 pub struct Model {
     #[sea_orm(primary_key)]

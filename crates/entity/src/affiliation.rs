@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A person's position at an organisation over a period.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "affiliation")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@ use crate::enums::{AgreementKind, AgreementStatus, Visibility};
 use sea_orm::entity::prelude::*;
 
 /// An agreement or joint programme between organisations.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "agreement")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -30,6 +30,8 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Who changed it last.
     pub updated_by: Option<String>,
+    /// When the record was archived; archived records are hidden from lists.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A field of education an agreement covers.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "agreement_field")]
 pub struct Model {
     #[sea_orm(primary_key)]

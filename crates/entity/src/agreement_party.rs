@@ -3,7 +3,7 @@ use crate::enums::PartyRole;
 use sea_orm::entity::prelude::*;
 
 /// An organisation that is party to an agreement.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "agreement_party")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@ use crate::enums::AgreementPersonRole;
 use sea_orm::entity::prelude::*;
 
 /// A signatory or witness of an agreement, with the title held then.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "agreement_person")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A consortium: a coordinating organisation and its member universities.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "consortium")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -18,6 +18,8 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Who changed it last.
     pub updated_by: Option<String>,
+    /// When the record was archived; archived records are hidden from lists.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

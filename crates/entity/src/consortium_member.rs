@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// Membership of an organisation in a consortium.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "consortium_member")]
 pub struct Model {
     #[sea_orm(primary_key)]

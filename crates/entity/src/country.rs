@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A country or region, keyed by its ISO 3166-1 alpha-2 code.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "country")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -3,7 +3,7 @@ use crate::enums::Visibility;
 use sea_orm::entity::prelude::*;
 
 /// A professional curriculum standard developed by a member.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "curriculum_standard")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -28,6 +28,8 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Who changed it last.
     pub updated_by: Option<String>,
+    /// When the record was archived; archived records are hidden from lists.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

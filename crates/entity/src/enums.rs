@@ -550,3 +550,34 @@ pub enum IndicatorMetric {
     #[sea_orm(string_value = "other")]
     Other,
 }
+
+/// What a token may do.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    /// Reads public records, its consortium's shared records and its own private ones.
+    #[sea_orm(string_value = "viewer")]
+    Viewer,
+    /// As a viewer, and writes the records its organisation owns.
+    #[sea_orm(string_value = "editor")]
+    Editor,
+    /// As an editor, and manages its organisation's units and tokens.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    /// The coordinating centre: reads and writes everything, manages members and tokens.
+    #[sea_orm(string_value = "coordinator")]
+    Coordinator,
+}

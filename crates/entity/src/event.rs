@@ -3,7 +3,7 @@ use crate::enums::{EventFormat, EventKind, EventStatus, Visibility};
 use sea_orm::entity::prelude::*;
 
 /// A symposium, meeting or other gathering.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "event")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -32,6 +32,8 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Who changed it last.
     pub updated_by: Option<String>,
+    /// When the record was archived; archived records are hidden from lists.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,7 @@ use crate::enums::EventOrganisationRole;
 use sea_orm::entity::prelude::*;
 
 /// An organisation in a role at an event.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "event_organisation")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An outcome of an event other than an agreement (agreements link to the event).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "event_outcome")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@ use crate::enums::ParticipantRole;
 use sea_orm::entity::prelude::*;
 
 /// A person in a role at an event, with the title held then.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "event_participant")]
 pub struct Model {
     #[sea_orm(primary_key)]

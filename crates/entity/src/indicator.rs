@@ -3,7 +3,7 @@ use crate::enums::{IndicatorMetric, Visibility};
 use sea_orm::entity::prelude::*;
 
 /// A figure an organisation reported for a period, with its source.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "indicator")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -29,6 +29,8 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Who changed it last.
     pub updated_by: Option<String>,
+    /// When the record was archived; archived records are hidden from lists.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

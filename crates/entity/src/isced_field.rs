@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An ISCED-F 2013 field of education and training.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "isced_field")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

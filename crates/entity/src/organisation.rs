@@ -3,7 +3,7 @@ use crate::enums::OrganisationKind;
 use sea_orm::entity::prelude::*;
 
 /// An organisation in the shared registry; units have a parent.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organisation")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -27,6 +27,10 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Who changed it last.
     pub updated_by: Option<String>,
+    /// When the record was archived; archived records are hidden from lists.
+    pub archived_at: Option<DateTimeUtc>,
+    /// The member organisation that added this registry entry and maintains it.
+    pub maintainer_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An external identifier of an organisation (scheme and value).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organisation_identifier")]
 pub struct Model {
     #[sea_orm(primary_key)]

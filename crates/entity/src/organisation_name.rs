@@ -3,7 +3,7 @@ use crate::enums::NameKind;
 use sea_orm::entity::prelude::*;
 
 /// A further name of an organisation, tagged by language and kind.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organisation_name")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A presentation given at an event, in programme order.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "presentation")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A presenter of a presentation.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "presentation_presenter")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// Where a record's facts come from: an article or document.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "source")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -20,6 +20,10 @@ pub struct Model {
     pub created_by: Option<String>,
     /// Who changed it last.
     pub updated_by: Option<String>,
+    /// When the record was archived; archived records are hidden from lists.
+    pub archived_at: Option<DateTimeUtc>,
+    /// The member organisation that added this registry entry and maintains it.
+    pub maintainer_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

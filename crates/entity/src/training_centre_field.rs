@@ -2,7 +2,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A field of education a training centre teaches.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "training_centre_field")]
 pub struct Model {
     #[sea_orm(primary_key)]

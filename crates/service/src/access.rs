@@ -1,39 +1,55 @@
-//! The visibility rule, in one place. Every query a [`crate::Scope`] builds starts from
-//! `Record::readable_by`, so lists, `node(id)`, nested relations and counts agree.
-use entity::enums::Visibility;
+//! Who may read and write what, in one place.
+//!
+//! Reads: every query a [`crate::Scope`] builds starts from `Record::readable_by`, so
+//! lists, `node(id)`, nested relations and counts agree; lists also leave out archived
+//! rows (`Record::live`), which only their owner and the coordinator can still read. Writes: every mutation asks
+//! [`may_write`] (owned records) or [`may_maintain`] (registry entries) before it changes
+//! anything. A record the caller may not read is reported as not found, never forbidden.
+use entity::enums::{Role, Visibility};
 use entity::*;
 use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
-use crate::Principal;
+use crate::{Error, Principal, Result};
 
 /// A table whose rows are subject to the visibility rule.
 pub trait Record: EntityTrait<Model: Sync> {
     /// The condition a row must meet to be readable by `principal`.
     fn readable_by(principal: &Principal) -> Condition;
+
+    /// The condition that leaves out archived rows, for tables that have them.
+    fn live() -> Condition {
+        Condition::all()
+    }
 }
 
 /// Owned records: public to all; consortium-shared to the owner's consortium peers;
-/// private to the owner; everything to the coordinator.
+/// private to the owner; everything to the coordinator. Archived records only to their
+/// owner and the coordinator.
 fn owned(
     principal: &Principal,
     owner: impl ColumnTrait,
     visibility: impl ColumnTrait,
+    archived: impl ColumnTrait,
 ) -> Condition {
     match principal {
-        Principal::Coordinator => Condition::all(),
-        Principal::Anonymous => Condition::all().add(visibility.eq(Visibility::Public)),
+        Principal::Coordinator { .. } => Condition::all(),
+        Principal::Anonymous => Condition::all()
+            .add(visibility.eq(Visibility::Public))
+            .add(archived.is_null()),
         Principal::Member {
             organisation_id,
             consortium_peers,
-        } => Condition::any()
-            .add(visibility.eq(Visibility::Public))
-            .add(owner.eq(*organisation_id))
-            .add(
-                Condition::all()
-                    .add(visibility.eq(Visibility::Consortium))
-                    .add(owner.is_in(consortium_peers.iter().copied())),
+            ..
+        } => Condition::any().add(owner.eq(*organisation_id)).add(
+            Condition::all().add(archived.is_null()).add(
+                Condition::any().add(visibility.eq(Visibility::Public)).add(
+                    Condition::all()
+                        .add(visibility.eq(Visibility::Consortium))
+                        .add(owner.is_in(consortium_peers.iter().copied())),
+                ),
             ),
+        ),
     }
 }
 
@@ -46,9 +62,8 @@ fn readable_ids<E: Record>(principal: &Principal, id: impl ColumnTrait) -> Selec
         .to_owned()
 }
 
-/// The shared registry (countries, organisations, people, sources, consortia) is
-/// readable by everyone.
-macro_rules! registry {
+/// Reference data and parts of the registry that have no archive of their own.
+macro_rules! always_readable {
     ($($m:ident),*) => {$(
         impl Record for $m::Entity {
             fn readable_by(_: &Principal) -> Condition {
@@ -57,24 +72,39 @@ macro_rules! registry {
         }
     )*};
 }
-registry!(
+always_readable!(
     country,
     isced_field,
-    source,
-    organisation,
     organisation_name,
     organisation_identifier,
-    consortium,
     consortium_member,
-    person,
     affiliation
 );
+
+/// Registry entries are readable by everyone, archived or not: other records point at
+/// them. Archiving only takes them out of lists.
+macro_rules! registry {
+    ($($m:ident),*) => {$(
+        impl Record for $m::Entity {
+            fn readable_by(_: &Principal) -> Condition {
+                Condition::all()
+            }
+            fn live() -> Condition {
+                Condition::all().add($m::Column::ArchivedAt.is_null())
+            }
+        }
+    )*};
+}
+registry!(organisation, person, source, consortium);
 
 macro_rules! owned {
     ($($m:ident),*) => {$(
         impl Record for $m::Entity {
             fn readable_by(p: &Principal) -> Condition {
-                owned(p, $m::Column::OwnerId, $m::Column::Visibility)
+                owned(p, $m::Column::OwnerId, $m::Column::Visibility, $m::Column::ArchivedAt)
+            }
+            fn live() -> Condition {
+                Condition::all().add($m::Column::ArchivedAt.is_null())
             }
         }
     )*};
@@ -111,3 +141,112 @@ part_of!(
     adoption.StandardId => curriculum_standard,
     training_centre_field.CentreId => training_centre
 );
+
+/// Tokens: a member admin sees its organisation's, the coordinator all; nobody else any.
+impl Record for api_token::Entity {
+    fn readable_by(p: &Principal) -> Condition {
+        match p {
+            Principal::Coordinator { .. } => Condition::all(),
+            Principal::Member {
+                organisation_id,
+                role: Role::Admin,
+                ..
+            } => Condition::all().add(api_token::Column::OrganisationId.eq(*organisation_id)),
+            _ => Condition::all().add(api_token::Column::Id.is_null()),
+        }
+    }
+}
+
+/// Audit entries: the coordinator sees all; a member the entries on records it owns.
+impl Record for audit_entry::Entity {
+    fn readable_by(p: &Principal) -> Condition {
+        match p {
+            Principal::Coordinator { .. } => Condition::all(),
+            Principal::Member {
+                organisation_id, ..
+            } => Condition::all().add(audit_entry::Column::OwnerId.eq(*organisation_id)),
+            Principal::Anonymous => Condition::all().add(audit_entry::Column::Id.is_null()),
+        }
+    }
+}
+
+impl Record for confirmation::Entity {
+    fn readable_by(_: &Principal) -> Condition {
+        // Read only through the record it confirms, which is checked on the way.
+        Condition::all()
+    }
+}
+
+/// Whether `principal` may write a record owned by `owner`: its owner's editors and
+/// admins, and the coordinator.
+pub fn may_write(principal: &Principal, owner: i64) -> Result<()> {
+    match principal {
+        Principal::Coordinator { .. } => Ok(()),
+        Principal::Member {
+            organisation_id,
+            role: Role::Editor | Role::Admin,
+            ..
+        } if *organisation_id == owner => Ok(()),
+        Principal::Member {
+            role: Role::Viewer, ..
+        } => Err(Error::forbidden("a viewer token cannot write")),
+        Principal::Member { .. } => Err(Error::forbidden(
+            "only the owner's editors and the coordinator may change this record",
+        )),
+        Principal::Anonymous => Err(unauthenticated()),
+    }
+}
+
+/// Whether `principal` may change a registry entry: the coordinator; the member that
+/// maintains it; and, for an organisation, the admins of its parent (their units).
+pub fn may_maintain(
+    principal: &Principal,
+    maintainer: Option<i64>,
+    parent: Option<i64>,
+) -> Result<()> {
+    match principal {
+        Principal::Coordinator { .. } => Ok(()),
+        Principal::Member {
+            organisation_id,
+            role,
+            ..
+        } => {
+            let maintains =
+                maintainer == Some(*organisation_id) && matches!(role, Role::Editor | Role::Admin);
+            let unit_of_mine = parent == Some(*organisation_id) && *role == Role::Admin;
+            if maintains || unit_of_mine {
+                Ok(())
+            } else {
+                Err(Error::forbidden(
+                    "only the member that added this entry, and the coordinator, may change it",
+                ))
+            }
+        }
+        Principal::Anonymous => Err(unauthenticated()),
+    }
+}
+
+/// Whether `principal` may add to the shared registry: any editor, admin or coordinator.
+pub fn may_add_to_registry(principal: &Principal) -> Result<()> {
+    match principal.role() {
+        Some(Role::Editor | Role::Admin | Role::Coordinator) => Ok(()),
+        Some(Role::Viewer) => Err(Error::forbidden("a viewer token cannot write")),
+        None => Err(unauthenticated()),
+    }
+}
+
+/// Operations only the coordinator may do (consortia, merges, coordinator tokens).
+pub fn coordinator_only(principal: &Principal, what: &str) -> Result<()> {
+    match principal {
+        Principal::Coordinator { .. } => Ok(()),
+        Principal::Anonymous => Err(unauthenticated()),
+        Principal::Member { .. } => {
+            Err(Error::forbidden(format!("only the coordinator may {what}")))
+        }
+    }
+}
+
+/// Writing needs a token.
+pub fn unauthenticated() -> Error {
+    Error::Unauthenticated("this needs a bearer token".into())
+}

@@ -13,6 +13,16 @@ pub enum Error {
     /// `filter.startDate.from`) so a frontend can point at it.
     #[error("{message}")]
     BadInput { field: String, message: String },
+    /// No valid credentials: a bearer token was sent but is malformed, unknown,
+    /// expired or revoked. (No token at all is not an error: it means anonymous.)
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller may read the record but not do this to it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record changed since the caller read it: `expectedVersion` is stale.
+    #[error("the record has changed since version {expected}; it is now at version {current}")]
+    Conflict { expected: i32, current: i32 },
     /// The database failed in a way the caller cannot fix. Logged with its cause;
     /// callers see only that something went wrong.
     #[error("internal error")]
@@ -20,6 +30,10 @@ pub enum Error {
 }
 
 impl Error {
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Error::Forbidden(message.into())
+    }
+
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::BadInput {
             field: field.into(),

@@ -5,14 +5,18 @@
 //! where visibility is decided. Nothing here knows about GraphQL.
 
 mod access;
+mod audit;
+pub mod auth;
 mod db;
 pub mod demo;
+pub mod domain;
 mod error;
 mod page;
 mod principal;
 pub mod query;
 mod relation;
 mod scope;
+pub mod write;
 
 pub use access::Record;
 pub use db::{Database, connect, migrate};

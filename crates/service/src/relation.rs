@@ -36,6 +36,10 @@ pub trait Relation: Copy + Send + Sync + 'static {
     fn link() -> Link;
     /// The order of a parent's children (the child id breaks ties).
     fn order() -> Vec<(Expr, Order)>;
+    /// A further condition on the children, for tables shared by several parents' kinds.
+    fn filter() -> sea_orm::Condition {
+        sea_orm::Condition::all()
+    }
 }
 
 fn col<C: IdenStatic>(c: C) -> DynIden {
@@ -280,4 +284,46 @@ pub mod rel {
         Link::Column(col(training_centre::Column::CountryCode)),
         [(qualified::<training_centre::Entity, _>(training_centre::Column::Name), Asc)]
     );
+
+    /// Parties' confirmations of an agreement.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct AgreementConfirmations;
+    impl Relation for AgreementConfirmations {
+        type Child = confirmation::Entity;
+        type Key = i64;
+        fn link() -> Link {
+            Link::Column(col(confirmation::Column::RecordId))
+        }
+        fn order() -> Vec<(Expr, Order)> {
+            vec![(
+                qualified::<confirmation::Entity, _>(confirmation::Column::ConfirmedAt),
+                Order::Asc,
+            )]
+        }
+        fn filter() -> sea_orm::Condition {
+            use sea_orm::ColumnTrait;
+            sea_orm::Condition::all().add(confirmation::Column::RecordType.eq("agreement"))
+        }
+    }
+
+    /// Hosts' confirmations of an event.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct EventConfirmations;
+    impl Relation for EventConfirmations {
+        type Child = confirmation::Entity;
+        type Key = i64;
+        fn link() -> Link {
+            Link::Column(col(confirmation::Column::RecordId))
+        }
+        fn order() -> Vec<(Expr, Order)> {
+            vec![(
+                qualified::<confirmation::Entity, _>(confirmation::Column::ConfirmedAt),
+                Order::Asc,
+            )]
+        }
+        fn filter() -> sea_orm::Condition {
+            use sea_orm::ColumnTrait;
+            sea_orm::Condition::all().add(confirmation::Column::RecordType.eq("event"))
+        }
+    }
 }

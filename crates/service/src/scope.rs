@@ -60,7 +60,10 @@ keyed!(
     adoption,
     training_centre,
     training_centre_field,
-    indicator
+    indicator,
+    api_token,
+    audit_entry,
+    confirmation
 );
 impl Keyed for entity::country::Model {
     type Key = String;
@@ -75,7 +78,7 @@ impl Keyed for entity::isced_field::Model {
     }
 }
 
-fn primary_column<E: EntityTrait>() -> E::Column {
+pub(crate) fn primary_column<E: EntityTrait>() -> E::Column {
     E::PrimaryKey::iter()
         .next()
         .expect("every table has a primary key")
@@ -92,6 +95,15 @@ impl Scope {
 
     pub fn principal(&self) -> &Principal {
         &self.principal
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// The connection, for operations that are not reads through the scope (tokens).
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     /// The rows of `E` this scope may read: the start of every query.
@@ -171,7 +183,11 @@ impl Scope {
         &self,
         parents: &[R::Key],
     ) -> (sea_orm::sea_query::SelectStatement, Expr) {
-        let mut query = self.find::<R::Child>().into_query();
+        let mut query = self
+            .find::<R::Child>()
+            .filter(R::Child::live())
+            .filter(R::filter())
+            .into_query();
         let parents: Vec<R::Key> = parents.to_vec();
         let parent = match R::link() {
             Link::Column(column) => {

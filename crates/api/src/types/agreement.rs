@@ -7,7 +7,8 @@ use service::entity::{agreement, agreement_party, isced_field};
 use service::rel;
 
 use super::{
-    Event, FieldOfEducation, Organisation, Signature, Source, event_opt, organisation, source_opt,
+    Confirmation, Event, FieldOfEducation, Organisation, Signature, Source, event_opt,
+    organisation, source_opt,
 };
 use crate::connection::*;
 use crate::error::Result;
@@ -112,6 +113,18 @@ impl Agreement {
             .map(FieldOfEducation)
             .collect())
     }
+    /// Parties' sign-offs: which organisation confirmed which version. A sign-off of an
+    /// older version is out of date (`current: false`): the record changed since.
+    async fn confirmations(&self, ctx: &Context<'_>) -> Result<Vec<Confirmation>> {
+        Ok(loader::all::<rel::AgreementConfirmations>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(|c| Confirmation {
+                current: c.version == self.0.version,
+                model: c,
+            })
+            .collect())
+    }
     /// The member organisation that owns this record.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
         organisation(ctx, self.0.owner_id).await
@@ -127,6 +140,10 @@ impl Agreement {
     /// Incremented by every change.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// When it was archived; archived records are left out of lists.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
     }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {

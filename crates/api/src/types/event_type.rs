@@ -9,8 +9,8 @@ use service::entity::{
 use service::rel;
 
 use super::{
-    Agreement, Country, Indicator, Organisation, Participation, Person, Source, country_opt,
-    organisation, source_opt,
+    Agreement, Confirmation, Country, Indicator, Organisation, Participation, Person, Source,
+    country_opt, organisation, source_opt,
 };
 use crate::connection::*;
 use crate::error::Result;
@@ -129,6 +129,18 @@ impl Event {
             .map(Indicator)
             .collect())
     }
+    /// Parties' sign-offs: which organisation confirmed which version. A sign-off of an
+    /// older version is out of date (`current: false`): the record changed since.
+    async fn confirmations(&self, ctx: &Context<'_>) -> Result<Vec<Confirmation>> {
+        Ok(loader::all::<rel::EventConfirmations>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(|c| Confirmation {
+                current: c.version == self.0.version,
+                model: c,
+            })
+            .collect())
+    }
     /// The member organisation that owns this record.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Organisation> {
         organisation(ctx, self.0.owner_id).await
@@ -144,6 +156,10 @@ impl Event {
     /// Incremented by every change.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// When it was archived; archived records are left out of lists.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
     }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -66,6 +66,10 @@ impl Indicator {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was archived; archived records are left out of lists.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -6,6 +6,7 @@ use service::entity::{country, event, organisation, person, source};
 use crate::error::Result;
 use crate::loader;
 
+mod admin;
 mod agreement;
 mod event_type;
 mod indicator;
@@ -14,6 +15,7 @@ mod people;
 mod registry;
 mod standard;
 
+pub use admin::*;
 pub use agreement::*;
 pub use event_type::*;
 pub use indicator::*;
@@ -43,6 +45,8 @@ pub enum Node {
     Adoption(Adoption),
     TrainingCentre(TrainingCentre),
     Indicator(Indicator),
+    Token(Token),
+    AuditEntry(AuditEntry),
 }
 
 /// The organisation a foreign key names (organisations are readable by everyone).

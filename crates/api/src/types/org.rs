@@ -249,6 +249,10 @@ impl Organisation {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was archived; archived records are left out of lists.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -1,4 +1,5 @@
 use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
 use service::entity::enums::{AgreementPersonRole, ParticipantRole};
 use service::entity::{affiliation, agreement, agreement_person, event, event_participant, person};
 use service::rel;
@@ -97,6 +98,14 @@ impl Person {
             Signature,
         )
         .await
+    }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was archived; archived records are left out of lists.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
     }
     /// The article the person was first named in.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
@@ -216,6 +225,8 @@ mod tests {
             updated_at: Default::default(),
             created_by: None,
             updated_by: None,
+            archived_at: None,
+            maintainer_id: None,
         }
     }
 

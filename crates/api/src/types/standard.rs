@@ -84,6 +84,10 @@ impl CurriculumStandard {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was archived; archived records are left out of lists.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -201,6 +205,10 @@ impl TrainingCentre {
     /// Incremented by every change.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// When it was archived; archived records are left out of lists.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
     }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -5,7 +5,7 @@ use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
-use super::{DateRange, Direction, all_of, one_of, text_match};
+use super::{DateRange, Direction, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -25,6 +25,8 @@ pub struct AgreementFilter {
     pub signed_at_events: Option<Vec<i64>>,
     /// ISCED-F codes; a broad or narrow code also matches the fields beneath it.
     pub fields: Option<Vec<String>>,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,6 +92,7 @@ pub fn select(
         )
     });
     let condition = all_of([
+        archived(agreement::Column::ArchivedAt, filter.archived),
         filter.search.as_deref().map(|s| {
             text_match(
                 s,

@@ -5,7 +5,7 @@ use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
-use super::{DateRange, Direction, all_of, one_of, text_match};
+use super::{DateRange, Direction, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,8 @@ pub struct EventFilter {
     pub roles: Option<Vec<EventOrganisationRole>>,
     /// Events any of these people took part in.
     pub people: Option<Vec<i64>>,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -62,6 +64,7 @@ pub fn select(
         )
     });
     let condition = all_of([
+        archived(event::Column::ArchivedAt, filter.archived),
         filter
             .search
             .as_deref()

@@ -4,7 +4,7 @@ use entity::indicator;
 use sea_orm::sea_query::NullOrdering;
 use sea_orm::{QueryFilter, QueryOrder, Select};
 
-use super::{DateRange, Direction, all_of, one_of};
+use super::{DateRange, Direction, all_of, archived, one_of};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -14,6 +14,8 @@ pub struct IndicatorFilter {
     pub events: Option<Vec<i64>>,
     pub metrics: Option<Vec<IndicatorMetric>>,
     pub period_end: DateRange,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,6 +34,7 @@ pub fn select(
 ) -> Select<indicator::Entity> {
     use indicator::Column as C;
     let condition = all_of([
+        archived(C::ArchivedAt, filter.archived),
         one_of(C::OwnerId, &filter.owners),
         one_of(C::OrganisationId, &filter.organisations),
         one_of(C::EventId, &filter.events),

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, Condition};
 use crate::{Error, Result};
 
 pub mod agreements;
+pub mod audit;
 pub mod events;
 pub mod indicators;
 pub mod organisations;
@@ -98,4 +99,14 @@ fn all_of(parts: impl IntoIterator<Item = Option<Condition>>) -> Condition {
         .into_iter()
         .flatten()
         .fold(Condition::all(), |c, p| c.add(p))
+}
+
+/// Lists show live records unless asked for archived ones (`Some(true)`), which only
+/// their owner and the coordinator can read.
+fn archived(column: impl ColumnTrait, archived: Option<bool>) -> Option<Condition> {
+    Some(Condition::all().add(if archived == Some(true) {
+        column.is_not_null()
+    } else {
+        column.is_null()
+    }))
 }

@@ -4,7 +4,7 @@ use entity::{consortium_member, organisation, organisation_name};
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
-use super::{Direction, all_of, one_of, text_match};
+use super::{Direction, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -20,6 +20,8 @@ pub struct OrganisationFilter {
     /// Members of any of these consortia.
     pub consortia: Option<Vec<i64>>,
     pub ror_id: Option<String>,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,6 +72,7 @@ pub fn select(
         })
     });
     let condition = all_of([
+        archived(organisation::Column::ArchivedAt, filter.archived),
         search,
         one_of(organisation::Column::Kind, &filter.kinds),
         one_of(organisation::Column::CountryCode, &filter.countries),

@@ -3,7 +3,7 @@ use entity::{affiliation, person};
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
-use super::{Direction, all_of, text_match};
+use super::{Direction, all_of, archived, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -12,6 +12,8 @@ pub struct PersonFilter {
     pub search: Option<String>,
     /// People affiliated (at any time) with any of these organisations.
     pub organisations: Option<Vec<i64>>,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,6 +41,7 @@ pub fn select(
         )
     });
     let condition = all_of([
+        archived(person::Column::ArchivedAt, filter.archived),
         filter.search.as_deref().map(|s| {
             text_match(
                 s,

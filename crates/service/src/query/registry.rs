@@ -3,7 +3,7 @@ use entity::{consortium, consortium_member, country, source};
 use sea_orm::sea_query::{NullOrdering, Query};
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
-use super::{DateRange, Direction, all_of, one_of, text_match};
+use super::{DateRange, Direction, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -55,6 +55,8 @@ pub struct ConsortiumFilter {
     pub search: Option<String>,
     /// Consortia any of these organisations belongs to.
     pub members: Option<Vec<i64>>,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 pub fn select_consortia(
@@ -77,6 +79,7 @@ pub fn select_consortia(
         )
     });
     let condition = all_of([
+        archived(C::ArchivedAt, filter.archived),
         filter
             .search
             .as_deref()
@@ -95,6 +98,8 @@ pub struct SourceFilter {
     /// Substring of the title, publisher or author.
     pub search: Option<String>,
     pub published_on: DateRange,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -112,6 +117,7 @@ pub fn select_sources(
 ) -> Select<source::Entity> {
     use source::Column as C;
     let condition = all_of([
+        archived(C::ArchivedAt, filter.archived),
         filter
             .search
             .as_deref()

@@ -4,7 +4,7 @@ use entity::{adoption, curriculum_standard, training_centre};
 use sea_orm::sea_query::NullOrdering;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
-use super::{DateRange, Direction, all_of, one_of, text_match};
+use super::{DateRange, Direction, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -15,6 +15,8 @@ pub struct StandardFilter {
     pub developers: Option<Vec<i64>>,
     /// ISCED-F codes; a broad or narrow code also matches the fields beneath it.
     pub fields: Option<Vec<String>>,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,6 +46,7 @@ pub fn select_standards(
 ) -> Select<curriculum_standard::Entity> {
     use curriculum_standard::Column as C;
     let condition = all_of([
+        archived(C::ArchivedAt, filter.archived),
         filter
             .search
             .as_deref()
@@ -117,6 +120,8 @@ pub struct CentreFilter {
     pub countries: Option<Vec<String>>,
     pub statuses: Option<Vec<CentreStatus>>,
     pub opened_on: DateRange,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -135,6 +140,7 @@ pub fn select_centres(
 ) -> Select<training_centre::Entity> {
     use training_centre::Column as C;
     let condition = all_of([
+        archived(C::ArchivedAt, filter.archived),
         filter
             .search
             .as_deref()
