@@ -151,19 +151,82 @@ impl TestApp {
 
     /// POSTs a GraphQL request; returns the whole response body.
     pub async fn post(&self, query: &str, variables: Value) -> Value {
-        let response = self
+        let (status, body) = self.post_as(None, query, variables).await;
+        assert!(status.is_success(), "status {status}: {body}");
+        body
+    }
+
+    /// POSTs a GraphQL request with a bearer token (or none); returns status and body.
+    pub async fn post_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (reqwest::StatusCode, Value) {
+        let mut request = self
             .client
             .post(format!("{}/graphql", self.base))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .unwrap();
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
+    /// The `data` of a request as `token` that must succeed.
+    pub async fn data_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post_as(token, query, variables).await;
         assert!(
-            response.status().is_success(),
-            "status {}",
-            response.status()
+            status.is_success() && body.get("errors").is_none(),
+            "unexpected errors ({status}): {body:#}"
         );
-        response.json().await.unwrap()
+        body["data"].clone()
+    }
+
+    /// The first error's `extensions.code` of a request as `token`; "OK" when it succeeded.
+    pub async fn outcome_as(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let (_, body) = self.post_as(token, query, variables).await;
+        match body["errors"][0]["extensions"]["code"].as_str() {
+            Some(code) => code.to_owned(),
+            None if body.get("errors").is_some() => panic!("an error without a code: {body}"),
+            None => "OK".to_owned(),
+        }
+    }
+
+    /// Issues a token directly (as the command line does) and returns its secret.
+    pub async fn token(
+        &self,
+        role: service::entity::enums::Role,
+        organisation: Option<i64>,
+    ) -> String {
+        let cli = service::Principal::Coordinator {
+            token_id: None,
+            label: "test".into(),
+        };
+        let new = service::auth::NewToken {
+            label: format!("{role:?} token"),
+            role,
+            organisation_id: organisation,
+            expires_at: None,
+        };
+        service::auth::issue(&self.db.connection, &cli, new)
+            .await
+            .unwrap()
+            .secret
+    }
+
+    /// The id of the organisation named `name_en`.
+    pub async fn organisation(&self, name_en: &str) -> i64 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        service::entity::organisation::Entity::find()
+            .filter(service::entity::organisation::Column::NameEn.eq(name_en))
+            .one(&self.db.connection)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no organisation {name_en}"))
+            .id
     }
 
     /// The `data` of a request that must succeed.
@@ -229,4 +292,22 @@ pub fn nodes(connection: &Value, field: &str) -> Vec<String> {
         .into_iter()
         .map(|n| n[field].as_str().unwrap_or_default().to_owned())
         .collect()
+}
+
+/// The global id the API gives a `kind` row with key `id`.
+pub fn gid(kind: &str, id: i64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}
+
+/// The numeric key inside a global id.
+pub fn key(gid: &str) -> i64 {
+    use base64::Engine;
+    let text = String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(gid)
+            .unwrap(),
+    )
+    .unwrap();
+    text.split_once(':').unwrap().1.parse().unwrap()
 }

@@ -12,7 +12,6 @@ use rand::RngCore;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -97,7 +96,7 @@ pub async fn issue(
             "the expiry is in the past",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::write::begin_write(db).await?;
     if let Some(org) = new.organisation_id {
         let exists = entity::organisation::Entity::find_by_id(org)
             .one(&txn)
@@ -153,7 +152,7 @@ pub async fn revoke(
     token_id: i64,
 ) -> Result<api_token::Model> {
     use crate::Record;
-    let txn = db.begin().await?;
+    let txn = crate::write::begin_write(db).await?;
     let before = api_token::Entity::find_by_id(token_id)
         .filter(api_token::Entity::readable_by(caller))
         .one(&txn)

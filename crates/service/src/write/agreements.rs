@@ -7,7 +7,6 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -81,7 +80,7 @@ const TABLE: &str = "agreement";
 
 impl Scope {
     pub async fn create_agreement(&self, input: AgreementInput) -> Result<agreement::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(id) = self
             .replay(&txn, &input.idempotency_key, "createAgreement", &input)
             .await?
@@ -159,7 +158,7 @@ impl Scope {
         expected_version: i32,
         patch: AgreementPatch,
     ) -> Result<agreement::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self.load_for_write::<agreement::Entity>(&txn, id).await?;
         may_write(self.principal(), before.owner_id)?;
         domain::Version::parse("input.expectedVersion", expected_version)?;
@@ -310,7 +309,7 @@ impl Scope {
         id: i64,
         expected_version: i32,
     ) -> Result<agreement::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let record = self.load_for_write::<agreement::Entity>(&txn, id).await?;
         let parties: Vec<i64> = agreement_party::Entity::find()
             .filter(agreement_party::Column::AgreementId.eq(id))
@@ -349,7 +348,7 @@ impl Scope {
             Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>,
         >,
     {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let record = self.load_for_write::<agreement::Entity>(&txn, id).await?;
         may_write(self.principal(), record.owner_id)?;
         domain::Version::parse("input.expectedVersion", expected_version)?;

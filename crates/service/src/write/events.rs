@@ -9,7 +9,6 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -95,7 +94,7 @@ const TABLE: &str = "event";
 
 impl Scope {
     pub async fn create_event(&self, input: EventInput) -> Result<event::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(id) = self
             .replay(&txn, &input.idempotency_key, "createEvent", &input)
             .await?
@@ -162,7 +161,7 @@ impl Scope {
         expected_version: i32,
         patch: EventPatch,
     ) -> Result<event::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self.load_for_write::<event::Entity>(&txn, id).await?;
         may_write(self.principal(), before.owner_id)?;
         domain::Version::parse("input.expectedVersion", expected_version)?;
@@ -342,7 +341,7 @@ impl Scope {
     /// Records that the caller's organisation, a host or co-host, confirms the event as
     /// it is at `expected_version`.
     pub async fn confirm_event(&self, id: i64, expected_version: i32) -> Result<event::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let record = self.load_for_write::<event::Entity>(&txn, id).await?;
         let hosts: Vec<i64> = event_organisation::Entity::find()
             .filter(event_organisation::Column::EventId.eq(id))
@@ -385,7 +384,7 @@ impl Scope {
             Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>,
         >,
     {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let record = self.load_for_write::<event::Entity>(&txn, id).await?;
         may_write(self.principal(), record.owner_id)?;
         domain::Version::parse("input.expectedVersion", expected_version)?;

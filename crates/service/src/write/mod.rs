@@ -95,7 +95,7 @@ impl Scope {
         expected_version: i32,
         archive: bool,
     ) -> Result<E::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self.load_for_write::<E>(&txn, id).await?;
         E::may_change(self.principal(), &before)?;
         self.set_archived(
@@ -211,6 +211,23 @@ impl Scope {
             .after(&after)
             .write(txn)
             .await
+    }
+}
+
+/// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a transaction that read first and upgraded later could fail with
+/// "database is locked" instead of waiting its turn.
+pub(crate) async fn begin_write(db: &sea_orm::DatabaseConnection) -> Result<DatabaseTransaction> {
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(db.begin_with_options(options).await?)
+}
+
+impl Scope {
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        begin_write(self.db()).await
     }
 }
 

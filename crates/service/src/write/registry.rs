@@ -8,7 +8,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 
@@ -162,7 +162,7 @@ impl Scope {
         &self,
         input: OrganisationInput,
     ) -> Result<organisation::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(id) = self
             .replay(&txn, &input.idempotency_key, "createOrganisation", &input)
             .await?
@@ -228,7 +228,7 @@ impl Scope {
         expected_version: i32,
         patch: OrganisationPatch,
     ) -> Result<organisation::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self
             .load_for_write::<organisation::Entity>(&txn, id)
             .await?;
@@ -402,7 +402,7 @@ impl Scope {
     }
 
     pub async fn create_person(&self, input: PersonInput) -> Result<person::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(id) = self
             .replay(&txn, &input.idempotency_key, "createPerson", &input)
             .await?
@@ -456,7 +456,7 @@ impl Scope {
         expected_version: i32,
         patch: PersonPatch,
     ) -> Result<person::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self.load_for_write::<person::Entity>(&txn, id).await?;
         may_maintain(self.principal(), before.maintainer_id, None)?;
         domain::Version::parse("input.expectedVersion", expected_version)?;
@@ -503,7 +503,7 @@ impl Scope {
         expected_version: i32,
         list: Vec<AffiliationInput>,
     ) -> Result<person::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let record = self.load_for_write::<person::Entity>(&txn, id).await?;
         may_maintain(self.principal(), record.maintainer_id, None)?;
         domain::Version::parse("input.expectedVersion", expected_version)?;
@@ -577,7 +577,7 @@ impl Scope {
     }
 
     pub async fn create_source(&self, input: SourceInput) -> Result<source::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         may_add_to_registry(self.principal())?;
         let now = Utc::now();
         let row = source::ActiveModel {
@@ -613,7 +613,7 @@ impl Scope {
 
     pub async fn create_consortium(&self, input: ConsortiumInput) -> Result<consortium::Model> {
         coordinator_only(self.principal(), "manage consortia")?;
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         self.require::<organisation::Entity>(
             &txn,
             "input.coordinator",
@@ -658,7 +658,7 @@ impl Scope {
         list: Vec<MemberInput>,
     ) -> Result<consortium::Model> {
         coordinator_only(self.principal(), "manage consortia")?;
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         self.load_for_write::<consortium::Entity>(&txn, id).await?;
         domain::Version::parse("input.expectedVersion", expected_version)?;
         self.require::<organisation::Entity>(
@@ -725,7 +725,7 @@ impl Scope {
                 "an organisation cannot be merged into itself",
             ));
         }
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let kept = self
             .load_for_write::<organisation::Entity>(&txn, survivor)
             .await?;
@@ -837,7 +837,7 @@ impl Scope {
                 "a person cannot be merged into themself",
             ));
         }
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let kept = self
             .load_for_write::<person::Entity>(&txn, survivor)
             .await?;

@@ -6,10 +6,7 @@ use entity::{
     adoption, curriculum_standard, event, indicator, organisation, source, training_centre,
     training_centre_field,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use super::{Patch, on_constraint, patch_text, patched, required_text, text};
@@ -141,7 +138,7 @@ impl Scope {
         &self,
         input: StandardInput,
     ) -> Result<curriculum_standard::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(id) = self
             .replay(
                 &txn,
@@ -215,7 +212,7 @@ impl Scope {
         expected_version: i32,
         patch: StandardPatch,
     ) -> Result<curriculum_standard::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self
             .load_for_write::<curriculum_standard::Entity>(&txn, id)
             .await?;
@@ -286,7 +283,7 @@ impl Scope {
         expected_version: i32,
         input: AdoptionInput,
     ) -> Result<adoption::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let record = self
             .load_for_write::<curriculum_standard::Entity>(&txn, standard)
             .await?;
@@ -351,7 +348,7 @@ impl Scope {
         adoption_id: i64,
         expected_version: i32,
     ) -> Result<curriculum_standard::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let row = self
             .load_for_write::<adoption::Entity>(&txn, adoption_id)
             .await?;
@@ -384,7 +381,7 @@ impl Scope {
     }
 
     pub async fn create_centre(&self, input: CentreInput) -> Result<training_centre::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(id) = self
             .replay(&txn, &input.idempotency_key, "createTrainingCentre", &input)
             .await?
@@ -456,7 +453,7 @@ impl Scope {
         expected_version: i32,
         patch: CentrePatch,
     ) -> Result<training_centre::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self
             .load_for_write::<training_centre::Entity>(&txn, id)
             .await?;
@@ -558,7 +555,7 @@ impl Scope {
     }
 
     pub async fn create_indicator(&self, input: IndicatorInput) -> Result<indicator::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         if let Some(id) = self
             .replay(&txn, &input.idempotency_key, "createIndicator", &input)
             .await?
@@ -630,7 +627,7 @@ impl Scope {
         expected_version: i32,
         patch: IndicatorPatch,
     ) -> Result<indicator::Model> {
-        let txn = self.db().begin().await?;
+        let txn = self.begin_write().await?;
         let before = self.load_for_write::<indicator::Entity>(&txn, id).await?;
         may_write(self.principal(), before.owner_id)?;
         domain::Version::parse("input.expectedVersion", expected_version)?;
