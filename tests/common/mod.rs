@@ -265,11 +265,11 @@ macro_rules! on_both {
         mod $name {
             use super::*;
             async fn run($backend: Backend) $body
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 run(Backend::Sqlite).await
             }
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 run(Backend::Postgres).await
             }
