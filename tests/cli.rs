@@ -164,3 +164,57 @@ fn bad_configuration_fails_with_a_clear_message() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+/// `concord token create` prints a token once; the server accepts it; `revoke` ends it.
+#[tokio::test]
+async fn the_first_token_comes_from_the_command_line() {
+    let dir = temp_dir("token");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("concord.db").display());
+    let concord = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_concord"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    concord(&["seed", "--demo"]);
+    let coordinator = concord(&["token", "create", "--coordinator", "--label", "first"]);
+    assert!(coordinator.starts_with("concord_"), "{coordinator}");
+    let server = start(&dir, &["serve"], Some(&url));
+    let client = reqwest::Client::new();
+    let ask = |token: String| {
+        let client = client.clone();
+        let base = server.base.clone();
+        async move {
+            let response = client.post(format!("{base}/graphql")).bearer_auth(token)
+                .json(&json!({ "query": "{ viewer { role organisation { abbreviation } } organisations(filter: { search: \"SZPT\" }) { nodes { id } } }" }))
+                .send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = ask(coordinator.clone()).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(body["data"]["viewer"]["role"], "COORDINATOR");
+    let szpt = body["data"]["organisations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let editor = concord(&["token", "create", "--org", &szpt, "--role", "editor"]);
+    let (_, body) = ask(editor.clone()).await;
+    assert_eq!(
+        body["data"]["viewer"],
+        json!({ "role": "EDITOR", "organisation": { "abbreviation": "SZPT" } })
+    );
+    let public_id = editor.split('_').nth(1).unwrap().to_owned();
+    concord(&["token", "revoke", &public_id]);
+    let (status, _) = ask(editor).await;
+    assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

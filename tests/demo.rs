@@ -229,8 +229,19 @@ on_both! {
     async fn the_readme_queries_run_against_the_demo(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
         let readme = include_str!("../README.md");
-        let queries: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
+        let blocks: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
+        let (mutations, queries): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("mutation"));
         assert_eq!(queries.len(), 3);
+        assert_eq!(mutations.len(), 1);
+        // The example mutation, as an editor of SSPU, with the placeholders filled in.
+        let sspu = app.organisation("Shanghai Polytechnic University").await;
+        let ruse = app.organisation("University of Ruse").await;
+        let editor = app.token(service::entity::enums::Role::Editor, Some(sspu)).await;
+        let mutation = mutations[0]
+            .replace("<your organisation id>", &common::gid("Organisation", sspu))
+            .replace("<partner id>", &common::gid("Organisation", ruse));
+        let created = app.data_as(Some(&editor), &mutation, json!({})).await;
+        assert_eq!(created["createAgreement"]["agreement"]["version"], 1);
         for query in queries {
             let data = app.data(query, json!({})).await;
             let first_list = data.as_object().unwrap().values().next().unwrap();

@@ -321,6 +321,10 @@ on_both! {
         assert_eq!(app.data_as(Some(&w.editor_a), list, json!({})).await["tokens"]["totalCount"], 0);
         assert_eq!(app.data_as(Some(&w.coordinator), list, json!({})).await["tokens"]["totalCount"], 6);
 
+        // Use is recorded (to the minute).
+        let used = app.data_as(Some(&w.admin_a), "{ tokens(first: 100) { nodes { label lastUsedAt } } }", json!({})).await;
+        assert!(used["tokens"]["nodes"].as_array().unwrap().iter().any(|t| t["label"] == "frontend" && t["lastUsedAt"].is_string()));
+
         // Revoked: it stops working at once; another admin's token is not theirs to revoke.
         let revoke = r#"mutation($input: RevokeTokenInput!) { revokeToken(input: $input) { token { revokedAt } } }"#;
         let token_id = issued["createToken"]["token"]["id"].clone();
@@ -396,5 +400,34 @@ on_both! {
         assert_eq!(merged["mergePeople"]["person"]["signatures"]["totalCount"], 4, "the coordinator also reads the private agreement");
         assert_eq!(merged["mergePeople"]["person"]["affiliations"].as_array().unwrap().len(), 3);
         let _ = key(&wang);
+    }
+
+    async fn sources_and_consortia_are_kept_by_their_maintainers(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let made = app.data_as(Some(&w.editor_a), "mutation($i: CreateSourceInput!) { createSource(input: $i) { source { id version } } }",
+            json!({ "i": { "title": "Alpha news", "url": "https://alpha.example/news/1", "publishedOn": "2025-01-01" } })).await;
+        let id = made["createSource"]["source"]["id"].clone();
+        let update = "mutation($i: UpdateSourceInput!) { updateSource(input: $i) { source { title version url } } }";
+        assert_eq!(app.outcome_as(Some(&w.editor_b), update, json!({ "i": { "id": id, "expectedVersion": 1, "title": "Beta's now" } })).await, "FORBIDDEN");
+        let changed = app.data_as(Some(&w.editor_a), update, json!({ "i": { "id": id, "expectedVersion": 1, "title": "Alpha news, corrected", "url": null } })).await;
+        assert_eq!(changed["updateSource"]["source"], json!({ "title": "Alpha news, corrected", "version": 2, "url": null }));
+        let archive = "mutation($i: ArchiveSourceInput!) { archiveSource(input: $i) { source { archivedAt } } }";
+        assert!(app.data_as(Some(&w.editor_a), archive, json!({ "i": { "id": id, "expectedVersion": 2 } })).await["archiveSource"]["source"]["archivedAt"].is_string());
+        assert_eq!(app.data(r#"{ sources(filter: { search: "Alpha news" }) { totalCount } }"#, json!({})).await["sources"]["totalCount"], 0);
+
+        let consortium = app.data("{ consortia { nodes { id version } } }", json!({})).await["consortia"]["nodes"][0].clone();
+        let update = "mutation($i: UpdateConsortiumInput!) { updateConsortium(input: $i) { consortium { nameEn version } } }";
+        let input = json!({ "i": { "id": consortium["id"], "expectedVersion": consortium["version"], "nameEn": "Renamed Consortium" } });
+        assert_eq!(app.outcome_as(Some(&w.admin_a), update, input.clone()).await, "FORBIDDEN");
+        assert_eq!(app.data_as(Some(&w.coordinator), update, input).await["updateConsortium"]["consortium"]["nameEn"], "Renamed Consortium");
+        // Membership drives consortium visibility: once Beta leaves, it no longer reads Alpha's shared records.
+        let members = "mutation($i: SetConsortiumMembersInput!) { setConsortiumMembers(input: $i) { consortium { version members { organisation { nameEn } } } } }";
+        let shared = app.data_as(Some(&w.editor_a), CREATE_EVENT, json!({ "input": { "kind": "MEETING", "status": "PLANNED", "format": "ONLINE", "title": "Shared with the consortium", "startDate": "2025-04-04", "visibility": "CONSORTIUM" } })).await;
+        let event = shared["createEvent"]["event"]["id"].clone();
+        let read = "query($id: ID!) { node(id: $id) { id } }";
+        assert!(app.data_as(Some(&w.editor_b), read, json!({ "id": event })).await["node"].is_object());
+        app.data_as(Some(&w.coordinator), members, json!({ "i": { "id": consortium["id"], "expectedVersion": 2, "members": [{ "organisation": gid("Organisation", w.alpha) }] } })).await;
+        assert!(app.data_as(Some(&w.editor_b), read, json!({ "id": event })).await["node"].is_null());
     }
 }

@@ -7,7 +7,8 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use chrono::{DateTime, NaiveDate, Utc};
 use service::entity::enums::*;
 use service::entity::{
-    agreement, curriculum_standard, event, indicator, organisation, person, training_centre,
+    agreement, consortium, curriculum_standard, event, indicator, organisation, person, source,
+    training_centre,
 };
 use service::write::Patch;
 use service::write::agreements as ag;
@@ -95,6 +96,10 @@ versioned_input! {
     RestoreOrganisationInput: "Which archived organisation to restore.";
     ArchivePersonInput: "Which person to archive (take out of lists; references stay).";
     RestorePersonInput: "Which archived person to restore.";
+    ArchiveSourceInput: "Which source to archive (take out of lists; citations stay).";
+    RestoreSourceInput: "Which archived source to restore.";
+    ArchiveConsortiumInput: "Which consortium to archive (coordinator only).";
+    RestoreConsortiumInput: "Which archived consortium to restore (coordinator only).";
 }
 
 /// Declares a payload carrying one record.
@@ -148,7 +153,13 @@ payload! {
     SetAffiliationsPayload { person: Person } "The person with the new affiliations.";
     MergePeoplePayload { person: Person } "The surviving person.";
     CreateSourcePayload { source: Source } "The source created.";
+    UpdateSourcePayload { source: Source } "The source updated.";
+    ArchiveSourcePayload { source: Source } "The source archived.";
+    RestoreSourcePayload { source: Source } "The source restored.";
     CreateConsortiumPayload { consortium: Consortium } "The consortium created.";
+    UpdateConsortiumPayload { consortium: Consortium } "The consortium updated.";
+    ArchiveConsortiumPayload { consortium: Consortium } "The consortium archived.";
+    RestoreConsortiumPayload { consortium: Consortium } "The consortium restored.";
     SetConsortiumMembersPayload { consortium: Consortium } "The consortium with its new members.";
     RevokeTokenPayload { token: Token } "The revoked token.";
 }
@@ -919,6 +930,40 @@ pub struct CreateSourceInput {
     pub author: Option<String>,
     /// Publication date.
     pub published_on: Option<Date>,
+}
+
+/// Changes to a source.
+#[derive(InputObject)]
+pub struct UpdateSourceInput {
+    /// The source's global id.
+    pub id: ID,
+    /// The version the caller last read; a stale one is CONFLICT.
+    pub expected_version: i32,
+    /// Address.
+    pub url: MaybeUndefined<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Publisher.
+    pub publisher: MaybeUndefined<String>,
+    /// Byline.
+    pub author: MaybeUndefined<String>,
+    /// Publication date.
+    pub published_on: MaybeUndefined<Date>,
+}
+
+/// Changes to a consortium (coordinator only).
+#[derive(InputObject)]
+pub struct UpdateConsortiumInput {
+    /// The consortium's global id.
+    pub id: ID,
+    /// The version the caller last read; a stale one is CONFLICT.
+    pub expected_version: i32,
+    /// Name in English.
+    pub name_en: Option<String>,
+    /// Name in Chinese.
+    pub name_zh: MaybeUndefined<String>,
+    /// The coordinating organisation's global id.
+    pub coordinator: MaybeUndefined<ID>,
 }
 
 /// A new consortium (coordinator only).
@@ -2052,6 +2097,102 @@ impl Mutation {
         };
         Ok(CreateSourcePayload {
             source: Source(svc(scope(ctx).create_source(parsed).await)?),
+        })
+    }
+
+    /// Changes a source (its maintainer or the coordinator).
+    async fn update_source(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateSourceInput,
+    ) -> Result<UpdateSourcePayload> {
+        let id = key("input.id", Kind::Source, &input.id)?;
+        let patch = reg::SourcePatch {
+            url: patch(input.url),
+            title: input.title,
+            publisher: patch(input.publisher),
+            author: patch(input.author),
+            published_on: patch_date(input.published_on),
+        };
+        Ok(UpdateSourcePayload {
+            source: Source(svc(scope(ctx)
+                .update_source(id, input.expected_version, patch)
+                .await)?),
+        })
+    }
+
+    /// Archives a source.
+    async fn archive_source(
+        &self,
+        ctx: &Context<'_>,
+        input: ArchiveSourceInput,
+    ) -> Result<ArchiveSourcePayload> {
+        let id = key("input.id", Kind::Source, &input.id)?;
+        Ok(ArchiveSourcePayload {
+            source: Source(svc(scope(ctx)
+                .archive::<source::Entity>(id, input.expected_version, true)
+                .await)?),
+        })
+    }
+
+    /// Restores an archived source.
+    async fn restore_source(
+        &self,
+        ctx: &Context<'_>,
+        input: RestoreSourceInput,
+    ) -> Result<RestoreSourcePayload> {
+        let id = key("input.id", Kind::Source, &input.id)?;
+        Ok(RestoreSourcePayload {
+            source: Source(svc(scope(ctx)
+                .archive::<source::Entity>(id, input.expected_version, false)
+                .await)?),
+        })
+    }
+
+    /// Changes a consortium (coordinator only).
+    async fn update_consortium(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateConsortiumInput,
+    ) -> Result<UpdateConsortiumPayload> {
+        let id = key("input.id", Kind::Consortium, &input.id)?;
+        let patch = reg::ConsortiumPatch {
+            name_en: input.name_en,
+            name_zh: patch(input.name_zh),
+            coordinator: patch_key("input.coordinator", Kind::Organisation, input.coordinator)?,
+        };
+        Ok(UpdateConsortiumPayload {
+            consortium: Consortium(svc(scope(ctx)
+                .update_consortium(id, input.expected_version, patch)
+                .await)?),
+        })
+    }
+
+    /// Archives a consortium (coordinator only).
+    async fn archive_consortium(
+        &self,
+        ctx: &Context<'_>,
+        input: ArchiveConsortiumInput,
+    ) -> Result<ArchiveConsortiumPayload> {
+        let id = key("input.id", Kind::Consortium, &input.id)?;
+        Ok(ArchiveConsortiumPayload {
+            consortium: Consortium(svc(scope(ctx)
+                .archive::<consortium::Entity>(id, input.expected_version, true)
+                .await)?),
+        })
+    }
+
+    /// Restores an archived consortium (coordinator only).
+    async fn restore_consortium(
+        &self,
+        ctx: &Context<'_>,
+        input: RestoreConsortiumInput,
+    ) -> Result<RestoreConsortiumPayload> {
+        let id = key("input.id", Kind::Consortium, &input.id)?;
+        Ok(RestoreConsortiumPayload {
+            consortium: Consortium(svc(scope(ctx)
+                .archive::<consortium::Entity>(id, input.expected_version, false)
+                .await)?),
         })
     }
 

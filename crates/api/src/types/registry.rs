@@ -147,6 +147,14 @@ impl Source {
     async fn author(&self) -> Option<&str> {
         self.0.author.as_deref()
     }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was archived; archived entries are left out of lists.
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
+    }
     /// Publication date, where given.
     async fn published_on(&self) -> Option<Date> {
         date(self.0.published_on)
@@ -173,6 +181,14 @@ impl Consortium {
     /// The coordinating organisation (e.g. UNESCO-ICHEI for Shenzhen), if designated.
     async fn coordinator(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
         organisation_opt(ctx, self.0.coordinator_id).await
+    }
+    /// Incremented by every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was archived; archived entries are left out of lists.
+    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.archived_at
     }
     /// The members, with their membership dates.
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {

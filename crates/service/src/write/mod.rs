@@ -87,6 +87,34 @@ impl Archivable for entity::person::Entity {
     }
 }
 
+impl Archivable for entity::source::Entity {
+    const TABLE: &'static str = "source";
+    const NAME: &'static str = "Source";
+    fn is_archived(m: &Self::Model) -> bool {
+        m.archived_at.is_some()
+    }
+    fn owner(m: &Self::Model) -> Option<i64> {
+        m.maintainer_id
+    }
+    fn may_change(p: &Principal, m: &Self::Model) -> Result<()> {
+        crate::access::may_maintain(p, m.maintainer_id, None)
+    }
+}
+
+impl Archivable for entity::consortium::Entity {
+    const TABLE: &'static str = "consortium";
+    const NAME: &'static str = "Consortium";
+    fn is_archived(m: &Self::Model) -> bool {
+        m.archived_at.is_some()
+    }
+    fn owner(_: &Self::Model) -> Option<i64> {
+        None
+    }
+    fn may_change(p: &Principal, _: &Self::Model) -> Result<()> {
+        crate::access::coordinator_only(p, "manage consortia")
+    }
+}
+
 impl Scope {
     /// Archives (`archive`) or restores a record under optimistic concurrency.
     pub async fn archive<E: Archivable>(

@@ -103,6 +103,22 @@ pub struct SourceInput {
     pub published_on: Option<NaiveDate>,
 }
 
+#[derive(Debug, Clone, Default)]
+pub struct SourcePatch {
+    pub url: Patch<String>,
+    pub title: Option<String>,
+    pub publisher: Patch<String>,
+    pub author: Patch<String>,
+    pub published_on: Patch<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ConsortiumPatch {
+    pub name_en: Option<String>,
+    pub name_zh: Patch<String>,
+    pub coordinator: Patch<i64>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsortiumInput {
     pub name_en: String,
@@ -609,6 +625,96 @@ impl Scope {
         .await?;
         txn.commit().await?;
         Ok(row)
+    }
+
+    pub async fn update_source(
+        &self,
+        id: i64,
+        expected_version: i32,
+        patch: SourcePatch,
+    ) -> Result<source::Model> {
+        let txn = self.begin_write().await?;
+        let before = self.load_for_write::<source::Entity>(&txn, id).await?;
+        may_maintain(self.principal(), before.maintainer_id, None)?;
+        domain::Version::parse("input.expectedVersion", expected_version)?;
+        let mut row: source::ActiveModel = before.clone().into();
+        if let Some(u) = &patch.url {
+            row.url = Set(url("input.url", u)?);
+        }
+        if let Some(t) = &patch.title {
+            row.title = Set(required_text("input.title", t, TITLE_MAX)?);
+        }
+        if let Some(p) = patch_text("input.publisher", &patch.publisher, NAME_MAX)? {
+            row.publisher = Set(p);
+        }
+        if let Some(a) = patch_text("input.author", &patch.author, TITLE_MAX)? {
+            row.author = Set(a);
+        }
+        if let Some(d) = patch.published_on {
+            row.published_on = Set(d);
+        }
+        self.bump_version(&txn, "source", id, expected_version)
+            .await?;
+        row.version = Set(before.version + 1);
+        row.updated_at = Set(Utc::now());
+        row.updated_by = Set(Some(self.principal().label()));
+        let after = row
+            .update(&txn)
+            .await
+            .map_err(|e| on_constraint(e, "input.url"))?;
+        Audit::new(
+            self.principal(),
+            "updateSource",
+            "source",
+            id,
+            after.maintainer_id,
+        )
+        .before(&before)
+        .after(&after)
+        .write(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn update_consortium(
+        &self,
+        id: i64,
+        expected_version: i32,
+        patch: ConsortiumPatch,
+    ) -> Result<consortium::Model> {
+        coordinator_only(self.principal(), "manage consortia")?;
+        let txn = self.begin_write().await?;
+        let before = self.load_for_write::<consortium::Entity>(&txn, id).await?;
+        domain::Version::parse("input.expectedVersion", expected_version)?;
+        let mut row: consortium::ActiveModel = before.clone().into();
+        if let Some(n) = &patch.name_en {
+            row.name_en = Set(required_text("input.nameEn", n, TITLE_MAX)?);
+        }
+        if let Some(n) = patch_text("input.nameZh", &patch.name_zh, TITLE_MAX)? {
+            row.name_zh = Set(n);
+        }
+        if let Some(c) = patch.coordinator {
+            self.require::<organisation::Entity>(&txn, "input.coordinator", "organisation", c)
+                .await?;
+            row.coordinator_id = Set(c);
+        }
+        self.bump_version(&txn, "consortium", id, expected_version)
+            .await?;
+        row.version = Set(before.version + 1);
+        row.updated_at = Set(Utc::now());
+        row.updated_by = Set(Some(self.principal().label()));
+        let after = row
+            .update(&txn)
+            .await
+            .map_err(|e| on_constraint(e, "input.nameEn"))?;
+        Audit::new(self.principal(), "updateConsortium", "consortium", id, None)
+            .before(&before)
+            .after(&after)
+            .write(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(after)
     }
 
     pub async fn create_consortium(&self, input: ConsortiumInput) -> Result<consortium::Model> {
