@@ -247,9 +247,14 @@ impl Scope {
         expected_version: i32,
         list: Vec<PartyInput>,
     ) -> Result<agreement::Model> {
-        self.change_agreement_parts(id, expected_version, "setAgreementParties", |scope, txn| {
-            Box::pin(async move { scope.write_parties(txn, id, &list, "input.parties").await })
-        })
+        self.change_parts::<agreement::Entity, _>(
+            id,
+            expected_version,
+            "setAgreementParties",
+            |scope, txn| {
+                Box::pin(async move { scope.write_parties(txn, id, &list, "input.parties").await })
+            },
+        )
         .await
     }
 
@@ -260,13 +265,18 @@ impl Scope {
         expected_version: i32,
         list: Vec<AgreementPersonInput>,
     ) -> Result<agreement::Model> {
-        self.change_agreement_parts(id, expected_version, "setAgreementPeople", |scope, txn| {
-            Box::pin(async move {
-                scope
-                    .write_agreement_people(txn, id, &list, "input.people")
-                    .await
-            })
-        })
+        self.change_parts::<agreement::Entity, _>(
+            id,
+            expected_version,
+            "setAgreementPeople",
+            |scope, txn| {
+                Box::pin(async move {
+                    scope
+                        .write_agreement_people(txn, id, &list, "input.people")
+                        .await
+                })
+            },
+        )
         .await
     }
 
@@ -333,50 +343,12 @@ impl Scope {
         Ok(record)
     }
 
-    async fn change_agreement_parts<F>(
+    pub(crate) async fn agreement_parts(
         &self,
+        txn: &DatabaseTransaction,
         id: i64,
-        expected_version: i32,
-        operation: &str,
-        write: F,
-    ) -> Result<agreement::Model>
-    where
-        F: for<'a> FnOnce(
-            &'a Scope,
-            &'a DatabaseTransaction,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>,
-        >,
-    {
-        let txn = self.begin_write().await?;
-        let record = self.load_for_write::<agreement::Entity>(&txn, id).await?;
-        may_write(self.principal(), record.owner_id)?;
-        domain::Version::parse("input.expectedVersion", expected_version)?;
-        let before = self.agreement_parts(&txn, id).await?;
-        self.bump_version(&txn, TABLE, id, expected_version).await?;
-        write(self, &txn).await?;
-        let after = self.agreement_parts(&txn, id).await?;
-        Audit::new(
-            self.principal(),
-            operation,
-            TABLE,
-            id,
-            Some(record.owner_id),
-        )
-        .before(&before)
-        .after(&after)
-        .write(&txn)
-        .await?;
-        let record = agreement::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(Error::NotFound)?;
-        txn.commit().await?;
-        Ok(record)
-    }
-
-    async fn agreement_parts(&self, txn: &DatabaseTransaction, id: i64) -> Result<Parts> {
-        Ok(Parts {
+    ) -> Result<serde_json::Value> {
+        Ok(super::snapshot(&Parts {
             parties: agreement_party::Entity::find()
                 .filter(agreement_party::Column::AgreementId.eq(id))
                 .order_by_asc(agreement_party::Column::Position)
@@ -395,7 +367,7 @@ impl Scope {
                 .into_iter()
                 .map(|f| f.isced_code)
                 .collect(),
-        })
+        }))
     }
 
     async fn write_parties(

@@ -16,7 +16,7 @@ use super::{Patch, on_constraint, patch_text, patched, required_text, text};
 use crate::access::may_write;
 use crate::audit::Audit;
 use crate::domain::{self, CountryCode, DateSpan, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
-use crate::{Error, Result, Scope};
+use crate::{Result, Scope};
 
 /// A new event, with its parts.
 #[derive(Debug, Clone, Serialize)]
@@ -235,7 +235,7 @@ impl Scope {
         expected_version: i32,
         list: Vec<EventOrganisationInput>,
     ) -> Result<event::Model> {
-        self.change_event_parts(
+        self.change_parts::<event::Entity, _>(
             id,
             expected_version,
             "setEventOrganisations",
@@ -256,7 +256,7 @@ impl Scope {
         expected_version: i32,
         list: Vec<ParticipantInput>,
     ) -> Result<event::Model> {
-        self.change_event_parts(
+        self.change_parts::<event::Entity, _>(
             id,
             expected_version,
             "setEventParticipants",
@@ -277,7 +277,7 @@ impl Scope {
         expected_version: i32,
         list: Vec<PresentationInput>,
     ) -> Result<event::Model> {
-        self.change_event_parts(
+        self.change_parts::<event::Entity, _>(
             id,
             expected_version,
             "setEventPresentations",
@@ -298,9 +298,16 @@ impl Scope {
         expected_version: i32,
         list: Vec<String>,
     ) -> Result<event::Model> {
-        self.change_event_parts(id, expected_version, "setEventOutcomes", |scope, txn| {
-            Box::pin(async move { scope.write_outcomes(txn, id, &list, "input.outcomes").await })
-        })
+        self.change_parts::<event::Entity, _>(
+            id,
+            expected_version,
+            "setEventOutcomes",
+            |scope, txn| {
+                Box::pin(
+                    async move { scope.write_outcomes(txn, id, &list, "input.outcomes").await },
+                )
+            },
+        )
         .await
     }
 
@@ -369,49 +376,11 @@ impl Scope {
         Ok(record)
     }
 
-    async fn change_event_parts<F>(
+    pub(crate) async fn event_parts(
         &self,
+        txn: &DatabaseTransaction,
         id: i64,
-        expected_version: i32,
-        operation: &str,
-        write: F,
-    ) -> Result<event::Model>
-    where
-        F: for<'a> FnOnce(
-            &'a Scope,
-            &'a DatabaseTransaction,
-        ) -> std::pin::Pin<
-            Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>,
-        >,
-    {
-        let txn = self.begin_write().await?;
-        let record = self.load_for_write::<event::Entity>(&txn, id).await?;
-        may_write(self.principal(), record.owner_id)?;
-        domain::Version::parse("input.expectedVersion", expected_version)?;
-        let before = self.event_parts(&txn, id).await?;
-        self.bump_version(&txn, TABLE, id, expected_version).await?;
-        write(self, &txn).await?;
-        let after = self.event_parts(&txn, id).await?;
-        Audit::new(
-            self.principal(),
-            operation,
-            TABLE,
-            id,
-            Some(record.owner_id),
-        )
-        .before(&before)
-        .after(&after)
-        .write(&txn)
-        .await?;
-        let record = event::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(Error::NotFound)?;
-        txn.commit().await?;
-        Ok(record)
-    }
-
-    async fn event_parts(&self, txn: &DatabaseTransaction, id: i64) -> Result<Parts> {
+    ) -> Result<serde_json::Value> {
         let presentations = presentation::Entity::find()
             .filter(presentation::Column::EventId.eq(id))
             .order_by_asc(presentation::Column::Position)
@@ -426,7 +395,7 @@ impl Scope {
                 .await?;
             with_presenters.push((p, presenters));
         }
-        Ok(Parts {
+        Ok(super::snapshot(&Parts {
             organisations: event_organisation::Entity::find()
                 .filter(event_organisation::Column::EventId.eq(id))
                 .order_by_asc(event_organisation::Column::Position)
@@ -443,7 +412,7 @@ impl Scope {
                 .order_by_asc(event_outcome::Column::Position)
                 .all(txn)
                 .await?,
-        })
+        }))
     }
 
     async fn write_event_organisations(

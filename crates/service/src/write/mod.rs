@@ -115,7 +115,73 @@ impl Archivable for entity::consortium::Entity {
     }
 }
 
+/// A future borrowed from a scope and a transaction.
+pub(crate) type TxnFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>;
+
+/// A record with parts (organisations in roles, parties, ...) that change as a whole.
+pub(crate) trait Composite: Archivable {
+    /// The parts, as the audit log records them.
+    fn parts<'a>(
+        scope: &'a Scope,
+        txn: &'a DatabaseTransaction,
+        id: i64,
+    ) -> TxnFuture<'a, serde_json::Value>;
+}
+
+impl Composite for entity::event::Entity {
+    fn parts<'a>(
+        scope: &'a Scope,
+        txn: &'a DatabaseTransaction,
+        id: i64,
+    ) -> TxnFuture<'a, serde_json::Value> {
+        Box::pin(async move { scope.event_parts(txn, id).await })
+    }
+}
+
+impl Composite for entity::agreement::Entity {
+    fn parts<'a>(
+        scope: &'a Scope,
+        txn: &'a DatabaseTransaction,
+        id: i64,
+    ) -> TxnFuture<'a, serde_json::Value> {
+        Box::pin(async move { scope.agreement_parts(txn, id).await })
+    }
+}
+
 impl Scope {
+    /// Changes a record's parts with `write`: the record's version moves on (or CONFLICT),
+    /// and the audit entry holds the parts before and after.
+    pub(crate) async fn change_parts<E, F>(
+        &self,
+        id: i64,
+        expected_version: i32,
+        operation: &str,
+        write: F,
+    ) -> Result<E::Model>
+    where
+        E: Composite,
+        F: for<'a> FnOnce(&'a Scope, &'a DatabaseTransaction) -> TxnFuture<'a, ()>,
+    {
+        let txn = self.begin_write().await?;
+        let record = self.load_for_write::<E>(&txn, id).await?;
+        E::may_change(self.principal(), &record)?;
+        crate::domain::Version::parse("input.expectedVersion", expected_version)?;
+        let before = E::parts(self, &txn, id).await?;
+        self.bump_version(&txn, E::TABLE, id, expected_version)
+            .await?;
+        write(self, &txn).await?;
+        let after = E::parts(self, &txn, id).await?;
+        Audit::new(self.principal(), operation, E::TABLE, id, E::owner(&record))
+            .before(&before)
+            .after(&after)
+            .write(&txn)
+            .await?;
+        let record = self.load_for_write::<E>(&txn, id).await?;
+        txn.commit().await?;
+        Ok(record)
+    }
+
     /// Archives (`archive`) or restores a record under optimistic concurrency.
     pub async fn archive<E: Archivable>(
         &self,
@@ -498,6 +564,11 @@ impl Scope {
 fn input_hash(input: &impl Serialize) -> String {
     let json = serde_json::to_string(input).unwrap_or_default();
     hex::encode(Sha256::digest(json.as_bytes()))
+}
+
+/// A value as JSON, for the audit log.
+pub(crate) fn snapshot(value: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
 /// Parses an optional text input.
