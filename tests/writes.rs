@@ -63,6 +63,10 @@ async fn count_events(app: &TestApp) -> u64 {
         .unwrap()
 }
 
+fn token_id_of(issued: &Value) -> Value {
+    issued["createToken"]["token"]["id"].clone()
+}
+
 fn error(body: &Value) -> (String, Option<String>) {
     let e = &body["errors"][0];
     (
@@ -320,6 +324,14 @@ on_both! {
         assert_eq!(admins["totalCount"], 4);
         assert_eq!(app.data_as(Some(&w.editor_a), list, json!({})).await["tokens"]["totalCount"], 0);
         assert_eq!(app.data_as(Some(&w.coordinator), list, json!({})).await["tokens"]["totalCount"], 6);
+
+        // Tokens and audit entries are nodes too, for those who may see them.
+        let node = "query($id: ID!) { node(id: $id) { __typename id } }";
+        assert_eq!(app.data_as(Some(&w.admin_a), node, json!({ "id": token_id_of(&issued) })).await["node"]["__typename"], "Token");
+        assert_eq!(app.data_as(Some(&w.editor_a), node, json!({ "id": token_id_of(&issued) })).await["node"], Value::Null);
+        let entry = app.data_as(Some(&w.coordinator), "{ auditLog(first: 1) { nodes { id } } }", json!({})).await["auditLog"]["nodes"][0]["id"].clone();
+        assert_eq!(app.data_as(Some(&w.coordinator), node, json!({ "id": entry })).await["node"]["__typename"], "AuditEntry");
+        assert_eq!(app.data(node, json!({ "id": entry })).await["node"], Value::Null);
 
         // Use is recorded (to the minute).
         let used = app.data_as(Some(&w.admin_a), "{ tokens(first: 100) { nodes { label lastUsedAt } } }", json!({})).await;

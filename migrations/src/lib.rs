@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_schema;
 mod m0002_reference_data;
 mod m0003_writes;
+mod m0004_more_indexes;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_schema::Migration),
             Box::new(m0002_reference_data::Migration),
             Box::new(m0003_writes::Migration),
+            Box::new(m0004_more_indexes::Migration),
         ]
     }
 }
