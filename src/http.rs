@@ -1,0 +1,380 @@
+//! GraphQL over HTTP, as the GraphQL-over-HTTP specification has it: `GET` for queries
+//! only, `POST` with an `application/json` body, `application/graphql-response+json` or
+//! `application/json` answers as the `Accept` header asks, and status codes that tell a
+//! request error (400) from an execution error (200).
+//!
+//! `POST` bodies of any other type are refused (415): `text/plain`, form and multipart
+//! bodies are what a browser sends cross-site without a preflight, so refusing them keeps
+//! mutations out of reach of cross-site request forgery.
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type of the answer.
+#[derive(Clone, Copy, PartialEq)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// Picks the answer's media type from `Accept`; `None` when nothing we serve is acceptable.
+fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let Some(accept) = headers.get(ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(Media::Json);
+    };
+    let mut best: Option<(f32, Media)> = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let media = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let kind = match media.as_str() {
+            GRAPHQL_RESPONSE => Media::GraphqlResponse,
+            JSON | "application/*" | "*/*" => Media::Json,
+            _ => continue,
+        };
+        if q > 0.0
+            && best.is_none_or(|(bq, bk)| {
+                q > bq
+                    || (q == bq
+                        && kind == Media::GraphqlResponse
+                        && bk == Media::Json
+                        && media == GRAPHQL_RESPONSE)
+            })
+        {
+            best = Some((q, kind));
+        }
+    }
+    best.map(|(_, kind)| kind)
+}
+
+/// A request's parameters, from the query string or the JSON body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Params {
+    query: Option<Value>,
+    #[serde(default)]
+    variables: Option<Value>,
+    #[serde(default)]
+    operation_name: Option<Value>,
+    #[serde(default)]
+    extensions: Option<Value>,
+}
+
+/// A request refused before execution.
+fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(CONTENT_TYPE, media.content_type())],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// The parameters as an `async_graphql::Request`, or why they are not one.
+fn request(params: Params) -> Result<(async_graphql::Request, String), &'static str> {
+    let query = match params.query {
+        Some(Value::String(q)) => q,
+        Some(_) => return Err("`query` must be a string"),
+        None => return Err("a GraphQL request needs a `query`"),
+    };
+    let mut request = async_graphql::Request::new(query.clone());
+    match params.variables {
+        None | Some(Value::Null) => {}
+        Some(v @ Value::Object(_)) => {
+            request = request.variables(async_graphql::Variables::from_json(v));
+        }
+        Some(_) => return Err("`variables` must be an object"),
+    }
+    match params.operation_name {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => request = request.operation_name(name),
+        Some(_) => return Err("`operationName` must be a string"),
+    }
+    match params.extensions {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(_) => return Err("`extensions` must be an object"),
+    }
+    Ok((request, query))
+}
+
+/// Whether the operation `name` picks (or the only one) in `query` is a mutation or
+/// subscription; `Err` when the document does not parse.
+fn is_write(query: &str, name: Option<&str>) -> Result<bool, String> {
+    let document = async_graphql::parser::parse_query(query).map_err(|e| e.to_string())?;
+    let kind = match (&document.operations, name) {
+        (DocumentOperations::Single(op), _) => op.node.ty,
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            match ops.iter().find(|(n, _)| n.as_str() == name) {
+                Some((_, op)) => op.node.ty,
+                None => return Ok(false),
+            }
+        }
+        (DocumentOperations::Multiple(_), None) => return Ok(false),
+    };
+    Ok(kind != OperationType::Query)
+}
+
+/// `GET` and `POST /graphql`.
+pub async fn graphql(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return refuse(
+            Media::Json,
+            StatusCode::NOT_ACCEPTABLE,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+        );
+    };
+    let params = if method == Method::GET {
+        let pairs: HashMap<String, String> =
+            serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+        let json_param = |key: &str| -> Result<Option<Value>, ()> {
+            match pairs.get(key) {
+                None => Ok(None),
+                Some(text) => serde_json::from_str(text).map(Some).map_err(|_| ()),
+            }
+        };
+        let (Ok(variables), Ok(extensions)) = (json_param("variables"), json_param("extensions"))
+        else {
+            return refuse(
+                media,
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`variables` and `extensions` must be JSON",
+            );
+        };
+        Params {
+            query: pairs.get("query").cloned().map(Value::String),
+            variables,
+            operation_name: pairs.get("operationName").cloned().map(Value::String),
+            extensions,
+        }
+    } else {
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence != JSON {
+            return refuse(
+                media,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the request as application/json",
+            );
+        }
+        match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Object(map)) => match serde_json::from_value(Value::Object(map)) {
+                Ok(params) => params,
+                Err(_) => {
+                    return refuse(
+                        media,
+                        StatusCode::BAD_REQUEST,
+                        "BAD_REQUEST",
+                        "the body is not a GraphQL request",
+                    );
+                }
+            },
+            Ok(Value::Array(_)) => {
+                return refuse(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "batched requests are not supported",
+                );
+            }
+            _ => {
+                return refuse(
+                    media,
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "the body is not a JSON object",
+                );
+            }
+        }
+    };
+    let operation_name = match &params.operation_name {
+        Some(Value::String(n)) => Some(n.clone()),
+        _ => None,
+    };
+    let (request, query) = match request(params) {
+        Ok(r) => r,
+        Err(message) => return refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+    };
+    match is_write(&query, operation_name.as_deref()) {
+        // With plain JSON the request itself was well-formed HTTP: 200, as the spec asks.
+        Err(message) => {
+            let status = if media == Media::GraphqlResponse {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            };
+            return refuse(media, status, "GRAPHQL_PARSE_FAILED", &message);
+        }
+        Ok(true) if method == Method::GET => {
+            let mut response = refuse(
+                media,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "mutations are sent by POST",
+            );
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("POST"));
+            return response;
+        }
+        Ok(_) => {}
+    }
+
+    let header = headers
+        .get(AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let principal = match service::auth::authenticate(&state.db.connection, header).await {
+        Ok(principal) => principal,
+        Err(service::Error::Unauthenticated(message)) => {
+            return refuse(media, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message);
+        }
+        Err(error) => {
+            tracing::error!(%error, "authentication failed");
+            return refuse(
+                media,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+                "credentials could not be checked; try again",
+            );
+        }
+    };
+    let response = api::execute(&state.schema, request, &state.db.connection, principal).await;
+    answer(media, response)
+}
+
+/// The execution result as the response body. A request that never started executing
+/// (it did not validate, or its variables did not fit) has no `data` and, for
+/// `application/graphql-response+json`, status 400.
+fn answer(media: Media, response: async_graphql::Response) -> Response {
+    let request_error = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut body = serde_json::Map::new();
+    if !request_error {
+        body.insert(
+            "data".into(),
+            serde_json::to_value(&response.data).unwrap_or(Value::Null),
+        );
+    }
+    if !response.errors.is_empty() {
+        let errors: Vec<Value> = response
+            .errors
+            .iter()
+            .map(|e| {
+                let mut error = serde_json::to_value(e).unwrap_or(Value::Null);
+                // Every error carries a code: the schema's own, or what kind of failure it was.
+                if error.pointer("/extensions/code").is_none() {
+                    let code = if request_error {
+                        "GRAPHQL_VALIDATION_FAILED"
+                    } else {
+                        "BAD_USER_INPUT"
+                    };
+                    error["extensions"] = json!({ "code": code });
+                }
+                error
+            })
+            .collect();
+        body.insert("errors".into(), Value::Array(errors));
+    }
+    if !response.extensions.is_empty() {
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
+        );
+    }
+    let status = if request_error && media == Media::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        [(CONTENT_TYPE, media.content_type())],
+        Value::Object(body).to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> Option<Media> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_str(value).unwrap());
+        negotiate(&headers)
+    }
+
+    #[test]
+    fn accept_picks_the_media_type() {
+        assert!(accept("application/graphql-response+json") == Some(Media::GraphqlResponse));
+        assert!(accept("application/json") == Some(Media::Json));
+        assert!(accept("*/*") == Some(Media::Json));
+        assert!(
+            accept("application/graphql-response+json, application/json;q=0.9")
+                == Some(Media::GraphqlResponse)
+        );
+        assert!(
+            accept("application/json, application/graphql-response+json;q=0.5")
+                == Some(Media::Json)
+        );
+        assert!(accept("text/html").is_none());
+        assert!(negotiate(&HeaderMap::new()) == Some(Media::Json));
+    }
+
+    #[test]
+    fn writes_are_told_from_reads() {
+        assert_eq!(is_write("{ a }", None), Ok(false));
+        assert_eq!(is_write("mutation { a }", None), Ok(true));
+        assert_eq!(
+            is_write("query A { a } mutation B { b }", Some("B")),
+            Ok(true)
+        );
+        assert_eq!(
+            is_write("query A { a } mutation B { b }", Some("A")),
+            Ok(false)
+        );
+        assert!(is_write("{", None).is_err());
+    }
+}

@@ -1,0 +1,130 @@
+//! GraphQL over HTTP: the graphql-http audit suite against the real server, and the
+//! request shapes a hostile or confused client sends.
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Backend, TestApp};
+use serde_json::{Value, json};
+
+/// Runs the `graphql-http` package's server audits (installed from its lockfile).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passes_the_graphql_over_http_audits() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/http-audit");
+    if !dir.join("node_modules/graphql-http").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm is needed for the HTTP audits");
+        assert!(status.success(), "npm ci failed in {}", dir.display());
+    }
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let url = format!("{}/graphql", app.base);
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(dir.join("audit.mjs"))
+            .arg(url)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        results.len() >= 60,
+        "the suite ran {} audits",
+        results.len()
+    );
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| r["status"] != "ok")
+        .map(|r| format!("{} {}: {}", r["status"], r["name"], r["reason"]))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "audits not passed:\n{}",
+        failed.join("\n")
+    );
+}
+
+async fn raw(
+    app: &TestApp,
+    method: reqwest::Method,
+    content_type: Option<&str>,
+    body: impl Into<reqwest::Body>,
+) -> (u16, String) {
+    let mut request = app
+        .client
+        .request(method, format!("{}/graphql", app.base))
+        .body(body);
+    if let Some(ct) = content_type {
+        request = request.header("content-type", ct);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+fn code(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| {
+            v["errors"][0]["extensions"]["code"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+on_both! {
+    async fn hostile_and_malformed_requests_get_clean_answers(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let mutation = r#"{"query":"mutation { createSource(input: { title: \"x\" }) { source { id } } }"}"#;
+        // The requests a browser sends cross-site without a preflight never run a mutation.
+        for ct in [Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("multipart/form-data; boundary=x"), None] {
+            let (status, body) = raw(&app, reqwest::Method::POST, ct, mutation).await;
+            assert_eq!(status, 415, "{ct:?}: {body}");
+            assert_eq!(code(&body), "UNSUPPORTED_MEDIA_TYPE");
+        }
+        let get = app.client.get(format!("{}/graphql", app.base)).query(&[("query", "mutation { createSource(input: { title: \"x\" }) { source { id } } }")]).send().await.unwrap();
+        assert_eq!(get.status().as_u16(), 405);
+        assert_eq!(get.headers()["allow"], "POST");
+        // Malformed bodies.
+        for (body, want) in [
+            (b"{not json".to_vec(), "BAD_REQUEST"),
+            (vec![0xff, 0xfe, b'{', b'}'], "BAD_REQUEST"),
+            (br#"[{"query":"{ viewer { role } }"}]"#.to_vec(), "BAD_REQUEST"),
+            (br#"{"query":"{ viewer { role } }","variables":"a string"}"#.to_vec(), "BAD_REQUEST"),
+            (br#"{"query":42}"#.to_vec(), "BAD_REQUEST"),
+            (br#"{"variables":{}}"#.to_vec(), "BAD_REQUEST"),
+        ] {
+            let (status, text) = raw(&app, reqwest::Method::POST, Some("application/json"), body).await;
+            assert_eq!((status, code(&text).as_str()), (400, want), "{text}");
+        }
+        // Variables of the wrong type are a request error, coded, with no data.
+        let (status, text) = raw(&app, reqwest::Method::POST, Some("application/json"), r#"{"query":"query($n: Int) { events(first: $n) { totalCount } }","variables":{"n":"many"}}"#).await;
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(status, 200);
+        assert!(parsed.get("data").is_none(), "{text}");
+        assert_eq!(code(&text), "GRAPHQL_VALIDATION_FAILED");
+        // Unknown fields: coded too, and no internals in any message.
+        let (_, text) = raw(&app, reqwest::Method::POST, Some("application/json"), r#"{"query":"{ nope }"}"#).await;
+        assert_eq!(code(&text), "GRAPHQL_VALIDATION_FAILED");
+        // An oversized body is refused from its length, before it is read.
+        let started = std::time::Instant::now();
+        let big = vec![b' '; 64 * 1024 * 1024];
+        let response = app.client.post(format!("{}/graphql", app.base)).header("content-type", "application/json").body(big).send().await;
+        if let Ok(response) = response {
+            assert_eq!(response.status().as_u16(), 413);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        // And the server still serves.
+        assert_eq!(app.data("{ events { totalCount } }", json!({})).await["events"]["totalCount"], 5);
+    }
+}
