@@ -8,7 +8,7 @@
 //! mutations out of reach of cross-site request forgery.
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::parser::types::{DocumentOperations, OperationType, Selection, SelectionSet};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE};
@@ -122,10 +122,53 @@ fn request(params: Params) -> Result<(async_graphql::Request, String), &'static 
     Ok((request, query))
 }
 
+/// Most aliases a document may use: aliases let one request repeat an expensive field
+/// many times over, which depth and complexity limits alone price per field.
+pub const MAX_ALIASES: usize = 30;
+/// Most fields a document may select in all, fragments included.
+pub const MAX_FIELDS: usize = 1_000;
+
+/// Counts the aliases and fields a selection set holds, fragments' own sets counted once.
+fn count(set: &SelectionSet, aliases: &mut usize, fields: &mut usize) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(f) => {
+                *fields += 1;
+                if f.node.alias.is_some() {
+                    *aliases += 1;
+                }
+                count(&f.node.selection_set.node, aliases, fields);
+            }
+            Selection::InlineFragment(f) => count(&f.node.selection_set.node, aliases, fields),
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+}
+
 /// Whether the operation `name` picks (or the only one) in `query` is a mutation or
-/// subscription; `Err` when the document does not parse.
-fn is_write(query: &str, name: Option<&str>) -> Result<bool, String> {
-    let document = async_graphql::parser::parse_query(query).map_err(|e| e.to_string())?;
+/// subscription; `Err` when the document does not parse or is over the size limits.
+fn is_write(query: &str, name: Option<&str>) -> Result<bool, (&'static str, String)> {
+    let document = async_graphql::parser::parse_query(query)
+        .map_err(|e| ("GRAPHQL_PARSE_FAILED", e.to_string()))?;
+    let (mut aliases, mut fields) = (0, 0);
+    for (_, op) in document.operations.iter() {
+        count(&op.node.selection_set.node, &mut aliases, &mut fields);
+    }
+    for fragment in document.fragments.values() {
+        count(&fragment.node.selection_set.node, &mut aliases, &mut fields);
+    }
+    if aliases > MAX_ALIASES {
+        return Err((
+            "LIMIT_EXCEEDED",
+            format!("the document uses {aliases} aliases; at most {MAX_ALIASES} are allowed"),
+        ));
+    }
+    if fields > MAX_FIELDS {
+        return Err((
+            "LIMIT_EXCEEDED",
+            format!("the document selects {fields} fields; at most {MAX_FIELDS} are allowed"),
+        ));
+    }
     let kind = match (&document.operations, name) {
         (DocumentOperations::Single(op), _) => op.node.ty,
         (DocumentOperations::Multiple(ops), Some(name)) => {
@@ -238,13 +281,13 @@ pub async fn graphql(
     };
     match is_write(&query, operation_name.as_deref()) {
         // With plain JSON the request itself was well-formed HTTP: 200, as the spec asks.
-        Err(message) => {
+        Err((code, message)) => {
             let status = if media == Media::GraphqlResponse {
                 StatusCode::BAD_REQUEST
             } else {
                 StatusCode::OK
             };
-            return refuse(media, status, "GRAPHQL_PARSE_FAILED", &message);
+            return refuse(media, status, code, &message);
         }
         Ok(true) if method == Method::GET => {
             let mut response = refuse(
@@ -280,13 +323,17 @@ pub async fn graphql(
         }
     };
     let response = api::execute(&state.schema, request, &state.db.connection, principal).await;
-    answer(media, response)
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    answer(media, response, request_id)
 }
 
 /// The execution result as the response body. A request that never started executing
 /// (it did not validate, or its variables did not fit) has no `data` and, for
 /// `application/graphql-response+json`, status 400.
-fn answer(media: Media, response: async_graphql::Response) -> Response {
+fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> Response {
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
@@ -305,12 +352,19 @@ fn answer(media: Media, response: async_graphql::Response) -> Response {
                 let mut error = serde_json::to_value(e).unwrap_or(Value::Null);
                 // Every error carries a code: the schema's own, or what kind of failure it was.
                 if error.pointer("/extensions/code").is_none() {
-                    let code = if request_error {
+                    let over_limit = e.message.starts_with("Query is too complex")
+                        || e.message.starts_with("Query is nested too deep");
+                    let code = if over_limit {
+                        "LIMIT_EXCEEDED"
+                    } else if request_error {
                         "GRAPHQL_VALIDATION_FAILED"
                     } else {
                         "BAD_USER_INPUT"
                     };
                     error["extensions"] = json!({ "code": code });
+                }
+                if error.pointer("/extensions/code") == Some(&json!("INTERNAL")) {
+                    error["extensions"]["requestId"] = json!(request_id);
                 }
                 error
             })
@@ -376,5 +430,13 @@ mod tests {
             Ok(false)
         );
         assert!(is_write("{", None).is_err());
+        let many = format!(
+            "{{ {} }}",
+            (0..31)
+                .map(|i| format!("a{i}: viewer {{ role }}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        assert_eq!(is_write(&many, None).unwrap_err().0, "LIMIT_EXCEEDED");
     }
 }

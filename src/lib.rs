@@ -1,13 +1,21 @@
 //! The Concord server: configuration, the HTTP app, and the commands of the `concord`
 //! binary. The GraphQL schema lives in the `api` crate, the rules in `service`.
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use service::Database;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The SQLite file used when no database is configured.
@@ -18,6 +26,65 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://concord.db?mode=rwc";
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 mod http;
+mod limit;
+
+/// How the server behaves: limits and what it exposes. Defaults suit development; the
+/// `concord serve` flags (and their environment variables) set them for production.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Query depth, complexity and introspection.
+    pub limits: api::Limits,
+    /// Serve GraphiQL at `/`.
+    pub graphiql: bool,
+    /// Origins allowed to call from browsers (CORS); none means same origin only.
+    pub cors_origins: Vec<String>,
+    /// Longest a request may take.
+    pub request_timeout: Duration,
+    /// Requests per minute per token (or client address); `None` for no limit.
+    pub rate_limit_per_minute: Option<u32>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            limits: api::Limits::default(),
+            graphiql: true,
+            cors_origins: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+            rate_limit_per_minute: None,
+        }
+    }
+}
+
+const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
+
+/// Request ids: a random prefix per process and a counter, unique across instances.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: String,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        RequestIds {
+            prefix: format!("{:08x}{:04x}", nanos, std::process::id() & 0xffff),
+            next: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
 
 #[derive(Clone)]
 struct AppState {
@@ -25,18 +92,52 @@ struct AppState {
     db: Database,
 }
 
-/// The HTTP app over `db`: GraphiQL at `/`, GraphQL at `/graphql`, liveness at `/health`.
-pub fn app(db: Database) -> Router {
+/// The HTTP app over `db`: GraphQL at `/graphql`, GraphiQL at `/` (unless switched off),
+/// liveness at `/health`, readiness at `/ready`.
+pub fn app(db: Database, settings: &Settings) -> Router {
     let state = AppState {
-        schema: api::schema(),
+        schema: api::schema_with(&settings.limits),
         db,
     };
-    Router::new()
-        .route("/", get(graphiql))
+    let mut router = Router::new()
         .route("/graphql", get(http::graphql).post(http::graphql))
         .route("/health", get(health))
+        .route("/ready", get(ready));
+    if settings.graphiql {
+        router = router.route("/", get(graphiql));
+    }
+    if let Some(per_minute) = settings.rate_limit_per_minute {
+        let limiter = limit::RateLimiter::new(per_minute);
+        router = router.layer(axum::middleware::from_fn_with_state(
+            limiter,
+            limit::rate_limit,
+        ));
+    }
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(
+            settings
+                .cors_origins
+                .iter()
+                .filter_map(|o| o.parse::<HeaderValue>().ok()),
+        ))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE, ACCEPT]);
+    // Each request gets an id (or keeps the one a proxy gave it): it is in the log span,
+    // in the response header, and in any INTERNAL error, to join a report to its cause.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+    });
+    router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            settings.request_timeout,
+        ))
+        .layer(cors)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
         .with_state(state)
 }
 
@@ -53,6 +154,20 @@ async fn health() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
+/// Ready when the database answers and no migration is pending.
+async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match service::readiness(&state.db).await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ready" })),
+        ),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "unavailable", "reason": reason })),
+        ),
+    }
+}
+
 /// Serves `app` on `listener` until the process is stopped.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
     axum::serve(
@@ -60,4 +175,36 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::R
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .await
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, lets requests in flight
+/// finish for at most `drain`, and returns.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    drain: Duration,
+) -> std::io::Result<()> {
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping_tx.send(());
+    });
+    let drained = async move {
+        if stopping_rx.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(drain).await;
+    };
+    tokio::select! {
+        result = server => result,
+        _ = drained => {
+            tracing::warn!("requests still running after the drain time; stopping anyway");
+            Ok(())
+        }
+    }
 }

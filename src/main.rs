@@ -32,6 +32,8 @@ enum Command {
         /// Load the demo data before serving (default: only on the embedded SQLite default).
         #[arg(long, env = "CONCORD_DEMO")]
         demo: Option<bool>,
+        #[command(flatten)]
+        exposure: Exposure,
     },
     /// Run pending migrations and exit.
     Migrate,
@@ -52,6 +54,51 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+/// What the server exposes and how much it accepts.
+#[derive(clap::Args, Default)]
+struct Exposure {
+    /// Allow schema introspection (switch off in production: also turns off "did you mean").
+    #[arg(long, env = "CONCORD_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    introspection: bool,
+    /// Serve GraphiQL at `/`.
+    #[arg(long, env = "CONCORD_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    graphiql: bool,
+    /// Browser origins allowed to call the API (CORS), comma-separated; default: same origin only.
+    #[arg(long, env = "CONCORD_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
+    /// Deepest query nesting.
+    #[arg(long, env = "CONCORD_MAX_DEPTH", default_value_t = 15)]
+    max_depth: usize,
+    /// Most query complexity (a page costs its size times its items).
+    #[arg(long, env = "CONCORD_MAX_COMPLEXITY", default_value_t = 200_000)]
+    max_complexity: usize,
+    /// Longest a request may run, in seconds.
+    #[arg(long, env = "CONCORD_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+    /// Requests per minute per token or client address (0: no limit).
+    #[arg(long, env = "CONCORD_RATE_LIMIT", default_value_t = 600)]
+    rate_limit: u32,
+    /// On SIGTERM, how long requests in flight may take to finish, in seconds.
+    #[arg(long, env = "CONCORD_DRAIN", default_value_t = 20)]
+    drain: u64,
+}
+
+impl Exposure {
+    fn settings(&self) -> concord::Settings {
+        concord::Settings {
+            limits: api::Limits {
+                depth: self.max_depth,
+                complexity: self.max_complexity,
+                introspection: self.introspection,
+            },
+            graphiql: self.graphiql,
+            cors_origins: self.cors_origins.clone(),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            rate_limit_per_minute: (self.rate_limit > 0).then_some(self.rate_limit),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -104,10 +151,14 @@ async fn run(cli: Cli) -> Result<(), String> {
     let url = cli
         .database_url
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-    let command = cli.command.unwrap_or(Command::Serve {
-        listen: std::env::var("CONCORD_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into()),
-        demo: None,
-    });
+    let command = match cli.command {
+        Some(command) => command,
+        // Bare `concord`: serve, reading the same environment as `concord serve`.
+        None => match Cli::parse_from(["concord", "serve"]).command {
+            Some(command) => command,
+            None => unreachable!("`serve` parses as a command"),
+        },
+    };
     match command {
         Command::ExportSchema { output } => {
             let sdl = api::sdl();
@@ -133,7 +184,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             let db = open(&url).await?;
             seed_demo(&db).await?;
         }
-        Command::Serve { listen, demo } => {
+        Command::Serve {
+            listen,
+            demo,
+            exposure,
+        } => {
             let db = open(&url).await?;
             if demo.unwrap_or(embedded) {
                 seed_demo(&db).await?;
@@ -146,12 +201,43 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "Concord serving GraphQL at http://{addr}/graphql (GraphiQL at http://{addr}/)"
             );
             tracing::info!(%addr, database = %redact(&url), "listening");
-            concord::serve(listener, concord::app(db))
-                .await
-                .map_err(|e| e.to_string())?;
+            let settings = exposure.settings();
+            let drain = std::time::Duration::from_secs(exposure.drain);
+            concord::serve_until(
+                listener,
+                concord::app(db.clone(), &settings),
+                shutdown_signal(),
+                drain,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            db.connection.close().await.map_err(|e| e.to_string())?;
+            tracing::info!("stopped");
         }
     }
     Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: no new connections, finishing requests in flight");
 }
 
 /// Connects and migrates.

@@ -218,3 +218,55 @@ async fn the_first_token_comes_from_the_command_line() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// SIGTERM: the server stops accepting, finishes what is in flight, and exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_requests_in_flight_and_exits_cleanly() {
+    let dir = temp_dir("sigterm");
+    let mut server = start(&dir, &[], None);
+    let client = reqwest::Client::new();
+    let url = format!("{}/graphql", server.base);
+    let query = json!({ "query": "{ organisations(first: 100) { totalCount nodes { nameEn events { totalCount } agreements { totalCount } } } }" });
+    let mut load = Vec::new();
+    for _ in 0..40 {
+        let (client, url, query) = (client.clone(), url.clone(), query.clone());
+        load.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&query)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut answered = 0;
+    for request in load {
+        match request.await.unwrap() {
+            Ok(status) => {
+                assert_eq!(status, 200, "a request in flight was cut off");
+                answered += 1;
+            }
+            // Refused at the door after the signal: never started, so nothing is lost.
+            Err(e) => assert!(e.is_connect() || e.is_request(), "{e}"),
+        }
+    }
+    assert!(answered > 0);
+    let status = tokio::task::spawn_blocking(move || {
+        let status = server.child.wait().unwrap();
+        (status, server)
+    })
+    .await
+    .unwrap()
+    .0;
+    assert!(status.success(), "exit status {status:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -128,3 +128,206 @@ on_both! {
         assert_eq!(app.data("{ events { totalCount } }", json!({})).await["events"]["totalCount"], 5);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_refuse_oversized_queries_and_the_server_keeps_serving() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let outcome = |query: String| {
+        let app = &app;
+        async move {
+            let (status, text) = raw(
+                app,
+                reqwest::Method::POST,
+                Some("application/json"),
+                json!({ "query": query }).to_string(),
+            )
+            .await;
+            (status, code(&text))
+        }
+    };
+    // Depth.
+    let mut deep = "id".to_owned();
+    for _ in 0..20 {
+        deep = format!("parent {{ {deep} }}");
+    }
+    assert_eq!(
+        outcome(format!("{{ organisations {{ nodes {{ {deep} }} }} }}")).await,
+        (200, "LIMIT_EXCEEDED".to_owned())
+    );
+    // Complexity, priced by page sizes: 100 x 100 x 100 items.
+    let heavy = "{ organisations(first: 100) { nodes { events(first: 100) { nodes { agreementsSigned(first: 100) { nodes { title } } } } } } }";
+    assert_eq!(
+        outcome(heavy.into()).await,
+        (200, "LIMIT_EXCEEDED".to_owned())
+    );
+    // Aliases.
+    let aliased = format!(
+        "{{ {} }}",
+        (0..40)
+            .map(|i| format!("a{i}: events {{ totalCount }}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    assert_eq!(outcome(aliased).await, (200, "LIMIT_EXCEEDED".to_owned()));
+    // Under graphql-response+json the same refusals are 400s.
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": heavy }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    assert_eq!(
+        app.data("{ events { totalCount } }", json!({})).await["events"]["totalCount"],
+        5
+    );
+    let ready: Value = app
+        .client
+        .get(format!("{}/ready", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready, json!({ "status": "ready" }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_settings_hide_introspection_graphiql_and_foreign_origins_and_limit_rates() {
+    let settings = concord::Settings {
+        limits: api::Limits {
+            introspection: false,
+            ..Default::default()
+        },
+        graphiql: false,
+        cors_origins: vec!["https://frontend.example".into()],
+        rate_limit_per_minute: Some(5),
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, settings).await;
+    let (_, text) = raw(
+        &app,
+        reqwest::Method::POST,
+        Some("application/json"),
+        r#"{"query":"{ __schema { types { name } } }"}"#,
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap()["data"]["__schema"],
+        Value::Null,
+        "{text}"
+    );
+    let (_, text) = raw(
+        &app,
+        reqwest::Method::POST,
+        Some("application/json"),
+        r#"{"query":"{ event { id } }"}"#,
+    )
+    .await;
+    assert!(
+        !text.contains("Did you mean"),
+        "no suggestions without introspection: {text}"
+    );
+    assert_eq!(
+        app.client
+            .get(format!("{}/", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        404
+    );
+    let preflight = |origin: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header(
+                    "access-control-request-headers",
+                    "authorization, content-type",
+                )
+                .send()
+                .await
+                .unwrap()
+                .headers()
+                .get("access-control-allow-origin")
+                .map(|v| v.to_str().unwrap().to_owned())
+        }
+    };
+    assert_eq!(
+        preflight("https://frontend.example").await.as_deref(),
+        Some("https://frontend.example")
+    );
+    assert_eq!(preflight("https://evil.example").await, None);
+    // Five requests a minute from this address: three used above, two more, then 429.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.base))
+            .json(&json!({ "query": "{ viewer { role } }" }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push((
+            response.status().as_u16(),
+            response.headers().get("retry-after").is_some(),
+        ));
+    }
+    assert_eq!(
+        statuses.iter().filter(|(s, _)| *s == 429).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|(s, retry)| *s != 429 || *retry),
+        "429s carry Retry-After"
+    );
+}
+
+/// An unexpected failure reaches the client as INTERNAL with a request id and nothing of
+/// its cause; the id is the response's `x-request-id`, which the log carries too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_failures_carry_a_request_id_and_no_internals() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    app.db
+        .connection
+        .execute_unprepared("DROP TABLE indicator")
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({ "query": "{ indicators { totalCount } }" }))
+        .send()
+        .await
+        .unwrap();
+    let header = response
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let text = response.text().await.unwrap();
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
+    assert_eq!(
+        body["errors"][0]["extensions"]["requestId"],
+        header.as_str()
+    );
+    for leak in ["SELECT", "sqlite", "no such table", "table", ".rs"] {
+        assert!(!text.contains(leak), "{leak:?} leaked: {text}");
+    }
+    assert_eq!(
+        app.data("{ events { totalCount } }", json!({})).await["events"]["totalCount"],
+        5
+    );
+}

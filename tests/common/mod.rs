@@ -114,12 +114,20 @@ pub struct TestApp {
 impl TestApp {
     /// The app over a fresh, migrated, empty database.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, concord::Settings::default()).await
+    }
+
+    /// The same, with the settings a test needs.
+    pub async fn spawn_with(backend: Backend, settings: concord::Settings) -> TestApp {
         let database = FreshDatabase::create(backend).await;
         let db = service::connect(&database.url).await.unwrap();
         service::migrate(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(concord::serve(listener, concord::app(db.clone())));
+        tokio::spawn(concord::serve(
+            listener,
+            concord::app(db.clone(), &settings),
+        ));
         TestApp {
             base: format!("http://{addr}"),
             db,

@@ -126,6 +126,15 @@ connection! {
     AuditEntry: AuditEntryConnection, AuditEntryEdge, "audit log entries";
 }
 
+/// What a page costs against the complexity limit: its size times what each item costs,
+/// so `first: 100` inside `first: 100` is priced as the 10,000 items it can return.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.or(last).map_or(service::DEFAULT_PAGE_SIZE, |n| {
+        n.clamp(0, service::MAX_PAGE_SIZE as i32) as u64
+    });
+    1 + size as usize * child_complexity
+}
+
 /// The Relay arguments of every connection field.
 pub fn args(
     first: Option<i32>,

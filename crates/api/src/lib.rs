@@ -22,10 +22,44 @@ pub use query::Query;
 /// The executable schema.
 pub type ConcordSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema. Per-request state (the caller's scope and its dataloader) is added
-/// by [`prepare`].
+/// Limits on what one request may ask for.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Deepest field nesting.
+    pub depth: usize,
+    /// Most complexity: each field costs 1, and a list page costs its size times its items.
+    pub complexity: usize,
+    /// Whether clients may introspect the schema (off also turns off "did you mean").
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            depth: 15,
+            complexity: 200_000,
+            introspection: true,
+        }
+    }
+}
+
+/// Builds the schema with `limits`. Per-request state (the caller's scope and its
+/// loader) is added by [`execute`].
+pub fn schema_with(limits: &Limits) -> ConcordSchema {
+    let mut builder = Schema::build(Query, Mutation, EmptySubscription)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(64)
+        .limit_directives(8);
+    if !limits.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The schema with the default limits.
 pub fn schema() -> ConcordSchema {
-    Schema::build(Query, Mutation, EmptySubscription).finish()
+    schema_with(&Limits::default())
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

@@ -54,6 +54,7 @@ impl Query {
 
     /// Bearer tokens the caller manages: a member admin its organisation's, the
     /// coordinator all. Newest first; revoked ones only with `includeRevoked`.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn tokens(
         &self,
         ctx: &Context<'_>,
@@ -69,6 +70,7 @@ impl Query {
 
     /// The audit log: the coordinator sees every entry, a member the entries on records
     /// its organisation owns or maintains. Newest first unless `orderBy: ASC`.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -92,6 +94,7 @@ impl Query {
     }
 
     /// Countries and regions (ISO 3166-1), with English and Chinese names.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn countries(
         &self,
         ctx: &Context<'_>,
@@ -109,6 +112,7 @@ impl Query {
     }
 
     /// Consortia of member universities.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn consortia(
         &self,
         ctx: &Context<'_>,
@@ -128,6 +132,7 @@ impl Query {
     }
 
     /// Organisations in the shared registry.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -145,6 +150,7 @@ impl Query {
     }
 
     /// People in the shared registry.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
@@ -161,6 +167,7 @@ impl Query {
     }
 
     /// Events the caller may read.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -177,6 +184,7 @@ impl Query {
     }
 
     /// Agreements and joint programmes the caller may read.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn agreements(
         &self,
         ctx: &Context<'_>,
@@ -193,6 +201,7 @@ impl Query {
     }
 
     /// Curriculum standards the caller may read.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn curriculum_standards(
         &self,
         ctx: &Context<'_>,
@@ -220,6 +229,7 @@ impl Query {
     }
 
     /// Adoptions of curriculum standards the caller may read.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn adoptions(
         &self,
         ctx: &Context<'_>,
@@ -237,6 +247,7 @@ impl Query {
     }
 
     /// Training centres abroad the caller may read.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn training_centres(
         &self,
         ctx: &Context<'_>,
@@ -264,6 +275,7 @@ impl Query {
     }
 
     /// Reported indicators the caller may read.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -280,6 +292,7 @@ impl Query {
     }
 
     /// Source articles and documents.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn sources(
         &self,
         ctx: &Context<'_>,

@@ -29,8 +29,19 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
-        // One writer at a time is SQLite's model; a small pool avoids lock churn.
-        options.max_connections(4);
+        // One writer at a time is SQLite's model; a small pool avoids lock churn. WAL lets
+        // readers run beside the writer; FULL sync makes an acknowledged write durable.
+        options.max_connections(4).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    } else {
+        // A statement that runs away is cut off instead of holding a connection.
+        options.map_sqlx_postgres_opts(|o| {
+            o.options([("statement_timeout", "15s"), ("lock_timeout", "10s")])
+        });
     }
     let mut connection = sea_orm::Database::connect(options).await?;
     let statements = Arc::new(AtomicU64::new(0));
@@ -42,6 +53,23 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         connection,
         statements,
     })
+}
+
+/// Whether the database answers and every migration has run; why not, when not.
+pub async fn readiness(db: &Database) -> Result<(), String> {
+    use sea_orm::ConnectionTrait;
+    db.connection
+        .execute_unprepared("SELECT 1")
+        .await
+        .map_err(|_| "the database does not answer".to_owned())?;
+    let pending = Migrator::get_pending_migrations(&db.connection)
+        .await
+        .map_err(|_| "the migration state cannot be read".to_owned())?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} migration(s) pending", pending.len()))
+    }
 }
 
 /// Applies every pending migration.

@@ -19,7 +19,7 @@ mod scope;
 pub mod write;
 
 pub use access::Record;
-pub use db::{Database, connect, migrate};
+pub use db::{Database, connect, migrate, readiness};
 pub use entity;
 pub use error::{Error, Result};
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs, Slice, Window};

@@ -84,6 +84,7 @@ impl Agreement {
         }
     }
     /// Later agreements that renew this one.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn renewals(
         &self,
         ctx: &Context<'_>,

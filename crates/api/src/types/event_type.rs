@@ -105,6 +105,7 @@ impl Event {
             .collect())
     }
     /// Agreements signed at this event.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn agreements_signed(
         &self,
         ctx: &Context<'_>,

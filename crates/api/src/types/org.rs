@@ -81,6 +81,7 @@ impl Organisation {
         organisation_opt(ctx, self.0.parent_id).await
     }
     /// Units (schools, departments, labs, offices), by name.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn units(
         &self,
         ctx: &Context<'_>,
@@ -106,6 +107,7 @@ impl Organisation {
             .collect())
     }
     /// Events it took part in, in any role, latest first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn events(
         &self,
         ctx: &Context<'_>,
@@ -123,6 +125,7 @@ impl Organisation {
         .await
     }
     /// Agreements it is a party to, latest first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn agreements(
         &self,
         ctx: &Context<'_>,
@@ -140,6 +143,7 @@ impl Organisation {
         .await
     }
     /// Curriculum standards it developed, by title.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn curriculum_standards(
         &self,
         ctx: &Context<'_>,
@@ -157,6 +161,7 @@ impl Organisation {
         .await
     }
     /// Adoptions of standards by this organisation as the adopting institution.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn adoptions(
         &self,
         ctx: &Context<'_>,
@@ -174,6 +179,7 @@ impl Organisation {
         .await
     }
     /// Training centres abroad it operates, by name.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn operated_centres(
         &self,
         ctx: &Context<'_>,
@@ -191,6 +197,7 @@ impl Organisation {
         .await
     }
     /// Training centres it hosts as the local partner institution, by name.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn partner_centres(
         &self,
         ctx: &Context<'_>,
@@ -208,6 +215,7 @@ impl Organisation {
         .await
     }
     /// People affiliated with it, with their titles.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn affiliations(
         &self,
         ctx: &Context<'_>,
@@ -225,6 +233,7 @@ impl Organisation {
         .await
     }
     /// Figures it reported, latest period first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,

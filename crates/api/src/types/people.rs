@@ -49,6 +49,7 @@ impl Person {
             .collect())
     }
     /// Roles at events, latest event first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn participations(
         &self,
         ctx: &Context<'_>,
@@ -66,6 +67,7 @@ impl Person {
         .await
     }
     /// Presentations given, latest event first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn presentations(
         &self,
         ctx: &Context<'_>,
@@ -83,6 +85,7 @@ impl Person {
         .await
     }
     /// Agreements signed or witnessed, latest first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn signatures(
         &self,
         ctx: &Context<'_>,

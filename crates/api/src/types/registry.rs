@@ -35,6 +35,7 @@ impl Country {
         self.0.is_region
     }
     /// Organisations based here, by name.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -52,6 +53,7 @@ impl Country {
         .await
     }
     /// Adoptions of curriculum standards here, latest first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn adoptions(
         &self,
         ctx: &Context<'_>,
@@ -69,6 +71,7 @@ impl Country {
         .await
     }
     /// Training centres here, by name.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn training_centres(
         &self,
         ctx: &Context<'_>,

@@ -52,6 +52,7 @@ impl CurriculumStandard {
         organisation(ctx, self.0.developer_id).await
     }
     /// Where it was recognised, adopted or piloted, by country.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn adoptions(
         &self,
         ctx: &Context<'_>,
