@@ -87,12 +87,25 @@ struct Params {
 /// A request refused before execution.
 fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    (
+    let response = (
         status,
         [(CONTENT_TYPE, media.content_type())],
         body.to_string(),
     )
-        .into_response()
+        .into_response();
+    tell(response, OUTCOME, Some(code))
+}
+
+/// Internal headers through which the handler tells the metrics what happened; taken
+/// off before the response leaves.
+const OUTCOME: &str = "x-concord-outcome";
+const OPERATION: &str = "x-concord-operation";
+
+fn tell(mut response: Response, name: &'static str, value: Option<&str>) -> Response {
+    if let Some(value) = value.and_then(|v| HeaderValue::from_str(v).ok()) {
+        response.headers_mut().insert(name, value);
+    }
+    response
 }
 
 /// The parameters as an `async_graphql::Request`, or why they are not one.
@@ -182,12 +195,44 @@ fn is_write(query: &str, name: Option<&str>) -> Result<bool, (&'static str, Stri
     Ok(kind != OperationType::Query)
 }
 
-/// `GET` and `POST /graphql`.
+/// `GET` and `POST /graphql`, counted in the metrics.
 pub async fn graphql(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let started = std::time::Instant::now();
+    let mut response = handle(&state, method, headers, raw, body).await;
+    let header = |r: &mut Response, name: &str| {
+        r.headers_mut()
+            .remove(name)
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+    };
+    let outcome = header(&mut response, OUTCOME).unwrap_or_else(|| "ok".to_owned());
+    let operation = header(&mut response, OPERATION);
+    if matches!(
+        outcome.as_str(),
+        "LIMIT_EXCEEDED"
+            | "UNSUPPORTED_MEDIA_TYPE"
+            | "METHOD_NOT_ALLOWED"
+            | "NOT_ACCEPTABLE"
+            | "BAD_REQUEST"
+    ) {
+        state.metrics.refusal(&outcome.to_ascii_lowercase());
+    }
+    state
+        .metrics
+        .request(operation.as_deref(), &outcome, started.elapsed());
+    response
+}
+
+async fn handle(
+    state: &AppState,
+    method: Method,
+    headers: HeaderMap,
+    raw: Option<String>,
     body: Bytes,
 ) -> Response {
     let Some(media) = negotiate(&headers) else {
@@ -327,7 +372,11 @@ pub async fn graphql(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    answer(media, response, request_id)
+    tell(
+        answer(media, response, request_id),
+        OPERATION,
+        operation_name.as_deref(),
+    )
 }
 
 /// The execution result as the response body. A request that never started executing
@@ -382,12 +431,18 @@ fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> 
     } else {
         StatusCode::OK
     };
-    (
+    let outcome = body
+        .get("errors")
+        .and_then(|e| e.pointer("/0/extensions/code"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let response = (
         status,
         [(CONTENT_TYPE, media.content_type())],
         Value::Object(body).to_string(),
     )
-        .into_response()
+        .into_response();
+    tell(response, OUTCOME, outcome.as_deref())
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 mod http;
 mod limit;
+mod metrics;
 
 /// How the server behaves: limits and what it exposes. Defaults suit development; the
 /// `concord serve` flags (and their environment variables) set them for production.
@@ -90,24 +91,28 @@ impl MakeRequestId for RequestIds {
 struct AppState {
     schema: api::ConcordSchema,
     db: Database,
+    metrics: metrics::Metrics,
 }
 
 /// The HTTP app over `db`: GraphQL at `/graphql`, GraphiQL at `/` (unless switched off),
 /// liveness at `/health`, readiness at `/ready`.
 pub fn app(db: Database, settings: &Settings) -> Router {
+    let metrics = metrics::Metrics::default();
     let state = AppState {
         schema: api::schema_with(&settings.limits),
         db,
+        metrics: metrics.clone(),
     };
     let mut router = Router::new()
         .route("/graphql", get(http::graphql).post(http::graphql))
         .route("/health", get(health))
-        .route("/ready", get(ready));
+        .route("/ready", get(ready))
+        .route("/metrics", get(prometheus));
     if settings.graphiql {
         router = router.route("/", get(graphiql));
     }
     if let Some(per_minute) = settings.rate_limit_per_minute {
-        let limiter = limit::RateLimiter::new(per_minute);
+        let limiter = limit::RateLimiter::new(per_minute, metrics);
         router = router.layer(axum::middleware::from_fn_with_state(
             limiter,
             limit::rate_limit,
@@ -152,6 +157,16 @@ async fn graphiql() -> impl IntoResponse {
 
 async fn health() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Prometheus metrics.
+async fn prometheus(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(state.db.pool_state()),
+    )
 }
 
 /// Ready when the database answers and no migration is pending.

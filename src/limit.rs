@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 #[derive(Clone)]
 pub struct RateLimiter {
     per_minute: u32,
+    metrics: crate::metrics::Metrics,
     buckets: Arc<Mutex<HashMap<String, Bucket>>>,
 }
 
@@ -26,9 +27,10 @@ struct Bucket {
 }
 
 impl RateLimiter {
-    pub fn new(per_minute: u32) -> Self {
+    pub fn new(per_minute: u32, metrics: crate::metrics::Metrics) -> Self {
         RateLimiter {
             per_minute,
+            metrics,
             buckets: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -93,6 +95,7 @@ pub async fn rate_limit(
     match limiter.take(client_key(&request)) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
+            limiter.metrics.refusal("rate");
             let body = r#"{"errors":[{"message":"too many requests; retry later","extensions":{"code":"RATE_LIMITED"}}]}"#;
             let mut response = (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -116,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_bucket_empties_and_refills() {
-        let limiter = RateLimiter::new(60);
+        let limiter = RateLimiter::new(60, Default::default());
         for _ in 0..60 {
             assert!(limiter.take("a".into()).is_ok());
         }

@@ -331,3 +331,53 @@ async fn internal_failures_carry_a_request_id_and_no_internals() {
         5
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_outcomes_latency_pool_and_refusals() {
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let post = |body: Value| {
+        app.client
+            .post(format!("{}/graphql", app.base))
+            .json(&body)
+            .send()
+    };
+    post(json!({ "query": "query Home { events { totalCount } }", "operationName": "Home" }))
+        .await
+        .unwrap();
+    post(json!({ "query": "query Home { events { totalCount } }", "operationName": "Home" }))
+        .await
+        .unwrap();
+    post(json!({ "query": "query Bad { node(id: \"x\") { id } }", "operationName": "Bad" }))
+        .await
+        .unwrap();
+    raw(&app, reqwest::Method::POST, Some("text/plain"), "{}").await;
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"concord_requests_total{operation="Home",outcome="ok"} 2"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"concord_requests_total{operation="Bad",outcome="BAD_USER_INPUT"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"concord_request_duration_seconds_count{operation="Home"} 2"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"concord_refusals_total{limit="unsupported_media_type"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"concord_db_connections{state="idle"}"#),
+        "{text}"
+    );
+}

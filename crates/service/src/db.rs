@@ -15,6 +15,20 @@ pub struct Database {
 }
 
 impl Database {
+    /// The pool's size and idle connections, for metrics.
+    pub fn pool_state(&self) -> (u32, usize) {
+        match self.connection.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                let pool = self.connection.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.connection.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        }
+    }
+
     /// Statements run on this pool since it was opened.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
