@@ -108,7 +108,7 @@ pub struct TestApp {
     pub base: String,
     pub db: Database,
     pub client: reqwest::Client,
-    _database: FreshDatabase,
+    _database: Option<FreshDatabase>,
 }
 
 impl TestApp {
@@ -120,7 +120,14 @@ impl TestApp {
     /// The same, with the settings a test needs.
     pub async fn spawn_with(backend: Backend, settings: concord::Settings) -> TestApp {
         let database = FreshDatabase::create(backend).await;
-        let db = service::connect(&database.url).await.unwrap();
+        let mut app = Self::spawn_on(&database.url, settings).await;
+        app._database = Some(database);
+        app
+    }
+
+    /// The app over the database at `url`, migrated.
+    pub async fn spawn_on(url: &str, settings: concord::Settings) -> TestApp {
+        let db = service::connect(url).await.unwrap();
         service::migrate(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -132,7 +139,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             db,
             client: reqwest::Client::new(),
-            _database: database,
+            _database: None,
         }
     }
 
