@@ -135,11 +135,72 @@ fn request(params: Params) -> Result<(async_graphql::Request, String), &'static 
     Ok((request, query))
 }
 
-/// Most aliases a document may use: aliases let one request repeat an expensive field
-/// many times over, which depth and complexity limits alone price per field.
-pub const MAX_ALIASES: usize = 30;
-/// Most fields a document may select in all, fragments included.
-pub const MAX_FIELDS: usize = 1_000;
+/// Limits on a document's size, checked before it runs. Aliases let one request repeat
+/// an expensive field many times over, which depth and complexity price per field;
+/// tokens are counted before parsing, so a huge document costs little to refuse.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentLimits {
+    pub aliases: usize,
+    pub fields: usize,
+    pub tokens: usize,
+}
+
+impl Default for DocumentLimits {
+    fn default() -> Self {
+        DocumentLimits {
+            aliases: 30,
+            fields: 1_000,
+            tokens: 10_000,
+        }
+    }
+}
+
+/// The number of GraphQL lexical tokens in `source` (names, numbers, strings and
+/// punctuators; whitespace, commas and comments are not tokens).
+fn tokens(source: &str) -> usize {
+    let mut chars = source.chars().peekable();
+    let mut n = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() || c == ',' || c == '\u{feff}' => {}
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                n += 1;
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    match (escaped, c) {
+                        (false, '\\') => escaped = true,
+                        (false, '"') => break,
+                        _ => escaped = false,
+                    }
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' || c == '-' => {
+                n += 1;
+                while chars
+                    .peek()
+                    .is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                {
+                    chars.next();
+                }
+            }
+            '.' => {
+                n += 1;
+                while chars.peek() == Some(&'.') {
+                    chars.next();
+                }
+            }
+            _ => n += 1,
+        }
+    }
+    n
+}
 
 /// Counts the aliases and fields a selection set holds, fragments' own sets counted once.
 fn count(set: &SelectionSet, aliases: &mut usize, fields: &mut usize) {
@@ -160,7 +221,21 @@ fn count(set: &SelectionSet, aliases: &mut usize, fields: &mut usize) {
 
 /// Whether the operation `name` picks (or the only one) in `query` is a mutation or
 /// subscription; `Err` when the document does not parse or is over the size limits.
-fn is_write(query: &str, name: Option<&str>) -> Result<bool, (&'static str, String)> {
+fn is_write(
+    query: &str,
+    name: Option<&str>,
+    limits: DocumentLimits,
+) -> Result<bool, (&'static str, String)> {
+    let token_count = tokens(query);
+    if token_count > limits.tokens {
+        return Err((
+            "LIMIT_EXCEEDED",
+            format!(
+                "the document has {token_count} tokens; at most {} are allowed",
+                limits.tokens
+            ),
+        ));
+    }
     let document = async_graphql::parser::parse_query(query)
         .map_err(|e| ("GRAPHQL_PARSE_FAILED", e.to_string()))?;
     let (mut aliases, mut fields) = (0, 0);
@@ -170,16 +245,22 @@ fn is_write(query: &str, name: Option<&str>) -> Result<bool, (&'static str, Stri
     for fragment in document.fragments.values() {
         count(&fragment.node.selection_set.node, &mut aliases, &mut fields);
     }
-    if aliases > MAX_ALIASES {
+    if aliases > limits.aliases {
         return Err((
             "LIMIT_EXCEEDED",
-            format!("the document uses {aliases} aliases; at most {MAX_ALIASES} are allowed"),
+            format!(
+                "the document uses {aliases} aliases; at most {} are allowed",
+                limits.aliases
+            ),
         ));
     }
-    if fields > MAX_FIELDS {
+    if fields > limits.fields {
         return Err((
             "LIMIT_EXCEEDED",
-            format!("the document selects {fields} fields; at most {MAX_FIELDS} are allowed"),
+            format!(
+                "the document selects {fields} fields; at most {} are allowed",
+                limits.fields
+            ),
         ));
     }
     let kind = match (&document.operations, name) {
@@ -324,7 +405,7 @@ async fn handle(
         Ok(r) => r,
         Err(message) => return refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
     };
-    match is_write(&query, operation_name.as_deref()) {
+    match is_write(&query, operation_name.as_deref(), state.document_limits) {
         // With plain JSON the request itself was well-formed HTTP: 200, as the spec asks.
         Err((code, message)) => {
             let status = if media == Media::GraphqlResponse {
@@ -402,7 +483,8 @@ fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> 
                 // Every error carries a code: the schema's own, or what kind of failure it was.
                 if error.pointer("/extensions/code").is_none() {
                     let over_limit = e.message.starts_with("Query is too complex")
-                        || e.message.starts_with("Query is nested too deep");
+                        || e.message.starts_with("Query is nested too deep")
+                        || e.message.starts_with("The number of directives");
                     let code = if over_limit {
                         "LIMIT_EXCEEDED"
                     } else if request_error {
@@ -473,7 +555,20 @@ mod tests {
     }
 
     #[test]
+    fn tokens_are_counted_as_the_lexer_would() {
+        assert_eq!(tokens("{ a }"), 3);
+        assert_eq!(
+            tokens("query($n: Int = 10) { b(x: \"a, b\") @skip(if: true) }  # comment"),
+            24
+        );
+        assert_eq!(tokens("{ ...F } fragment F on T { id }"), 11);
+        assert_eq!(tokens(""), 0);
+    }
+
+    #[test]
     fn writes_are_told_from_reads() {
+        let limits = DocumentLimits::default();
+        let is_write = |q: &str, n: Option<&str>| super::is_write(q, n, limits);
         assert_eq!(is_write("{ a }", None), Ok(false));
         assert_eq!(is_write("mutation { a }", None), Ok(true));
         assert_eq!(

@@ -26,6 +26,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://concord.db?mode=rwc";
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 mod http;
+pub use http::DocumentLimits;
 mod limit;
 mod metrics;
 
@@ -43,6 +44,8 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// Requests per minute per token (or client address); `None` for no limit.
     pub rate_limit_per_minute: Option<u32>,
+    /// Aliases, fields and tokens a document may have.
+    pub document_limits: DocumentLimits,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             request_timeout: Duration::from_secs(30),
             rate_limit_per_minute: None,
+            document_limits: DocumentLimits::default(),
         }
     }
 }
@@ -92,6 +96,7 @@ struct AppState {
     schema: api::ConcordSchema,
     db: Database,
     metrics: metrics::Metrics,
+    document_limits: DocumentLimits,
 }
 
 /// The HTTP app over `db`: GraphQL at `/graphql`, GraphiQL at `/` (unless switched off),
@@ -102,6 +107,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         schema: api::schema_with(&settings.limits),
         db,
         metrics: metrics.clone(),
+        document_limits: settings.document_limits,
     };
     let mut router = Router::new()
         .route("/graphql", get(http::graphql).post(http::graphql))

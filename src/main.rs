@@ -74,6 +74,15 @@ struct Exposure {
     /// Most query complexity (a page costs its size times its items).
     #[arg(long, env = "CONCORD_MAX_COMPLEXITY", default_value_t = 200_000)]
     max_complexity: usize,
+    /// Most aliases in one document.
+    #[arg(long, env = "CONCORD_MAX_ALIASES", default_value_t = 30)]
+    max_aliases: usize,
+    /// Most selected fields in one document.
+    #[arg(long, env = "CONCORD_MAX_FIELDS", default_value_t = 1_000)]
+    max_fields: usize,
+    /// Most lexical tokens in one document.
+    #[arg(long, env = "CONCORD_MAX_TOKENS", default_value_t = 10_000)]
+    max_tokens: usize,
     /// Longest a request may run, in seconds.
     #[arg(long, env = "CONCORD_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
@@ -97,6 +106,11 @@ impl Exposure {
             cors_origins: self.cors_origins.clone(),
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
             rate_limit_per_minute: (self.rate_limit > 0).then_some(self.rate_limit),
+            document_limits: concord::DocumentLimits {
+                aliases: self.max_aliases,
+                fields: self.max_fields,
+                tokens: self.max_tokens,
+            },
         }
     }
 }

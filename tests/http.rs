@@ -169,6 +169,22 @@ async fn limits_refuse_oversized_queries_and_the_server_keeps_serving() {
             .join(" ")
     );
     assert_eq!(outcome(aliased).await, (200, "LIMIT_EXCEEDED".to_owned()));
+    // Repeated fields, tokens, directives.
+    let repeated = format!("{{ {} }}", "events { totalCount } ".repeat(1_100));
+    assert_eq!(outcome(repeated).await, (200, "LIMIT_EXCEEDED".to_owned()));
+    let long = format!(
+        "{{ events(filter: {{ search: \"x\" }}) {{ totalCount }} {} }}",
+        "__typename ".repeat(10_500)
+    );
+    assert_eq!(outcome(long).await, (200, "LIMIT_EXCEEDED".to_owned()));
+    let directives = format!(
+        "{{ events {} {{ totalCount }} }}",
+        "@skip(if: false) ".repeat(12)
+    );
+    assert_eq!(
+        outcome(directives).await,
+        (200, "LIMIT_EXCEEDED".to_owned())
+    );
     // Under graphql-response+json the same refusals are 400s.
     let response = app
         .client
