@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection, SelectionSet};
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -282,10 +283,40 @@ pub async fn graphql(
     method: Method,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = std::time::Instant::now();
-    let mut response = handle(&state, method, headers, raw, body).await;
+    let media = negotiate(&headers).unwrap_or(Media::Json);
+    let mut response = match body {
+        // Refused from its declared length, before it is read.
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => refuse(
+            media,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is too large",
+        ),
+        Err(_) => refuse(
+            media,
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the request body could not be read",
+        ),
+        Ok(body) => match tokio::time::timeout(
+            state.request_timeout,
+            handle(&state, method, headers, raw, body),
+        )
+        .await
+        {
+            Ok(response) => response,
+            // The work is dropped with the future: its connection goes back to the pool.
+            Err(_) => refuse(
+                media,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "TIMEOUT",
+                "the request took too long",
+            ),
+        },
+    };
     let header = |r: &mut Response, name: &str| {
         r.headers_mut()
             .remove(name)
@@ -296,6 +327,8 @@ pub async fn graphql(
     if matches!(
         outcome.as_str(),
         "LIMIT_EXCEEDED"
+            | "PAYLOAD_TOO_LARGE"
+            | "TIMEOUT"
             | "UNSUPPORTED_MEDIA_TYPE"
             | "METHOD_NOT_ALLOWED"
             | "NOT_ACCEPTABLE"

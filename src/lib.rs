@@ -97,6 +97,7 @@ struct AppState {
     db: Database,
     metrics: metrics::Metrics,
     document_limits: DocumentLimits,
+    request_timeout: Duration,
 }
 
 /// The HTTP app over `db`: GraphQL at `/graphql`, GraphiQL at `/` (unless switched off),
@@ -108,6 +109,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         db,
         metrics: metrics.clone(),
         document_limits: settings.document_limits,
+        request_timeout: settings.request_timeout,
     };
     let mut router = Router::new()
         .route("/graphql", get(http::graphql).post(http::graphql))
@@ -141,9 +143,10 @@ pub fn app(db: Database, settings: &Settings) -> Router {
     });
     router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A backstop: /graphql ends its own requests with a TIMEOUT error before this.
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
-            settings.request_timeout,
+            settings.request_timeout + Duration::from_secs(5),
         ))
         .layer(cors)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

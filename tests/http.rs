@@ -122,6 +122,7 @@ on_both! {
         let response = app.client.post(format!("{}/graphql", app.base)).header("content-type", "application/json").body(big).send().await;
         if let Ok(response) = response {
             assert_eq!(response.status().as_u16(), 413);
+            assert_eq!(code(&response.text().await.unwrap()), "PAYLOAD_TOO_LARGE");
         }
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
         // And the server still serves.
@@ -395,5 +396,49 @@ async fn metrics_count_requests_outcomes_latency_pool_and_refusals() {
     assert!(
         text.contains(r#"concord_db_connections{state="idle"}"#),
         "{text}"
+    );
+}
+
+/// A request past its time ends with a clean TIMEOUT error, and the server goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_its_time_ends_cleanly() {
+    let settings = concord::Settings {
+        request_timeout: std::time::Duration::from_millis(1),
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, settings).await;
+    let query = json!({ "query": "{ countries(first: 100) { totalCount nodes { code nameEn organisations { totalCount } adoptions { totalCount } } } }" });
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT");
+    assert_eq!(
+        app.client
+            .get(format!("{}/health", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"concord_refusals_total{limit="timeout"} 1"#),
+        "{metrics}"
     );
 }
