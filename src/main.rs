@@ -37,11 +37,21 @@ enum Command {
     },
     /// Run pending migrations and exit.
     Migrate,
-    /// Load data: `--demo` loads the five source articles (idempotent).
+    /// Load data: `--demo` loads the five source articles (idempotent); `--synthetic`
+    /// a generated consortium for measurements.
     Seed {
         /// Load the demo data from the source articles.
         #[arg(long)]
         demo: bool,
+        /// Load a generated consortium (deterministic for a given scale and seed).
+        #[arg(long)]
+        synthetic: bool,
+        /// Size of the generated consortium: 1 is 50,000 events; fractions are allowed.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Random seed of the generated consortium.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
     /// Manage bearer tokens from the server's own machine (acts as the coordinator).
     Token {
@@ -191,12 +201,32 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("migrations applied to {}", redact(&url));
             drop(db);
         }
-        Command::Seed { demo } => {
-            if !demo {
-                return Err("nothing to seed: pass --demo".into());
+        Command::Seed {
+            demo,
+            synthetic,
+            scale,
+            seed,
+        } => {
+            if !demo && !synthetic {
+                return Err("nothing to seed: pass --demo or --synthetic".into());
+            }
+            if synthetic && !(scale > 0.0 && scale <= 100.0) {
+                return Err("--scale must be above 0 and at most 100".into());
             }
             let db = open(&url).await?;
-            seed_demo(&db).await?;
+            if demo {
+                seed_demo(&db).await?;
+            }
+            if synthetic {
+                let started = std::time::Instant::now();
+                let counts = service::synthetic::load(&db.connection, scale, seed)
+                    .await
+                    .map_err(|e| format!("generating data: {e:?}"))?;
+                println!(
+                    "generated in {:.1} s: {counts:?}",
+                    started.elapsed().as_secs_f64()
+                );
+            }
         }
         Command::Serve {
             listen,

@@ -16,6 +16,7 @@ mod principal;
 pub mod query;
 mod relation;
 mod scope;
+pub mod synthetic;
 pub mod write;
 
 pub use access::Record;

@@ -1,0 +1,62 @@
+//! The generated consortium: deterministic, the shapes asked for, and served like any
+//! other data (visibility included).
+mod common;
+
+use common::{Backend, TestApp};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+use serde_json::json;
+use service::entity::{
+    adoption, agreement, event, event_organisation, organisation, training_centre,
+};
+
+async fn fingerprint(app: &TestApp) -> Vec<(String, chrono::NaiveDate, String)> {
+    event::Entity::find()
+        .order_by_asc(event::Column::Id)
+        .all(&app.db.connection)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.title, e.start_date, format!("{:?}", e.visibility)))
+        .collect()
+}
+
+on_both! {
+    async fn the_generator_is_deterministic_and_shaped_like_a_consortium(backend: Backend) {
+        let first = TestApp::spawn(backend).await;
+        let counts = service::synthetic::load(&first.db.connection, 0.02, 7).await.unwrap();
+        assert_eq!(counts.events, 1_000);
+        assert_eq!(counts.agreements, 400);
+        assert_eq!(counts.adoptions, 400);
+        let db = &first.db.connection;
+        assert_eq!(event::Entity::find().count(db).await.unwrap(), 1_000);
+        assert_eq!(event_organisation::Entity::find().count(db).await.unwrap(), 3_000);
+        assert_eq!(agreement::Entity::find().count(db).await.unwrap(), 400);
+        assert_eq!(adoption::Entity::find().count(db).await.unwrap(), 400);
+        assert_eq!(training_centre::Entity::find().count(db).await.unwrap(), 10);
+        assert_eq!(organisation::Entity::find().count(db).await.unwrap() as usize, counts.organisations);
+
+        // Same scale and seed, same data.
+        let second = TestApp::spawn(backend).await;
+        service::synthetic::load(&second.db.connection, 0.02, 7).await.unwrap();
+        assert_eq!(fingerprint(&first).await, fingerprint(&second).await);
+
+        // Served like any data: the public sees only public events; ids keep working
+        // after the generator (identity sequences moved past its explicit ids).
+        let public = first.data("{ events { totalCount } }", json!({})).await["events"]["totalCount"].as_u64().unwrap();
+        assert!(public > 0 && public < 1_000, "{public}");
+        let coordinator = first.token(service::entity::enums::Role::Coordinator, None).await;
+        let all = first.data_as(Some(&coordinator), "{ events { totalCount } }", json!({})).await;
+        assert_eq!(all["events"]["totalCount"], 1_000);
+        let created = first
+            .data_as(Some(&coordinator), "mutation($i: CreateSourceInput!) { createSource(input: $i) { source { id } } }", json!({ "i": { "title": "After the generator" } }))
+            .await;
+        assert!(created["createSource"]["source"]["id"].is_string());
+        let member = first.organisation("Member University 000").await;
+        let editor = first.token(service::entity::enums::Role::Editor, Some(member)).await;
+        let made = first
+            .data_as(Some(&editor), "mutation($i: CreateEventInput!) { createEvent(input: $i) { event { id } } }",
+                json!({ "i": { "kind": "MEETING", "status": "PLANNED", "format": "ONLINE", "title": "After the generator", "startDate": "2026-01-01" } }))
+            .await;
+        assert!(made["createEvent"]["event"]["id"].is_string());
+    }
+}
