@@ -282,7 +282,8 @@ impl Scope {
 
     /// The current parties, for add/remove built on `set`.
     pub async fn party_inputs(&self, id: i64) -> Result<Vec<PartyInput>> {
-        Ok(agreement_party::Entity::find()
+        Ok(self
+            .find::<agreement_party::Entity>()
             .filter(agreement_party::Column::AgreementId.eq(id))
             .order_by_asc(agreement_party::Column::Position)
             .all(self.db())
@@ -297,7 +298,8 @@ impl Scope {
 
     /// The current signatories and witnesses, for add/remove built on `set`.
     pub async fn agreement_person_inputs(&self, id: i64) -> Result<Vec<AgreementPersonInput>> {
-        Ok(agreement_person::Entity::find()
+        Ok(self
+            .find::<agreement_person::Entity>()
             .filter(agreement_person::Column::AgreementId.eq(id))
             .order_by_asc(agreement_person::Column::Position)
             .all(self.db())

@@ -313,7 +313,8 @@ impl Scope {
 
     /// The current organisations in roles, for add/remove built on `set`.
     pub async fn event_organisation_inputs(&self, id: i64) -> Result<Vec<EventOrganisationInput>> {
-        let rows = event_organisation::Entity::find()
+        let rows = self
+            .find::<event_organisation::Entity>()
             .filter(event_organisation::Column::EventId.eq(id))
             .order_by_asc(event_organisation::Column::Position)
             .all(self.db())
@@ -329,7 +330,8 @@ impl Scope {
 
     /// The current participants, for add/remove built on `set`.
     pub async fn participant_inputs(&self, id: i64) -> Result<Vec<ParticipantInput>> {
-        let rows = event_participant::Entity::find()
+        let rows = self
+            .find::<event_participant::Entity>()
             .filter(event_participant::Column::EventId.eq(id))
             .order_by_asc(event_participant::Column::Position)
             .all(self.db())
