@@ -174,7 +174,9 @@ async fn prometheus(
 ) -> impl IntoResponse {
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(state.db.pool_state()),
+        state
+            .metrics
+            .render(state.db.pool_state(), state.db.statements()),
     )
 }
 

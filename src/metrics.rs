@@ -70,7 +70,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition, with the pool's current state.
-    pub fn render(&self, pool: (u32, usize)) -> String {
+    pub fn render(&self, pool: (u32, usize), statements: u64) -> String {
         let state = self.0.lock().expect("metrics lock");
         let mut out = String::new();
         let _ = writeln!(
@@ -136,6 +136,12 @@ impl Metrics {
             "concord_db_connections{{state=\"in_use\"}} {}",
             (size as usize).saturating_sub(idle)
         );
+        let _ = writeln!(
+            out,
+            "# HELP concord_sql_statements_total SQL statements run since the server started."
+        );
+        let _ = writeln!(out, "# TYPE concord_sql_statements_total counter");
+        let _ = writeln!(out, "concord_sql_statements_total {statements}");
         out
     }
 }
@@ -157,7 +163,7 @@ mod tests {
         m.request(Some("Home"), "ok", Duration::from_millis(20));
         m.request(Some("Home"), "BAD_USER_INPUT", Duration::from_millis(2));
         m.refusal("rate");
-        let text = m.render((4, 3));
+        let text = m.render((4, 3), 17);
         assert!(text.contains(r#"concord_requests_total{operation="Home",outcome="ok"} 1"#));
         assert!(
             text.contains(
@@ -171,5 +177,6 @@ mod tests {
         );
         assert!(text.contains(r#"concord_refusals_total{limit="rate"} 1"#));
         assert!(text.contains(r#"concord_db_connections{state="in_use"} 1"#));
+        assert!(text.contains("concord_sql_statements_total 17"));
     }
 }

@@ -1,10 +1,10 @@
 //! Connecting to SQLite or PostgreSQL, migrating, and counting statements.
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, DatabaseConnection, DbErr, Statement};
 
 /// A connection pool that counts the SQL statements it runs, so tests and benchmarks
 /// can check that a request's statement count does not grow with its page size.
@@ -12,6 +12,15 @@ use sea_orm::{ConnectOptions, DatabaseConnection, DbErr};
 pub struct Database {
     pub connection: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    trace: Arc<Trace>,
+}
+
+/// Statements kept while tracing is on, so the benchmark can show their query plans.
+/// Off, it costs one relaxed load per statement.
+#[derive(Default)]
+struct Trace {
+    on: AtomicBool,
+    kept: Mutex<Vec<Statement>>,
 }
 
 impl Database {
@@ -32,6 +41,18 @@ impl Database {
     /// Statements run on this pool since it was opened.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Starts keeping every statement run on this pool (with its values).
+    pub fn start_trace(&self) {
+        self.trace.kept.lock().expect("trace lock").clear();
+        self.trace.on.store(true, Ordering::Relaxed);
+    }
+
+    /// Stops keeping statements and returns those kept since `start_trace`.
+    pub fn take_trace(&self) -> Vec<Statement> {
+        self.trace.on.store(false, Ordering::Relaxed);
+        std::mem::take(&mut *self.trace.kept.lock().expect("trace lock"))
     }
 }
 
@@ -62,12 +83,21 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
     let mut connection = sea_orm::Database::connect(options).await?;
     let statements = Arc::new(AtomicU64::new(0));
     let counter = statements.clone();
-    connection.set_metric_callback(move |_| {
+    let trace = Arc::new(Trace::default());
+    let kept = trace.clone();
+    connection.set_metric_callback(move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
+        if kept.on.load(Ordering::Relaxed) {
+            kept.kept
+                .lock()
+                .expect("trace lock")
+                .push(info.statement.clone());
+        }
     });
     Ok(Database {
         connection,
         statements,
+        trace,
     })
 }
 

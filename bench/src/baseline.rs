@@ -1,0 +1,706 @@
+//! The baseline: the reference operations answered by one axum handler with hand-written
+//! SQL, returning the same JSON as Concord. No GraphQL parsing, no generic loaders: the
+//! practical limit of this stack (axum, SeaORM's pool over sqlx), against which
+//! Concord's throughput is reported. Reads are anonymous, so only public, live records.
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::{get as route_get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult, Statement,
+    TransactionTrait, TryGetable, Value,
+};
+use serde_json::{Value as JsonValue, json};
+
+use crate::operations::{global_id, key_of};
+
+type Outcome = Result<JsonValue, String>;
+
+/// The baseline's router: `POST /graphql` (by operation name) and `/metrics` (the SQL
+/// statement counter, in Concord's format).
+pub fn app(db: service::Database) -> Router {
+    Router::new()
+        .route("/graphql", post(graphql))
+        .route("/metrics", route_get(metrics))
+        .with_state(db)
+}
+
+async fn metrics(State(db): State<service::Database>) -> String {
+    format!("concord_sql_statements_total {}\n", db.statements())
+}
+
+#[derive(serde::Deserialize)]
+struct Request {
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    #[serde(default)]
+    variables: JsonValue,
+}
+
+async fn graphql(
+    State(db): State<service::Database>,
+    headers: HeaderMap,
+    Json(request): Json<Request>,
+) -> Json<JsonValue> {
+    let db = &db.connection;
+    let vars = &request.variables;
+    let outcome = match request.operation_name.as_deref() {
+        Some("Home") => home(db).await,
+        Some("Profile") => match id_var(vars, "id", "Organisation") {
+            Some(id) => profile(db, id).await,
+            None => Ok(json!({ "node": null })),
+        },
+        Some("Search") => search(db, vars["after"].as_str()).await,
+        Some("Deep") => match id_var(vars, "id", "Event") {
+            Some(id) => deep(db, id).await,
+            None => Ok(json!({ "node": null })),
+        },
+        Some("Create") => {
+            let token = headers
+                .get("authorization")
+                .and_then(|h| h.to_str().ok());
+            create(db, token, &vars["input"]).await
+        }
+        Some("Update") => {
+            let token = headers
+                .get("authorization")
+                .and_then(|h| h.to_str().ok());
+            update(db, token, &vars["input"]).await
+        }
+        _ => Err("the baseline answers only the reference operations".into()),
+    };
+    Json(match outcome {
+        Ok(data) => json!({ "data": data }),
+        Err(message) => json!({ "errors": [{ "message": message }] }),
+    })
+}
+
+fn id_var(vars: &JsonValue, name: &str, kind: &str) -> Option<i64> {
+    match key_of(vars[name].as_str()?)? {
+        (k, key) if k == kind => Some(key),
+        _ => None,
+    }
+}
+
+/// Runs `sql` written with `$1` placeholders (SQLite reads them as `?1`).
+async fn rows(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<QueryResult>, String> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => sql.to_owned(),
+        _ => sql.replace('$', "?"),
+    };
+    db.query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `$from, $from+1, …` for an IN list of `n` values.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn get<T: TryGetable>(row: &QueryResult, column: &str) -> Result<T, String> {
+    row.try_get("", column).map_err(|e| e.to_string())
+}
+
+/// A database enum value as GraphQL spells it.
+fn upper(row: &QueryResult, column: &str) -> Result<JsonValue, String> {
+    Ok(JsonValue::String(get::<String>(row, column)?.to_ascii_uppercase()))
+}
+
+fn date(row: &QueryResult, column: &str) -> Result<JsonValue, String> {
+    Ok(match get::<Option<NaiveDate>>(row, column)? {
+        Some(d) => JsonValue::String(d.format("%Y-%m-%d").to_string()),
+        None => JsonValue::Null,
+    })
+}
+
+fn text(row: &QueryResult, column: &str) -> Result<JsonValue, String> {
+    Ok(match get::<Option<String>>(row, column)? {
+        Some(s) => JsonValue::String(s),
+        None => JsonValue::Null,
+    })
+}
+
+fn id(kind: &str, row: &QueryResult, column: &str) -> Result<JsonValue, String> {
+    Ok(JsonValue::String(global_id(kind, get::<i64>(row, column)?)))
+}
+
+/// `{ code }` or `{ code nameEn }` of a country column pair, or null.
+fn country(row: &QueryResult, code: &str, name: Option<&str>) -> Result<JsonValue, String> {
+    Ok(match get::<Option<String>>(row, code)? {
+        None => JsonValue::Null,
+        Some(c) => match name {
+            Some(name) => json!({ "code": c, "nameEn": get::<String>(row, name)? }),
+            None => json!({ "code": c }),
+        },
+    })
+}
+
+fn person(row: &QueryResult, key: &str) -> Result<JsonValue, String> {
+    Ok(json!({
+        "id": id("Person", row, key)?,
+        "familyName": get::<String>(row, "family_name")?,
+        "givenName": text(row, "given_name")?,
+    }))
+}
+
+/// The condition that an owned record (under `alias`) is public and live: what an
+/// anonymous caller may read.
+fn public(alias: &str) -> String {
+    format!("{alias}.visibility = 'public' AND {alias}.archived_at IS NULL")
+}
+
+fn group(
+    rows: &[QueryResult],
+    parent: &str,
+    mut item: impl FnMut(&QueryResult) -> Result<JsonValue, String>,
+) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
+    let mut out: HashMap<i64, Vec<JsonValue>> = HashMap::new();
+    for row in rows {
+        out.entry(get::<i64>(row, parent)?)
+            .or_default()
+            .push(item(row)?);
+    }
+    Ok(out)
+}
+
+/// Organisations in roles at each event, in the order reported.
+async fn event_organisations(
+    db: &DatabaseConnection,
+    events: &[i64],
+    country_names: bool,
+) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
+    if events.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT eo.event_id, eo.role, o.id AS org_id, o.name_en, o.country_code, c.name_en AS country_name \
+         FROM event_organisation eo JOIN organisation o ON o.id = eo.organisation_id \
+         LEFT JOIN country c ON c.code = o.country_code \
+         WHERE eo.event_id IN ({}) ORDER BY eo.event_id, eo.position, eo.id",
+        placeholders(1, events.len())
+    );
+    let found = rows(db, &sql, events.iter().map(|&e| e.into()).collect()).await?;
+    group(&found, "event_id", |r| {
+        Ok(json!({
+            "role": upper(r, "role")?,
+            "organisation": {
+                "id": id("Organisation", r, "org_id")?,
+                "nameEn": get::<String>(r, "name_en")?,
+                "country": country(r, "country_code", country_names.then_some("country_name"))?,
+            }
+        }))
+    })
+}
+
+/// Each event's presentations in programme order, with their presenters.
+async fn presentations(
+    db: &DatabaseConnection,
+    events: &[i64],
+) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
+    if events.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT p.event_id, p.id, p.title, pe.id AS person_id, pe.family_name, pe.given_name \
+         FROM presentation p \
+         LEFT JOIN presentation_presenter pp ON pp.presentation_id = p.id \
+         LEFT JOIN person pe ON pe.id = pp.person_id \
+         WHERE p.event_id IN ({}) ORDER BY p.event_id, p.position, p.id, pp.position, pp.id",
+        placeholders(1, events.len())
+    );
+    let found = rows(db, &sql, events.iter().map(|&e| e.into()).collect()).await?;
+    let mut out: HashMap<i64, Vec<JsonValue>> = HashMap::new();
+    let mut last: Option<i64> = None;
+    for r in &found {
+        let event = get::<i64>(r, "event_id")?;
+        let pid = get::<i64>(r, "id")?;
+        let list = out.entry(event).or_default();
+        if last != Some(pid) {
+            list.push(json!({ "title": get::<String>(r, "title")?, "presenters": [] }));
+            last = Some(pid);
+        }
+        if get::<Option<i64>>(r, "person_id")?.is_some() {
+            let presenter = person(r, "person_id")?;
+            if let Some(JsonValue::Array(presenters)) = list
+                .last_mut()
+                .and_then(|p| p.get_mut("presenters"))
+            {
+                presenters.push(presenter);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Each agreement's parties in order.
+async fn parties(
+    db: &DatabaseConnection,
+    agreements: &[i64],
+    country_names: bool,
+) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
+    if agreements.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT ap.agreement_id, ap.role, o.id AS org_id, o.name_en, o.country_code, c.name_en AS country_name \
+         FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id \
+         LEFT JOIN country c ON c.code = o.country_code \
+         WHERE ap.agreement_id IN ({}) ORDER BY ap.agreement_id, ap.position, ap.id",
+        placeholders(1, agreements.len())
+    );
+    let found = rows(db, &sql, agreements.iter().map(|&a| a.into()).collect()).await?;
+    group(&found, "agreement_id", |r| {
+        Ok(json!({
+            "role": upper(r, "role")?,
+            "organisation": {
+                "id": id("Organisation", r, "org_id")?,
+                "nameEn": get::<String>(r, "name_en")?,
+                "country": country(r, "country_code", country_names.then_some("country_name"))?,
+            }
+        }))
+    })
+}
+
+fn edges(nodes: Vec<JsonValue>) -> JsonValue {
+    JsonValue::Array(nodes.into_iter().map(|n| json!({ "node": n })).collect())
+}
+
+fn total(rows: &[QueryResult]) -> Result<i64, String> {
+    rows.first().map_or(Ok(0), |r| get::<i64>(r, "total"))
+}
+
+async fn home(db: &DatabaseConnection) -> Outcome {
+    let events = rows(
+        db,
+        &format!(
+            "SELECT e.id, e.title, e.kind, e.start_date, e.city, e.country_code, c.name_en AS country_name \
+             FROM event e LEFT JOIN country c ON c.code = e.country_code \
+             WHERE {} ORDER BY e.start_date DESC, e.id DESC LIMIT 20",
+            public("e")
+        ),
+        vec![],
+    )
+    .await?;
+    let ids: Vec<i64> = events.iter().map(|r| get(r, "id")).collect::<Result<_, _>>()?;
+    let mut orgs = event_organisations(db, &ids, false).await?;
+    let mut talks = presentations(db, &ids).await?;
+    let mut nodes = Vec::new();
+    for r in &events {
+        let key: i64 = get(r, "id")?;
+        nodes.push(json!({
+            "id": id("Event", r, "id")?,
+            "title": get::<String>(r, "title")?,
+            "kind": upper(r, "kind")?,
+            "startDate": date(r, "start_date")?,
+            "city": text(r, "city")?,
+            "country": country(r, "country_code", Some("country_name"))?,
+            "organisations": orgs.remove(&key).unwrap_or_default(),
+            "presentations": talks.remove(&key).unwrap_or_default(),
+        }));
+    }
+    Ok(json!({ "events": { "edges": edges(nodes) } }))
+}
+
+async fn profile(db: &DatabaseConnection, org: i64) -> Outcome {
+    let found = rows(
+        db,
+        "SELECT o.id, o.name_en, o.country_code, c.name_en AS country_name \
+         FROM organisation o LEFT JOIN country c ON c.code = o.country_code WHERE o.id = $1",
+        vec![org.into()],
+    )
+    .await?;
+    let Some(o) = found.first() else {
+        return Ok(json!({ "node": null }));
+    };
+
+    let agreements = rows(
+        db,
+        &format!(
+            "SELECT a.id, a.title, a.kind, a.status, a.signed_on, COUNT(*) OVER () AS total \
+             FROM agreement a \
+             WHERE a.id IN (SELECT agreement_id FROM agreement_party WHERE organisation_id = $1) \
+             AND {} ORDER BY (a.signed_on IS NULL), a.signed_on DESC, a.id LIMIT 10",
+            public("a")
+        ),
+        vec![org.into()],
+    )
+    .await?;
+    let agreement_ids: Vec<i64> = agreements
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<Result<_, _>>()?;
+    let mut agreement_parties = parties(db, &agreement_ids, true).await?;
+    let mut agreement_nodes = Vec::new();
+    for r in &agreements {
+        let key: i64 = get(r, "id")?;
+        agreement_nodes.push(json!({
+            "id": id("Agreement", r, "id")?,
+            "title": get::<String>(r, "title")?,
+            "kind": upper(r, "kind")?,
+            "status": upper(r, "status")?,
+            "signedOn": date(r, "signed_on")?,
+            "parties": agreement_parties.remove(&key).unwrap_or_default(),
+        }));
+    }
+
+    let standards = rows(
+        db,
+        &format!(
+            "SELECT s.id, s.title, s.code, COUNT(*) OVER () AS total FROM curriculum_standard s \
+             WHERE s.developer_id = $1 AND {} ORDER BY s.title, s.id LIMIT 10",
+            public("s")
+        ),
+        vec![org.into()],
+    )
+    .await?;
+    let standard_ids: Vec<i64> = standards
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<Result<_, _>>()?;
+    let mut adoptions: HashMap<i64, (i64, Vec<JsonValue>)> = HashMap::new();
+    if !standard_ids.is_empty() {
+        let sql = format!(
+            "SELECT * FROM (SELECT a.standard_id, a.kind, a.adopted_on, a.country_code, c.name_en AS country_name, \
+             ROW_NUMBER() OVER (PARTITION BY a.standard_id ORDER BY a.country_code, a.id) AS rn, \
+             COUNT(*) OVER (PARTITION BY a.standard_id) AS total \
+             FROM adoption a LEFT JOIN country c ON c.code = a.country_code \
+             WHERE a.standard_id IN ({})) numbered WHERE rn <= 10 ORDER BY standard_id, rn",
+            placeholders(1, standard_ids.len())
+        );
+        for r in rows(db, &sql, standard_ids.iter().map(|&s| s.into()).collect()).await? {
+            let entry = adoptions
+                .entry(get(&r, "standard_id")?)
+                .or_insert_with(|| (0, Vec::new()));
+            entry.0 = get(&r, "total")?;
+            entry.1.push(json!({
+                "kind": upper(&r, "kind")?,
+                "adoptedOn": date(&r, "adopted_on")?,
+                "country": country(&r, "country_code", Some("country_name"))?,
+            }));
+        }
+    }
+    let mut standard_nodes = Vec::new();
+    for r in &standards {
+        let key: i64 = get(r, "id")?;
+        let (count, list) = adoptions.remove(&key).unwrap_or_default();
+        standard_nodes.push(json!({
+            "id": id("CurriculumStandard", r, "id")?,
+            "title": get::<String>(r, "title")?,
+            "code": text(r, "code")?,
+            "adoptions": { "totalCount": count, "edges": edges(list) },
+        }));
+    }
+
+    let centres = rows(
+        db,
+        "SELECT t.id, t.name, t.city, t.status, t.country_code, t.partner_id, p.name_en AS partner_name, \
+         COUNT(*) OVER () AS total \
+         FROM training_centre t LEFT JOIN organisation p ON p.id = t.partner_id \
+         WHERE t.operator_id = $1 AND t.visibility = 'public' AND t.archived_at IS NULL \
+         ORDER BY t.name, t.id LIMIT 10",
+        vec![org.into()],
+    )
+    .await?;
+    let mut centre_nodes = Vec::new();
+    for r in &centres {
+        let partner = match get::<Option<i64>>(r, "partner_id")? {
+            Some(p) => json!({ "id": global_id("Organisation", p), "nameEn": get::<String>(r, "partner_name")? }),
+            None => JsonValue::Null,
+        };
+        centre_nodes.push(json!({
+            "id": id("TrainingCentre", r, "id")?,
+            "name": get::<String>(r, "name")?,
+            "city": text(r, "city")?,
+            "status": upper(r, "status")?,
+            "country": country(r, "country_code", None)?,
+            "partner": partner,
+        }));
+    }
+
+    Ok(json!({ "node": {
+        "id": id("Organisation", o, "id")?,
+        "nameEn": get::<String>(o, "name_en")?,
+        "country": country(o, "country_code", Some("country_name"))?,
+        "agreements": { "totalCount": total(&agreements)?, "edges": edges(agreement_nodes) },
+        "curriculumStandards": { "totalCount": total(&standards)?, "edges": edges(standard_nodes) },
+        "operatedCentres": { "totalCount": total(&centres)?, "edges": edges(centre_nodes) },
+    }}))
+}
+
+/// The position a cursor names, as both servers issue it.
+fn cursor_position(cursor: &str) -> Option<u64> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    String::from_utf8(bytes)
+        .ok()?
+        .strip_prefix("cc1:")?
+        .parse()
+        .ok()
+}
+
+async fn search(db: &DatabaseConnection, after: Option<&str>) -> Outcome {
+    let offset = match after {
+        None => 0,
+        Some(c) => cursor_position(c).ok_or("bad cursor")? + 1,
+    };
+    let size = crate::operations::SEARCH_PAGE;
+    let matching = "FROM agreement a WHERE a.visibility = 'public' AND a.archived_at IS NULL \
+         AND a.status = 'in_effect' AND a.id IN (SELECT ap.agreement_id FROM agreement_party ap \
+         JOIN organisation o ON o.id = ap.organisation_id WHERE o.country_code = $1)";
+    let page = rows(
+        db,
+        &format!(
+            "SELECT a.id, a.title, a.kind, a.status, a.signed_on, a.valid_from {matching} \
+             ORDER BY (a.signed_on IS NULL), a.signed_on DESC, a.id DESC LIMIT $2 OFFSET $3"
+        ),
+        vec![
+            crate::operations::SEARCH_COUNTRY.into(),
+            (size as i64 + 1).into(),
+            (offset as i64).into(),
+        ],
+    )
+    .await?;
+    let count = rows(
+        db,
+        &format!("SELECT COUNT(*) AS total {matching}"),
+        vec![crate::operations::SEARCH_COUNTRY.into()],
+    )
+    .await?;
+    let has_next = page.len() as u64 > size;
+    let page = &page[..page.len().min(size as usize)];
+    let ids: Vec<i64> = page.iter().map(|r| get(r, "id")).collect::<Result<_, _>>()?;
+    let mut agreement_parties = parties(db, &ids, false).await?;
+    let mut nodes = Vec::new();
+    for r in page {
+        let key: i64 = get(r, "id")?;
+        nodes.push(json!({
+            "id": id("Agreement", r, "id")?,
+            "title": get::<String>(r, "title")?,
+            "kind": upper(r, "kind")?,
+            "status": upper(r, "status")?,
+            "signedOn": date(r, "signed_on")?,
+            "validFrom": date(r, "valid_from")?,
+            "parties": agreement_parties.remove(&key).unwrap_or_default(),
+        }));
+    }
+    let end = (!page.is_empty())
+        .then(|| crate::operations::cursor(offset + page.len() as u64 - 1));
+    Ok(json!({ "agreements": {
+        "totalCount": total(&count)?,
+        "pageInfo": { "hasNextPage": has_next, "endCursor": end },
+        "edges": edges(nodes),
+    }}))
+}
+
+async fn deep(db: &DatabaseConnection, event: i64) -> Outcome {
+    let found = rows(
+        db,
+        "SELECT e.id, e.title, e.kind, e.status, e.start_date, e.end_date, e.city, e.country_code, \
+         c.name_en AS country_name FROM event e LEFT JOIN country c ON c.code = e.country_code \
+         WHERE e.id = $1 AND e.visibility = 'public' AND e.archived_at IS NULL",
+        vec![event.into()],
+    )
+    .await?;
+    let Some(e) = found.first() else {
+        return Ok(json!({ "node": null }));
+    };
+    let mut orgs = event_organisations(db, &[event], true).await?;
+    let people = rows(
+        db,
+        "SELECT ep.role, ep.title, p.id AS person_id, p.family_name, p.given_name, \
+         o.id AS org_id, o.name_en FROM event_participant ep JOIN person p ON p.id = ep.person_id \
+         LEFT JOIN organisation o ON o.id = ep.organisation_id \
+         WHERE ep.event_id = $1 ORDER BY ep.position, ep.id",
+        vec![event.into()],
+    )
+    .await?;
+    let mut participants = Vec::new();
+    for r in &people {
+        let organisation = match get::<Option<i64>>(r, "org_id")? {
+            Some(o) => json!({ "id": global_id("Organisation", o), "nameEn": get::<String>(r, "name_en")? }),
+            None => JsonValue::Null,
+        };
+        participants.push(json!({
+            "role": upper(r, "role")?,
+            "title": text(r, "title")?,
+            "person": person(r, "person_id")?,
+            "organisation": organisation,
+        }));
+    }
+    let mut talks = presentations(db, &[event]).await?;
+    let signed = rows(
+        db,
+        "SELECT a.id, a.title, a.status, a.signed_on, COUNT(*) OVER () AS total FROM agreement a \
+         WHERE a.signed_at_event_id = $1 AND a.visibility = 'public' AND a.archived_at IS NULL \
+         ORDER BY (a.signed_on IS NULL), a.signed_on DESC, a.id LIMIT 10",
+        vec![event.into()],
+    )
+    .await?;
+    let ids: Vec<i64> = signed.iter().map(|r| get(r, "id")).collect::<Result<_, _>>()?;
+    let mut agreement_parties = parties(db, &ids, false).await?;
+    let mut signatories: HashMap<i64, Vec<JsonValue>> = HashMap::new();
+    if !ids.is_empty() {
+        let sql = format!(
+            "SELECT ap.agreement_id, ap.title, p.id AS person_id, p.family_name, p.given_name \
+             FROM agreement_person ap JOIN person p ON p.id = ap.person_id \
+             WHERE ap.agreement_id IN ({}) AND ap.role = 'signatory' \
+             ORDER BY ap.agreement_id, ap.position, ap.id",
+            placeholders(1, ids.len())
+        );
+        let found = rows(db, &sql, ids.iter().map(|&a| a.into()).collect()).await?;
+        signatories = group(&found, "agreement_id", |r| {
+            Ok(json!({ "title": text(r, "title")?, "person": person(r, "person_id")? }))
+        })?;
+    }
+    let mut agreement_nodes = Vec::new();
+    for r in &signed {
+        let key: i64 = get(r, "id")?;
+        agreement_nodes.push(json!({
+            "id": id("Agreement", r, "id")?,
+            "title": get::<String>(r, "title")?,
+            "status": upper(r, "status")?,
+            "signedOn": date(r, "signed_on")?,
+            "parties": agreement_parties.remove(&key).unwrap_or_default(),
+            "signatories": signatories.remove(&key).unwrap_or_default(),
+        }));
+    }
+    Ok(json!({ "node": {
+        "id": id("Event", e, "id")?,
+        "title": get::<String>(e, "title")?,
+        "kind": upper(e, "kind")?,
+        "status": upper(e, "status")?,
+        "startDate": date(e, "start_date")?,
+        "endDate": date(e, "end_date")?,
+        "city": text(e, "city")?,
+        "country": country(e, "country_code", Some("country_name"))?,
+        "organisations": orgs.remove(&event).unwrap_or_default(),
+        "participants": participants,
+        "presentations": talks.remove(&event).unwrap_or_default(),
+        "agreementsSigned": { "totalCount": total(&signed)?, "edges": edges(agreement_nodes) },
+    }}))
+}
+
+/// The member an editor token acts for, through Concord's own token check (the same
+/// cost on both sides: a lookup and a hash).
+async fn editor(db: &DatabaseConnection, token: Option<&str>) -> Result<i64, String> {
+    match service::auth::authenticate(db, token).await {
+        Ok(service::Principal::Member {
+            organisation_id, ..
+        }) => Ok(organisation_id),
+        _ => Err("an editor token is required".into()),
+    }
+}
+
+async fn begin(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, String> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn create(db: &DatabaseConnection, token: Option<&str>, input: &JsonValue) -> Outcome {
+    let owner = editor(db, token).await?;
+    let field = |name: &str| input[name].as_str().map(str::to_owned);
+    let title = field("title").ok_or("title is required")?;
+    let start = field("startDate")
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .ok_or("startDate must be a date")?;
+    let lower = |name: &str| field(name).map(|v| v.to_ascii_lowercase());
+    let txn = begin(db).await?;
+    let now = chrono::Utc::now();
+    let created = rows(
+        &txn,
+        "INSERT INTO event (owner_id, visibility, kind, status, format, title, start_date, version, \
+         created_at, updated_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, 'baseline') \
+         RETURNING id",
+        vec![
+            owner.into(),
+            lower("visibility").unwrap_or_else(|| "private".into()).into(),
+            lower("kind").ok_or("kind is required")?.into(),
+            lower("status").ok_or("status is required")?.into(),
+            lower("format").ok_or("format is required")?.into(),
+            title.into(),
+            start.into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    let event: i64 = get(created.first().ok_or("no id returned")?, "id")?;
+    for (position, part) in input["organisations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let org = part["organisation"]
+            .as_str()
+            .and_then(key_of)
+            .ok_or("organisation must be an id")?
+            .1;
+        let role = part["role"].as_str().unwrap_or("host").to_ascii_lowercase();
+        rows(
+            &txn,
+            "INSERT INTO event_organisation (event_id, organisation_id, role, position) VALUES ($1, $2, $3, $4)",
+            vec![event.into(), org.into(), role.into(), (position as i32).into()],
+        )
+        .await?;
+    }
+    txn.commit().await.map_err(|e| e.to_string())?;
+    Ok(json!({ "createEvent": { "event": { "id": global_id("Event", event), "version": 1 } } }))
+}
+
+async fn update(db: &DatabaseConnection, token: Option<&str>, input: &JsonValue) -> Outcome {
+    let owner = editor(db, token).await?;
+    let event = input["id"]
+        .as_str()
+        .and_then(key_of)
+        .ok_or("id must be an event id")?
+        .1;
+    let expected = input["expectedVersion"].as_i64().ok_or("expectedVersion")?;
+    let title = input["title"].as_str().ok_or("title is required")?.to_owned();
+    let txn = begin(db).await?;
+    let changed = txn
+        .execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            match txn.get_database_backend() {
+                DatabaseBackend::Postgres => {
+                    "UPDATE event SET title = $1, version = version + 1, updated_at = $2 \
+                     WHERE id = $3 AND version = $4 AND owner_id = $5"
+                }
+                _ => {
+                    "UPDATE event SET title = ?1, version = version + 1, updated_at = ?2 \
+                     WHERE id = ?3 AND version = ?4 AND owner_id = ?5"
+                }
+            },
+            vec![
+                title.into(),
+                chrono::Utc::now().into(),
+                event.into(),
+                (expected as i32).into(),
+                owner.into(),
+            ],
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+    if changed.rows_affected() != 1 {
+        return Err("CONFLICT: the event changed since it was read".into());
+    }
+    txn.commit().await.map_err(|e| e.to_string())?;
+    Ok(json!({ "updateEvent": { "event": { "id": global_id("Event", event), "version": expected + 1 } } }))
+}
