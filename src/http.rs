@@ -8,7 +8,9 @@
 //! mutations out of reach of cross-site request forgery.
 use std::collections::HashMap;
 
-use async_graphql::parser::types::{DocumentOperations, OperationType, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
@@ -221,12 +223,13 @@ fn count(set: &SelectionSet, aliases: &mut usize, fields: &mut usize) {
 }
 
 /// Whether the operation `name` picks (or the only one) in `query` is a mutation or
-/// subscription; `Err` when the document does not parse or is over the size limits.
+/// subscription, and the parsed document (handed on, so it is parsed once); `Err` when
+/// the document does not parse or is over the size limits.
 fn is_write(
     query: &str,
     name: Option<&str>,
     limits: DocumentLimits,
-) -> Result<bool, (&'static str, String)> {
+) -> Result<(bool, ExecutableDocument), (&'static str, String)> {
     let token_count = tokens(query);
     if token_count > limits.tokens {
         return Err((
@@ -269,12 +272,12 @@ fn is_write(
         (DocumentOperations::Multiple(ops), Some(name)) => {
             match ops.iter().find(|(n, _)| n.as_str() == name) {
                 Some((_, op)) => op.node.ty,
-                None => return Ok(false),
+                None => OperationType::Query,
             }
         }
-        (DocumentOperations::Multiple(_), None) => return Ok(false),
+        (DocumentOperations::Multiple(_), None) => OperationType::Query,
     };
-    Ok(kind != OperationType::Query)
+    Ok((kind != OperationType::Query, document))
 }
 
 /// `GET` and `POST /graphql`, counted in the metrics.
@@ -434,7 +437,7 @@ async fn handle(
         Some(Value::String(n)) => Some(n.clone()),
         _ => None,
     };
-    let (request, query) = match request(params) {
+    let (mut request, query) = match request(params) {
         Ok(r) => r,
         Err(message) => return refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
     };
@@ -448,7 +451,7 @@ async fn handle(
             };
             return refuse(media, status, code, &message);
         }
-        Ok(true) if method == Method::GET => {
+        Ok((true, _)) if method == Method::GET => {
             let mut response = refuse(
                 media,
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -460,7 +463,7 @@ async fn handle(
                 .insert(ALLOW, HeaderValue::from_static("POST"));
             return response;
         }
-        Ok(_) => {}
+        Ok((_, document)) => request.set_parsed_query(document),
     }
 
     let header = headers
@@ -601,7 +604,7 @@ mod tests {
     #[test]
     fn writes_are_told_from_reads() {
         let limits = DocumentLimits::default();
-        let is_write = |q: &str, n: Option<&str>| super::is_write(q, n, limits);
+        let is_write = |q: &str, n: Option<&str>| super::is_write(q, n, limits).map(|(w, _)| w);
         assert_eq!(is_write("{ a }", None), Ok(false));
         assert_eq!(is_write("mutation { a }", None), Ok(true));
         assert_eq!(

@@ -85,7 +85,11 @@ on_both! {
         assert_eq!(data["events"]["edges"][0]["node"]["presentations"][0]["presenters"].as_array().unwrap().len(), 2);
         assert_eq!(data["events"]["edges"][0]["node"]["agreementsSigned"]["totalCount"], 1);
         assert!(small > 0);
-        assert_eq!(small, large, "statements at page size 5: {small}, at 50: {large}");
+        // Batches go out in waves, when every resolver waits; a record type reached on two
+        // branches at nearly the same depth (organisations here) can make one wave or two
+        // depending on scheduling, so counts may differ by one. A fetch per item would
+        // add 45 at page size 50.
+        assert!(small.abs_diff(large) <= 1, "statements at page size 5: {small}, at 50: {large}");
     }
 
     async fn organisation_profiles_cost_the_same_at_page_size_5_and_50(backend: Backend) {
@@ -98,6 +102,44 @@ on_both! {
         app.data(query, json!({ "n": 1 })).await;
         let small = app.statements(query, json!({ "n": 2 })).await;
         let large = app.statements(query, json!({ "n": 10 })).await;
-        assert_eq!(small, large, "statements for 2 people: {small}, for 10: {large}");
+        assert!(small.abs_diff(large) <= 1, "statements for 2 people: {small}, for 10: {large}");
+    }
+}
+
+/// The cursor of the item at `position`, as the API issues it.
+fn cursor(position: u64) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("cc1:{position}"))
+}
+
+on_both! {
+    async fn total_counts_come_with_the_page_and_stay_right_past_its_end(backend: Backend) {
+        let app = TestApp::with_fixture(backend, &generated(12)).await;
+        let query = r#"query($after: String) {
+            events(first: 5, after: $after) { totalCount edges { node {
+                organisations { organisation { events(first: 1, after: $after) { totalCount } } } } } } }"#;
+        // First page: each count is read beside its rows, so asking for them adds nothing.
+        let with = app.statements(query, json!({})).await;
+        let without = app
+            .statements(&query.replace("totalCount", "pageInfo { hasNextPage }"), json!({}))
+            .await;
+        assert_eq!(with, without, "totalCount cost {} statements", with - without);
+        let data = app.data(query, json!({})).await;
+        assert_eq!(data["events"]["totalCount"], 12);
+        let nested = &data["events"]["edges"][0]["node"]["organisations"][0]["organisation"]["events"];
+        assert_eq!(nested["totalCount"], 1);
+        // Past the end no row carries a count: it is counted on its own, and still right.
+        let past = app.data(query, json!({ "after": cursor(40) })).await;
+        assert_eq!(past["events"]["totalCount"], 12);
+        assert_eq!(past["events"]["edges"], json!([]));
+        let page = app
+            .data(
+                r#"query($after: String) { organisations(first: 1, filter: { search: "host0" }) { nodes { events(first: 1, after: $after) { totalCount nodes { title } } } } }"#,
+                json!({ "after": cursor(5) }),
+            )
+            .await;
+        let nested = &page["organisations"]["nodes"][0]["events"];
+        assert_eq!(nested["nodes"], json!([]));
+        assert_eq!(nested["totalCount"], 1);
     }
 }

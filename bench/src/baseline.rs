@@ -10,8 +10,8 @@ use axum::routing::{get as route_get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult, Statement,
-    TransactionTrait, TryGetable, Value,
+    ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult, Statement, TransactionTrait,
+    TryGetable, Value,
 };
 use serde_json::{Value as JsonValue, json};
 
@@ -59,15 +59,11 @@ async fn graphql(
             None => Ok(json!({ "node": null })),
         },
         Some("Create") => {
-            let token = headers
-                .get("authorization")
-                .and_then(|h| h.to_str().ok());
+            let token = headers.get("authorization").and_then(|h| h.to_str().ok());
             create(db, token, &vars["input"]).await
         }
         Some("Update") => {
-            let token = headers
-                .get("authorization")
-                .and_then(|h| h.to_str().ok());
+            let token = headers.get("authorization").and_then(|h| h.to_str().ok());
             update(db, token, &vars["input"]).await
         }
         _ => Err("the baseline answers only the reference operations".into()),
@@ -115,7 +111,9 @@ fn get<T: TryGetable>(row: &QueryResult, column: &str) -> Result<T, String> {
 
 /// A database enum value as GraphQL spells it.
 fn upper(row: &QueryResult, column: &str) -> Result<JsonValue, String> {
-    Ok(JsonValue::String(get::<String>(row, column)?.to_ascii_uppercase()))
+    Ok(JsonValue::String(
+        get::<String>(row, column)?.to_ascii_uppercase(),
+    ))
 }
 
 fn date(row: &QueryResult, column: &str) -> Result<JsonValue, String> {
@@ -233,9 +231,8 @@ async fn presentations(
         }
         if get::<Option<i64>>(r, "person_id")?.is_some() {
             let presenter = person(r, "person_id")?;
-            if let Some(JsonValue::Array(presenters)) = list
-                .last_mut()
-                .and_then(|p| p.get_mut("presenters"))
+            if let Some(JsonValue::Array(presenters)) =
+                list.last_mut().and_then(|p| p.get_mut("presenters"))
             {
                 presenters.push(presenter);
             }
@@ -293,7 +290,10 @@ async fn home(db: &DatabaseConnection) -> Outcome {
         vec![],
     )
     .await?;
-    let ids: Vec<i64> = events.iter().map(|r| get(r, "id")).collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = events
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<Result<_, _>>()?;
     let mut orgs = event_organisations(db, &ids, false).await?;
     let mut talks = presentations(db, &ids).await?;
     let mut nodes = Vec::new();
@@ -416,7 +416,9 @@ async fn profile(db: &DatabaseConnection, org: i64) -> Outcome {
     let mut centre_nodes = Vec::new();
     for r in &centres {
         let partner = match get::<Option<i64>>(r, "partner_id")? {
-            Some(p) => json!({ "id": global_id("Organisation", p), "nameEn": get::<String>(r, "partner_name")? }),
+            Some(p) => {
+                json!({ "id": global_id("Organisation", p), "nameEn": get::<String>(r, "partner_name")? })
+            }
             None => JsonValue::Null,
         };
         centre_nodes.push(json!({
@@ -482,7 +484,10 @@ async fn search(db: &DatabaseConnection, after: Option<&str>) -> Outcome {
     .await?;
     let has_next = page.len() as u64 > size;
     let page = &page[..page.len().min(size as usize)];
-    let ids: Vec<i64> = page.iter().map(|r| get(r, "id")).collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = page
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<Result<_, _>>()?;
     let mut agreement_parties = parties(db, &ids, false).await?;
     let mut nodes = Vec::new();
     for r in page {
@@ -497,8 +502,7 @@ async fn search(db: &DatabaseConnection, after: Option<&str>) -> Outcome {
             "parties": agreement_parties.remove(&key).unwrap_or_default(),
         }));
     }
-    let end = (!page.is_empty())
-        .then(|| crate::operations::cursor(offset + page.len() as u64 - 1));
+    let end = (!page.is_empty()).then(|| crate::operations::cursor(offset + page.len() as u64 - 1));
     Ok(json!({ "agreements": {
         "totalCount": total(&count)?,
         "pageInfo": { "hasNextPage": has_next, "endCursor": end },
@@ -531,7 +535,9 @@ async fn deep(db: &DatabaseConnection, event: i64) -> Outcome {
     let mut participants = Vec::new();
     for r in &people {
         let organisation = match get::<Option<i64>>(r, "org_id")? {
-            Some(o) => json!({ "id": global_id("Organisation", o), "nameEn": get::<String>(r, "name_en")? }),
+            Some(o) => {
+                json!({ "id": global_id("Organisation", o), "nameEn": get::<String>(r, "name_en")? })
+            }
             None => JsonValue::Null,
         };
         participants.push(json!({
@@ -550,7 +556,10 @@ async fn deep(db: &DatabaseConnection, event: i64) -> Outcome {
         vec![event.into()],
     )
     .await?;
-    let ids: Vec<i64> = signed.iter().map(|r| get(r, "id")).collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = signed
+        .iter()
+        .map(|r| get(r, "id"))
+        .collect::<Result<_, _>>()?;
     let mut agreement_parties = parties(db, &ids, false).await?;
     let mut signatories: HashMap<i64, Vec<JsonValue>> = HashMap::new();
     if !ids.is_empty() {
@@ -673,7 +682,10 @@ async fn update(db: &DatabaseConnection, token: Option<&str>, input: &JsonValue)
         .ok_or("id must be an event id")?
         .1;
     let expected = input["expectedVersion"].as_i64().ok_or("expectedVersion")?;
-    let title = input["title"].as_str().ok_or("title is required")?.to_owned();
+    let title = input["title"]
+        .as_str()
+        .ok_or("title is required")?
+        .to_owned();
     let txn = begin(db).await?;
     let changed = txn
         .execute_raw(Statement::from_sql_and_values(
@@ -702,5 +714,7 @@ async fn update(db: &DatabaseConnection, token: Option<&str>, input: &JsonValue)
         return Err("CONFLICT: the event changed since it was read".into());
     }
     txn.commit().await.map_err(|e| e.to_string())?;
-    Ok(json!({ "updateEvent": { "event": { "id": global_id("Event", event), "version": expected + 1 } } }))
+    Ok(
+        json!({ "updateEvent": { "event": { "id": global_id("Event", event), "version": expected + 1 } } }),
+    )
 }

@@ -5,6 +5,7 @@ mod m0001_schema;
 mod m0002_reference_data;
 mod m0003_writes;
 mod m0004_more_indexes;
+mod m0005_plan_indexes;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_reference_data::Migration),
             Box::new(m0003_writes::Migration),
             Box::new(m0004_more_indexes::Migration),
+            Box::new(m0005_plan_indexes::Migration),
         ]
     }
 }

@@ -175,11 +175,18 @@ where
     C: From<Page<T>>,
 {
     let scope = ctx.data_unchecked::<Scope>().clone();
-    let slice = svc(scope.list(select.clone(), &args).await)?;
+    let asked = ctx.look_ahead().field("totalCount").exists();
+    let slice = svc(scope.list(select.clone(), &args, asked).await)?;
+    let known = slice.total;
     let total = Total(Arc::new(move || {
         let scope = scope.clone();
         let select = select.clone();
-        Box::pin(async move { svc(scope.count(select).await) })
+        Box::pin(async move {
+            match known {
+                Some(n) => Ok(n),
+                None => svc(scope.count(select).await),
+            }
+        })
     }));
     Ok(build(slice, wrap, total).into())
 }
@@ -197,11 +204,17 @@ where
 {
     let window = svc(args.window())?;
     let slice = loader::window::<R>(ctx, parent.clone(), window).await?;
+    let known = slice.total;
     let shared = loader::shared(ctx);
     let total = Total(Arc::new(move || {
         let shared = shared.clone();
         let parent = parent.clone();
-        Box::pin(async move { loader::count::<R>(&shared, parent).await })
+        Box::pin(async move {
+            match known {
+                Some(n) => Ok(n),
+                None => loader::count::<R>(&shared, parent).await,
+            }
+        })
     }));
     Ok(build(slice, wrap, total).into())
 }

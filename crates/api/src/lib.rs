@@ -54,7 +54,7 @@ pub fn schema_with(limits: &Limits) -> ConcordSchema {
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.finish()
+    builder.data(types::CountryTable::default()).finish()
 }
 
 /// The schema with the default limits.

@@ -7,7 +7,7 @@
 //! anything. A record the caller may not read is reported as not found, never forbidden.
 use entity::enums::{Role, Visibility};
 use entity::*;
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
 use crate::{Error, Principal, Result};
@@ -53,13 +53,25 @@ fn owned(
     }
 }
 
-/// Ids of the readable rows of `E`, as a subquery.
-fn readable_ids<E: Record>(principal: &Principal, id: impl ColumnTrait) -> SelectStatement {
-    Query::select()
-        .column(id)
-        .from(E::default())
-        .cond_where(E::readable_by(principal))
-        .to_owned()
+/// The condition that the parent row `fk` points at is readable: a correlated `EXISTS`,
+/// so the database looks the one parent up by its key. (An uncorrelated
+/// `fk IN (SELECT id …)` made SQLite list every readable parent first: a cost that grew
+/// with the table, not the page.) The coordinator reads everything and skips the check.
+fn parent_readable<P: Record>(
+    principal: &Principal,
+    fk: impl ColumnTrait,
+    id: impl ColumnTrait,
+) -> Condition {
+    if matches!(principal, Principal::Coordinator { .. }) {
+        return Condition::all();
+    }
+    let parent: SelectStatement = Query::select()
+        .expr(Expr::val(1))
+        .from(P::default())
+        .and_where(Expr::col((P::default(), id)).equals((fk.entity_name(), fk)))
+        .cond_where(P::readable_by(principal))
+        .to_owned();
+    Condition::all().add(Expr::exists(parent))
 }
 
 /// Reference data and parts of the registry that have no archive of their own.
@@ -122,9 +134,7 @@ macro_rules! part_of {
     ($($m:ident . $fk:ident => $parent:ident),*) => {$(
         impl Record for $m::Entity {
             fn readable_by(p: &Principal) -> Condition {
-                Condition::all().add(
-                    $m::Column::$fk.in_subquery(readable_ids::<$parent::Entity>(p, $parent::Column::Id)),
-                )
+                parent_readable::<$parent::Entity>(p, $m::Column::$fk, $parent::Column::Id)
             }
         }
     )*};

@@ -118,7 +118,36 @@ pub async fn readiness(db: &Database) -> Result<(), String> {
     }
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then makes sure SQLite's planner has statistics.
 pub async fn migrate(db: &Database) -> Result<(), DbErr> {
-    Migrator::up(&db.connection, None).await
+    Migrator::up(&db.connection, None).await?;
+    refresh_statistics(&db.connection).await
+}
+
+/// SQLite plans without statistics until `ANALYZE` has run: it then walks a low-value
+/// index in order (every in-effect agreement, say) instead of starting from the few
+/// matching rows, so a search's cost grows with the table. Statistics are gathered once
+/// (sampled, so this stays fast at any size) and refreshed by `PRAGMA optimize` when the
+/// tables have grown. PostgreSQL's autovacuum keeps its own.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    db.execute_unprepared("PRAGMA analysis_limit = 1000")
+        .await?;
+    let analysed = db
+        .query_one_raw(Statement::from_string(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT 1 AS one FROM sqlite_master WHERE name = 'sqlite_stat1'",
+        ))
+        .await?
+        .is_some();
+    db.execute_unprepared(if analysed {
+        "PRAGMA optimize"
+    } else {
+        "ANALYZE"
+    })
+    .await?;
+    Ok(())
 }

@@ -34,6 +34,9 @@ pub struct Slice<T> {
     pub offset: u64,
     pub has_next: bool,
     pub has_previous: bool,
+    /// The length of the whole list, when the page's own statement could tell it (a
+    /// window count beside the rows), so `totalCount` needs no statement of its own.
+    pub total: Option<u64>,
 }
 
 impl<T> Slice<T> {
@@ -43,6 +46,7 @@ impl<T> Slice<T> {
             offset,
             has_next: false,
             has_previous: offset > 0,
+            total: None,
         }
     }
 
@@ -56,6 +60,7 @@ impl<T> Slice<T> {
             offset: window.offset,
             has_next,
             has_previous: window.offset > 0,
+            total: None,
         }
     }
 
@@ -69,6 +74,7 @@ impl<T> Slice<T> {
             items: self.items.into_iter().map(f).collect(),
             offset: self.offset,
             has_next: self.has_next,
+            total: self.total,
             has_previous: self.has_previous,
         }
     }

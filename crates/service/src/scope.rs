@@ -144,32 +144,50 @@ impl Scope {
             .ok_or(crate::Error::NotFound)
     }
 
-    /// A page of an ordered root list.
+    /// A page of an ordered root list. With `with_total`, the list's length comes back in
+    /// the same statement (a window count), for a client that asks for `totalCount`;
+    /// without it the database can stop after the page's rows.
     pub async fn list<E: Record>(
         &self,
         select: Select<E>,
         args: &PageArgs,
+        with_total: bool,
     ) -> Result<Slice<E::Model>> {
-        let window = match args.request()? {
-            Request::Window(w) => w,
+        let (window, known) = match args.request()? {
+            Request::Window(w) => (w, None),
             Request::Last(n) => {
                 let total = select.clone().count(&self.db).await?;
                 let offset = total.saturating_sub(n);
-                Window {
+                let window = Window {
                     offset,
                     limit: total - offset,
-                }
+                };
+                (window, Some(total))
             }
         };
         if window.limit == 0 {
-            return Ok(Slice::empty(window.offset));
+            let mut slice = Slice::empty(window.offset);
+            slice.total = known;
+            return Ok(slice);
         }
-        let rows = select
-            .offset(window.offset)
-            .limit(window.limit + 1)
-            .all(&self.db)
-            .await?;
-        Ok(Slice::from_fetched(rows, window))
+        let paged = select.offset(window.offset).limit(window.limit + 1);
+        if !with_total || known.is_some() {
+            let mut slice = Slice::from_fetched(paged.all(&self.db).await?, window);
+            slice.total = known;
+            return Ok(slice);
+        }
+        let mut query = paged.into_query();
+        query.expr_as(Expr::cust("COUNT(*) OVER ()"), "window_total");
+        let mut total = None;
+        let mut models = Vec::new();
+        for row in self.db.query_all(&query).await? {
+            total = Some(row.try_get::<i64>("", "window_total")? as u64);
+            models.push(E::Model::from_query_result(&row, "")?);
+        }
+        let mut slice = Slice::from_fetched(models, window);
+        // No row past an offset says nothing about the length; none from the start, 0.
+        slice.total = total.or((window.offset == 0).then_some(0));
+        Ok(slice)
     }
 
     /// How many rows a root list has.
@@ -251,11 +269,16 @@ impl Scope {
             }
             Some(w) => {
                 let mut over = WindowStatement::new();
-                over.add_partition_by(parent);
+                over.add_partition_by(parent.clone());
                 for (e, o) in order {
                     over.order_by_expr_with_nulls(e, o, NullOrdering::Last);
                 }
                 query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
+                // Numbering reads every child of the parent anyway; counting them beside
+                // it saves `totalCount` a statement.
+                let mut all = WindowStatement::new();
+                all.add_partition_by(parent);
+                query.expr_window_as(Expr::cust("COUNT(*)"), all, "window_total");
                 Query::select()
                     .column(sea_orm::sea_query::Asterisk)
                     .from_subquery(query, "numbered")
@@ -267,16 +290,25 @@ impl Scope {
             }
         };
         let mut grouped: HashMap<R::Key, Vec<_>> = HashMap::new();
+        let mut totals: HashMap<R::Key, u64> = HashMap::new();
         for row in self.db.query_all(&statement).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
+            if window.is_some() && !totals.contains_key(&key) {
+                totals.insert(key.clone(), row.try_get::<i64>("", "window_total")? as u64);
+            }
             let model = <R::Child as EntityTrait>::Model::from_query_result(&row, "")?;
             grouped.entry(key).or_default().push(model);
         }
         for p in parents {
             let rows = grouped.remove(p).unwrap_or_default();
             let slice = match window {
-                Some(w) => Slice::from_fetched(rows, w),
+                Some(w) => {
+                    let mut slice = Slice::from_fetched(rows, w);
+                    slice.total = totals.remove(p).or((w.offset == 0).then_some(0));
+                    slice
+                }
                 None => Slice {
+                    total: Some(rows.len() as u64),
                     items: rows,
                     offset: 0,
                     has_next: false,

@@ -651,5 +651,7 @@ pub async fn load(db: &DatabaseConnection, scale: f64, seed: u64) -> Result<Coun
     )
     .await?;
     txn.commit().await?;
+    // Statistics for the new size at once, on both databases, so the first plans fit.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(counts)
 }

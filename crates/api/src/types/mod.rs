@@ -67,13 +67,38 @@ async fn person(ctx: &Context<'_>, id: i64) -> Result<Person> {
     Ok(Person(loader::required::<person::Entity>(ctx, id).await?))
 }
 
+/// The countries and regions, read once per server: they are reference data that only
+/// migrations change, and nearly every record names one, so looking them up in memory
+/// saves a statement per level of most queries. (`node(id)` and `countries` still read
+/// the table.)
+#[derive(Default, Clone)]
+pub(crate) struct CountryTable(
+    std::sync::Arc<tokio::sync::OnceCell<std::collections::HashMap<String, country::Model>>>,
+);
+
 async fn country_opt(ctx: &Context<'_>, code: &Option<String>) -> Result<Option<Country>> {
-    match code {
-        Some(code) => Ok(loader::one::<country::Entity>(ctx, code.clone())
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    let Ok(table) = ctx.data::<CountryTable>() else {
+        return Ok(loader::one::<country::Entity>(ctx, code.clone())
             .await?
-            .map(Country)),
-        None => Ok(None),
-    }
+            .map(Country));
+    };
+    let scope = ctx.data_unchecked::<service::Scope>();
+    let all = table
+        .0
+        .get_or_try_init(|| async {
+            let rows = scope
+                .find::<country::Entity>()
+                .all(scope.connection())
+                .await
+                .map_err(service::Error::from)?;
+            Ok::<_, service::Error>(rows.into_iter().map(|c| (c.code.clone(), c)).collect())
+        })
+        .await
+        .map_err(|e| crate::error::to_gql(&e))?;
+    Ok(all.get(code).cloned().map(Country))
 }
 
 async fn source_opt(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<Source>> {

@@ -1,7 +1,6 @@
 //! The agreements list.
 use entity::enums::{AgreementKind, AgreementStatus};
 use entity::{agreement, agreement_field, agreement_party, agreement_person, organisation};
-use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
@@ -114,9 +113,10 @@ pub fn select(
         AgreementOrderField::Title => agreement::Column::Title,
         AgreementOrderField::CreatedAt => agreement::Column::CreatedAt,
     };
-    scope
-        .find::<agreement::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(agreement::Column::Id, direction.into())
+    super::order_nulls_last(
+        scope.find::<agreement::Entity>().filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(agreement::Column::Id, direction.into())
 }

@@ -1,7 +1,6 @@
 //! The events list.
 use entity::enums::{EventKind, EventOrganisationRole, EventStatus};
 use entity::{event, event_organisation, event_participant};
-use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
@@ -82,9 +81,10 @@ pub fn select(
         EventOrderField::Title => event::Column::Title,
         EventOrderField::CreatedAt => event::Column::CreatedAt,
     };
-    scope
-        .find::<event::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(event::Column::Id, direction.into())
+    super::order_nulls_last(
+        scope.find::<event::Entity>().filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(event::Column::Id, direction.into())
 }

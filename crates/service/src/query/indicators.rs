@@ -1,7 +1,6 @@
 //! The reported indicators list.
 use entity::enums::IndicatorMetric;
 use entity::indicator;
-use sea_orm::sea_query::NullOrdering;
 use sea_orm::{QueryFilter, QueryOrder, Select};
 
 use super::{DateRange, Direction, all_of, archived, one_of};
@@ -46,9 +45,10 @@ pub fn select(
         IndicatorOrderField::Value => C::Value,
         IndicatorOrderField::CreatedAt => C::CreatedAt,
     };
-    scope
-        .find::<indicator::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(C::Id, direction.into())
+    super::order_nulls_last(
+        scope.find::<indicator::Entity>().filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(C::Id, direction.into())
 }

@@ -1,7 +1,7 @@
 //! The organisations list.
 use entity::enums::OrganisationKind;
 use entity::{consortium_member, organisation, organisation_name};
-use sea_orm::sea_query::{NullOrdering, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
 use super::{Direction, all_of, archived, one_of, text_match};
@@ -88,9 +88,10 @@ pub fn select(
         OrganisationOrderField::Name => organisation::Column::NameEn,
         OrganisationOrderField::CreatedAt => organisation::Column::CreatedAt,
     };
-    scope
-        .find::<organisation::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(organisation::Column::Id, direction.into())
+    super::order_nulls_last(
+        scope.find::<organisation::Entity>().filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(organisation::Column::Id, direction.into())
 }

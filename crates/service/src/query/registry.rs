@@ -1,6 +1,6 @@
 //! The countries, consortia and sources lists.
 use entity::{consortium, consortium_member, country, source};
-use sea_orm::sea_query::{NullOrdering, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
 use super::{DateRange, Direction, all_of, archived, one_of, text_match};
@@ -128,9 +128,10 @@ pub fn select_sources(
         SourceOrderField::PublishedOn => C::PublishedOn,
         SourceOrderField::Title => C::Title,
     };
-    scope
-        .find::<source::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(C::Id, direction.into())
+    super::order_nulls_last(
+        scope.find::<source::Entity>().filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(C::Id, direction.into())
 }

@@ -1,7 +1,6 @@
 //! The curriculum standards, adoptions and training centres lists.
 use entity::enums::{AdoptionKind, CentreStatus};
 use entity::{adoption, curriculum_standard, training_centre};
-use sea_orm::sea_query::NullOrdering;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
 use super::{DateRange, Direction, all_of, archived, one_of, text_match};
@@ -60,11 +59,14 @@ pub fn select_standards(
         StandardOrderField::IssuedOn => C::IssuedOn,
         StandardOrderField::CreatedAt => C::CreatedAt,
     };
-    scope
-        .find::<curriculum_standard::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(C::Id, direction.into())
+    super::order_nulls_last(
+        scope
+            .find::<curriculum_standard::Entity>()
+            .filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(C::Id, direction.into())
 }
 
 #[derive(Debug, Clone, Default)]
@@ -103,11 +105,12 @@ pub fn select_adoptions(
         AdoptionOrderField::Country => C::CountryCode,
         AdoptionOrderField::CreatedAt => C::CreatedAt,
     };
-    scope
-        .find::<adoption::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(C::Id, direction.into())
+    super::order_nulls_last(
+        scope.find::<adoption::Entity>().filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(C::Id, direction.into())
 }
 
 #[derive(Debug, Clone, Default)]
@@ -157,9 +160,10 @@ pub fn select_centres(
         CentreOrderField::OpenedOn => C::OpenedOn,
         CentreOrderField::CreatedAt => C::CreatedAt,
     };
-    scope
-        .find::<training_centre::Entity>()
-        .filter(condition)
-        .order_by_with_nulls(column, direction.into(), NullOrdering::Last)
-        .order_by(C::Id, direction.into())
+    super::order_nulls_last(
+        scope.find::<training_centre::Entity>().filter(condition),
+        column,
+        direction.into(),
+    )
+    .order_by(C::Id, direction.into())
 }
