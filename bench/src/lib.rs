@@ -2,3 +2,4 @@
 //! them too, and the load harness (`concord-bench`) that drives both over HTTP.
 pub mod baseline;
 pub mod operations;
+pub mod targets;

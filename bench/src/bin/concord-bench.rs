@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 use concord_bench::operations::{self as ops, Operation, body};
+use concord_bench::targets::{Targets, difference, pointer, post};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -461,114 +462,6 @@ impl Server {
 
 // ---------------------------------------------------------------- requests
 
-/// Records each operation asks about, found once over Concord's API.
-struct Targets {
-    /// Member universities, for profiles.
-    members: Vec<String>,
-    /// Public events at which public agreements were signed, for deep reads.
-    events: Vec<String>,
-    /// The cursor that opens page 3 of the search.
-    page3: String,
-    token: String,
-}
-
-async fn post(
-    client: &reqwest::Client,
-    url: &str,
-    body: &Value,
-    token: Option<&str>,
-) -> Fallible<Value> {
-    let mut request = client.post(url).json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.map_err(|e| e.to_string())?;
-    let status = response.status();
-    let value: Value = response.json().await.map_err(|e| e.to_string())?;
-    if !status.is_success() || value.get("errors").is_some() || value["data"].is_null() {
-        return Err(format!("{status}: {value}"));
-    }
-    Ok(value)
-}
-
-impl Targets {
-    async fn find(client: &reqwest::Client, url: &str, token: String) -> Fallible<Targets> {
-        let members = post(
-            client,
-            url,
-            &json!({ "query": "{ organisations(filter: {countries: [\"CN\"], topLevel: true}, first: 20) { edges { node { id } } } }" }),
-            None,
-        )
-        .await?;
-        let members: Vec<String> = members["data"]["organisations"]["edges"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
-            .collect();
-        let signed = post(
-            client,
-            url,
-            &json!({ "query": "{ agreements(first: 100, orderBy: {field: SIGNED_ON, direction: DESC}) { edges { node { signedAt { id } } } } }" }),
-            None,
-        )
-        .await?;
-        let mut events: Vec<String> = signed["data"]["agreements"]["edges"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e["node"]["signedAt"]["id"].as_str().map(str::to_owned))
-            .collect();
-        events.dedup();
-        if members.is_empty() || events.is_empty() {
-            return Err("the generated data has no members or no events with agreements".into());
-        }
-        let page3 = ops::cursor(2 * ops::SEARCH_PAGE - 1);
-        let targets = Targets {
-            members,
-            events,
-            page3,
-            token,
-        };
-        let (search, _) = targets.read(Operation::Search, 0);
-        let page = post(client, url, &search, None).await?;
-        if page["data"]["agreements"]["edges"]
-            .as_array()
-            .is_none_or(|e| e.is_empty())
-        {
-            eprintln!("note: page 3 of the search is empty at this scale");
-        }
-        Ok(targets)
-    }
-
-    /// The `i`th request of a read operation, and whether the answer must hold a node.
-    fn read(&self, op: Operation, i: usize) -> (Value, bool) {
-        match op {
-            Operation::Home => (body(ops::HOME, "Home", json!({})), false),
-            Operation::Profile => (
-                body(
-                    ops::PROFILE,
-                    "Profile",
-                    json!({ "id": self.members[i % self.members.len()] }),
-                ),
-                true,
-            ),
-            Operation::Search => (
-                body(ops::SEARCH, "Search", json!({ "after": self.page3 })),
-                false,
-            ),
-            Operation::Deep | Operation::Writes => (
-                body(
-                    ops::DEEP,
-                    "Deep",
-                    json!({ "id": self.events[i % self.events.len()] }),
-                ),
-                true,
-            ),
-        }
-    }
-}
-
 /// Whether a response is a success: 200, no errors, data (and the node asked for).
 fn failure(status: reqwest::StatusCode, body: &[u8], node: bool) -> Option<String> {
     let value: Value = match serde_json::from_slice(body) {
@@ -825,38 +718,6 @@ async fn same_json(
         }
     }
     Ok(true)
-}
-
-fn pointer<'a>(value: &'a Value, path: &str) -> &'a Value {
-    value.pointer(path).unwrap_or(&Value::Null)
-}
-
-/// The first JSON pointer at which `a` and `b` differ.
-fn difference(a: &Value, b: &Value, at: String) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for key in x.keys().chain(y.keys()) {
-                let (p, q) = (
-                    x.get(key).unwrap_or(&Value::Null),
-                    y.get(key).unwrap_or(&Value::Null),
-                );
-                if let Some(d) = difference(p, q, format!("{at}/{key}")) {
-                    return Some(d);
-                }
-            }
-            None
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            if x.len() != y.len() {
-                return Some(at);
-            }
-            x.iter()
-                .zip(y)
-                .enumerate()
-                .find_map(|(i, (p, q))| difference(p, q, format!("{at}/{i}")))
-        }
-        _ => (a != b).then_some(at),
-    }
 }
 
 // ---------------------------------------------------------------- reports
@@ -1187,13 +1048,4 @@ mod tests {
         assert_eq!(percentile(&[], 99.0), 0.0);
     }
 
-    #[test]
-    fn differences_name_the_first_path() {
-        let a = json!({ "x": [1, { "y": 2 }] });
-        assert_eq!(difference(&a, &a, String::new()), None);
-        let b = json!({ "x": [1, { "y": 3 }] });
-        assert_eq!(difference(&a, &b, String::new()), Some("/x/1/y".into()));
-        let c = json!({ "x": [1] });
-        assert_eq!(difference(&a, &c, String::new()), Some("/x".into()));
-    }
 }
