@@ -36,7 +36,11 @@ pub async fn post(
 
 impl Targets {
     /// Finds them over `url` (Concord's GraphQL endpoint).
-    pub async fn find(client: &reqwest::Client, url: &str, token: String) -> Result<Targets, String> {
+    pub async fn find(
+        client: &reqwest::Client,
+        url: &str,
+        token: String,
+    ) -> Result<Targets, String> {
         let members = post(
             client,
             url,
@@ -145,7 +149,6 @@ pub fn difference(a: &Value, b: &Value, at: String) -> Option<String> {
         _ => (a != b).then_some(at),
     }
 }
-
 
 #[cfg(test)]
 mod tests {

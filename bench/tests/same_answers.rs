@@ -27,7 +27,9 @@ async fn same_answers(url: &str) {
     let concord = spawn(concord::app(db.clone(), &concord::Settings::default())).await;
     let baseline = spawn(concord_bench::baseline::app(db.clone())).await;
     let client = reqwest::Client::new();
-    let targets = Targets::find(&client, &concord, String::new()).await.unwrap();
+    let targets = Targets::find(&client, &concord, String::new())
+        .await
+        .unwrap();
     for op in [
         Operation::Home,
         Operation::Profile,
@@ -53,7 +55,11 @@ async fn same_answers(url: &str) {
             // Answers with nothing in them would agree trivially.
             let text = ours["data"].to_string();
             let page3 = op == Operation::Search && i < 3;
-            assert!(page3 || text.len() > 200, "{} #{i} is nearly empty: {text}", op.name());
+            assert!(
+                page3 || text.len() > 200,
+                "{} #{i} is nearly empty: {text}",
+                op.name()
+            );
         }
     }
     db.connection.close().await.unwrap();

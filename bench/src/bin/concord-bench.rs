@@ -1047,5 +1047,4 @@ mod tests {
         assert_eq!(percentile(&sorted, 99.0), 99.0);
         assert_eq!(percentile(&[], 99.0), 0.0);
     }
-
 }
