@@ -505,7 +505,7 @@ async fn worker(
     let mut i = worker * 7919;
     while Instant::now() < until {
         i += 1;
-        let mutation = op == Operation::Writes && i % 10 == 0;
+        let mutation = op == Operation::Writes && i.is_multiple_of(10);
         let (request, node) = if mutation {
             match &mine {
                 Some((id, version)) if (i / 10) % 2 == 1 => (
