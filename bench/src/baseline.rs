@@ -173,24 +173,28 @@ fn group(
     Ok(out)
 }
 
-/// Organisations in roles at each event, in the order reported.
-async fn event_organisations(
+/// Organisations in their roles on each parent, in the order reported: an event's
+/// organisations (`event_organisation`, `event_id`) or an agreement's parties
+/// (`agreement_party`, `agreement_id`).
+async fn organisations_in_roles(
     db: &DatabaseConnection,
-    events: &[i64],
+    table: &str,
+    parent: &str,
+    parents: &[i64],
     country_names: bool,
 ) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
-    if events.is_empty() {
+    if parents.is_empty() {
         return Ok(HashMap::new());
     }
     let sql = format!(
-        "SELECT eo.event_id, eo.role, o.id AS org_id, o.name_en, o.country_code, c.name_en AS country_name \
-         FROM event_organisation eo JOIN organisation o ON o.id = eo.organisation_id \
+        "SELECT r.{parent} AS parent, r.role, o.id AS org_id, o.name_en, o.country_code, c.name_en AS country_name \
+         FROM {table} r JOIN organisation o ON o.id = r.organisation_id \
          LEFT JOIN country c ON c.code = o.country_code \
-         WHERE eo.event_id IN ({}) ORDER BY eo.event_id, eo.position, eo.id",
-        placeholders(1, events.len())
+         WHERE r.{parent} IN ({}) ORDER BY r.{parent}, r.position, r.id",
+        placeholders(1, parents.len())
     );
-    let found = rows(db, &sql, events.iter().map(|&e| e.into()).collect()).await?;
-    group(&found, "event_id", |r| {
+    let found = rows(db, &sql, parents.iter().map(|&p| p.into()).collect()).await?;
+    group(&found, "parent", |r| {
         Ok(json!({
             "role": upper(r, "role")?,
             "organisation": {
@@ -200,6 +204,29 @@ async fn event_organisations(
             }
         }))
     })
+}
+
+async fn event_organisations(
+    db: &DatabaseConnection,
+    events: &[i64],
+    country_names: bool,
+) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
+    organisations_in_roles(db, "event_organisation", "event_id", events, country_names).await
+}
+
+async fn parties(
+    db: &DatabaseConnection,
+    agreements: &[i64],
+    country_names: bool,
+) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
+    organisations_in_roles(
+        db,
+        "agreement_party",
+        "agreement_id",
+        agreements,
+        country_names,
+    )
+    .await
 }
 
 /// Each event's presentations in programme order, with their presenters.
@@ -239,35 +266,6 @@ async fn presentations(
         }
     }
     Ok(out)
-}
-
-/// Each agreement's parties in order.
-async fn parties(
-    db: &DatabaseConnection,
-    agreements: &[i64],
-    country_names: bool,
-) -> Result<HashMap<i64, Vec<JsonValue>>, String> {
-    if agreements.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = format!(
-        "SELECT ap.agreement_id, ap.role, o.id AS org_id, o.name_en, o.country_code, c.name_en AS country_name \
-         FROM agreement_party ap JOIN organisation o ON o.id = ap.organisation_id \
-         LEFT JOIN country c ON c.code = o.country_code \
-         WHERE ap.agreement_id IN ({}) ORDER BY ap.agreement_id, ap.position, ap.id",
-        placeholders(1, agreements.len())
-    );
-    let found = rows(db, &sql, agreements.iter().map(|&a| a.into()).collect()).await?;
-    group(&found, "agreement_id", |r| {
-        Ok(json!({
-            "role": upper(r, "role")?,
-            "organisation": {
-                "id": id("Organisation", r, "org_id")?,
-                "nameEn": get::<String>(r, "name_en")?,
-                "country": country(r, "country_code", country_names.then_some("country_name"))?,
-            }
-        }))
-    })
 }
 
 fn edges(nodes: Vec<JsonValue>) -> JsonValue {
