@@ -222,10 +222,10 @@ fn count(set: &SelectionSet, aliases: &mut usize, fields: &mut usize) {
     }
 }
 
-/// Whether the operation `name` picks (or the only one) in `query` is a mutation or
-/// subscription, and the parsed document (handed on, so it is parsed once); `Err` when
-/// the document does not parse or is over the size limits.
-fn is_write(
+/// Parses `query` within the size limits: whether the operation `name` picks (or the
+/// only one) is a mutation or subscription, and the document (handed on to execution,
+/// so it is parsed once); `Err` when it does not parse or is over a limit.
+fn parse_checked(
     query: &str,
     name: Option<&str>,
     limits: DocumentLimits,
@@ -441,7 +441,7 @@ async fn handle(
         Ok(r) => r,
         Err(message) => return refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
     };
-    match is_write(&query, operation_name.as_deref(), state.document_limits) {
+    match parse_checked(&query, operation_name.as_deref(), state.document_limits) {
         // With plain JSON the request itself was well-formed HTTP: 200, as the spec asks.
         Err((code, message)) => {
             let status = if media == Media::GraphqlResponse {
@@ -604,7 +604,8 @@ mod tests {
     #[test]
     fn writes_are_told_from_reads() {
         let limits = DocumentLimits::default();
-        let is_write = |q: &str, n: Option<&str>| super::is_write(q, n, limits).map(|(w, _)| w);
+        let is_write =
+            |q: &str, n: Option<&str>| super::parse_checked(q, n, limits).map(|(w, _)| w);
         assert_eq!(is_write("{ a }", None), Ok(false));
         assert_eq!(is_write("mutation { a }", None), Ok(true));
         assert_eq!(

@@ -129,7 +129,7 @@ pub async fn migrate(db: &Database) -> Result<(), DbErr> {
 /// matching rows, so a search's cost grows with the table. Statistics are gathered once
 /// (sampled, so this stays fast at any size) and refreshed by `PRAGMA optimize` when the
 /// tables have grown. PostgreSQL's autovacuum keeps its own.
-pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
     if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
         return Ok(());

@@ -80,11 +80,8 @@ async fn country_opt(ctx: &Context<'_>, code: &Option<String>) -> Result<Option<
     let Some(code) = code else {
         return Ok(None);
     };
-    let Ok(table) = ctx.data::<CountryTable>() else {
-        return Ok(loader::one::<country::Entity>(ctx, code.clone())
-            .await?
-            .map(Country));
-    };
+    // `schema_with` always installs the table.
+    let table = ctx.data_unchecked::<CountryTable>();
     let scope = ctx.data_unchecked::<service::Scope>();
     let all = table
         .0
