@@ -143,3 +143,35 @@ on_both! {
         assert_eq!(nested["totalCount"], 1);
     }
 }
+
+on_both! {
+    async fn registry_records_come_with_the_links_that_point_at_them(backend: Backend) {
+        let app = TestApp::with_fixture(backend, &generated(12)).await;
+        // The links alone, then the same links with the organisations and people they
+        // name: those are joined into the links' statements, so they cost nothing more.
+        let links = r#"{ events(first: 10) { nodes {
+            organisations { role } participants { role title }
+            agreementsSigned(first: 2) { nodes { parties { role } signatories { title } } } } } }"#;
+        let records = r#"{ events(first: 10) { nodes {
+            organisations { role organisation { nameEn } } participants { role title person { displayName } }
+            agreementsSigned(first: 2) { nodes {
+                parties { role organisation { id nameEn } } signatories { title person { familyName } } } } } } }"#;
+        app.data(links, json!({})).await;
+        let without = app.statements(links, json!({})).await;
+        let with = app.statements(records, json!({})).await;
+        assert_eq!(with, without, "the records cost {} statements", with.abs_diff(without));
+        let data = app.data(records, json!({})).await;
+        let first = &data["events"]["nodes"][0];
+        assert_eq!(first["organisations"][0]["organisation"]["nameEn"], "University host0");
+        assert_eq!(first["participants"][0]["person"]["displayName"], "SPEAKER0 Given");
+        let parties = &first["agreementsSigned"]["nodes"][0]["parties"];
+        assert_eq!(parties[1]["organisation"]["nameEn"], "University partyb0");
+        assert_eq!(first["agreementsSigned"]["nodes"][0]["signatories"][0]["person"]["familyName"], "PRESENTER0");
+        // Presenters come with their links too: presentations and presenters with their
+        // names cost one statement each, not three.
+        let presenters = r#"{ events(first: 10) { nodes { presentations { presenters { displayName } } } } }"#;
+        let only_events = r#"{ events(first: 10) { nodes { title } } }"#;
+        let cost = app.statements(presenters, json!({})).await - app.statements(only_events, json!({})).await;
+        assert_eq!(cost, 2, "presentations with presenters took {cost} statements");
+    }
+}

@@ -134,6 +134,22 @@ impl<L: Send + Sync + 'static> Batcher<L> {
             .expect("a batch always replies before it is dropped")
     }
 
+    /// Stores a value that arrived with another load (a record joined to its link), so
+    /// that asking for it later costs no batch. A key already cached or waiting for a
+    /// batch is left as it is.
+    pub fn prime<K>(&self, key: K, value: L::Value)
+    where
+        L: Loader<K>,
+        L::Error: Sync,
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+    {
+        let mut state = self.state.lock().expect("batcher lock");
+        let queue = Self::typed::<K>(&mut state);
+        if !queue.cache.contains_key(&key) && !queue.waiting.contains_key(&key) {
+            queue.cache.insert(key, Some(value));
+        }
+    }
+
     /// Values for several keys, in one batch; keys without a value are absent.
     pub async fn load_many<K>(&self, keys: Vec<K>) -> Result<HashMap<K, L::Value>, L::Error>
     where

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
-use service::{ChildModel, Keyed, Record, Relation, Scope, Slice, Window};
+use service::{ChildModel, Joined, JoinedModel, Keyed, Record, Relation, Scope, Slice, Window};
 
 use crate::error::{Result, ServiceError};
 
@@ -35,6 +35,9 @@ where
 /// Children of a parent through `R`: a window of them, or all (`None`).
 pub struct Children<R: Relation>(pub R::Key, pub Option<Window>, PhantomData<fn() -> R>);
 
+/// All children of a parent through `R`, each with the record it points at.
+pub struct JoinedChildren<R: Joined>(pub R::Key, PhantomData<fn() -> R>);
+
 /// How many children a parent has through `R`.
 pub struct Count<R: Relation>(pub R::Key, PhantomData<fn() -> R>);
 
@@ -61,6 +64,7 @@ macro_rules! key_traits {
 key_traits!(ByKey<E: Record> where E::Model: Keyed, 0);
 key_traits!(Children<R: Relation>, 0, 1);
 key_traits!(Count<R: Relation>, 0);
+key_traits!(JoinedChildren<R: Joined>, 0);
 
 impl<E> Loader<ByKey<E>> for Loaders
 where
@@ -111,6 +115,27 @@ impl<R: Relation> Loader<Children<R>> for Loaders {
             );
         }
         Ok(out)
+    }
+}
+
+impl<R: Joined> Loader<JoinedChildren<R>> for Loaders {
+    type Value = Vec<(ChildModel<R>, Option<JoinedModel<R>>)>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[JoinedChildren<R>],
+    ) -> std::result::Result<HashMap<JoinedChildren<R>, Self::Value>, LoadError> {
+        let parents: Vec<_> = keys.iter().map(|k| k.0.clone()).collect();
+        let pages = self
+            .scope
+            .children_joined::<R>(&parents, None)
+            .await
+            .map_err(Arc::new)?;
+        Ok(pages
+            .into_iter()
+            .map(|(p, s)| (JoinedChildren(p, PhantomData), s.items))
+            .collect())
     }
 }
 
@@ -177,6 +202,29 @@ pub async fn all<R: Relation>(ctx: &Context<'_>, parent: R::Key) -> Result<Vec<C
         .map_err(ServiceError::from)?
         .map(|s| s.items)
         .unwrap_or_default())
+}
+
+/// Every child of `parent` through `R`. The records they point at come in the same
+/// statement and go into the request's cache, where their resolvers find them.
+pub async fn all_joined<R: Joined>(
+    ctx: &Context<'_>,
+    parent: R::Key,
+) -> Result<Vec<ChildModel<R>>> {
+    let loader = loader(ctx);
+    let rows = loader
+        .load_one(JoinedChildren::<R>(parent, PhantomData))
+        .await
+        .map_err(ServiceError::from)?
+        .unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|(child, target)| {
+            if let Some(target) = target {
+                loader.prime(ByKey::<R::Target>(target.key(), PhantomData), target);
+            }
+            child
+        })
+        .collect())
 }
 
 /// One window of the children of `parent` through `R`.

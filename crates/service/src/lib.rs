@@ -25,6 +25,6 @@ pub use entity;
 pub use error::{Error, Result};
 pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs, Slice, Window};
 pub use principal::Principal;
-pub use relation::{ChildModel, Relation, rel};
+pub use relation::{ChildModel, Joined, JoinedModel, Relation, rel};
 pub use scope::{Keyed, Scope};
 pub use sea_orm::{DatabaseConnection, Select};

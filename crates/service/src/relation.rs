@@ -4,7 +4,7 @@ use entity::*;
 use sea_orm::sea_query::{DynIden, Expr, IntoIden, Order};
 use sea_orm::{EntityTrait, IdenStatic};
 
-use crate::Record;
+use crate::{Keyed, Record};
 
 /// The model of a relation's children.
 pub type ChildModel<R> = <<R as Relation>::Child as EntityTrait>::Model;
@@ -41,6 +41,37 @@ pub trait Relation: Copy + Send + Sync + 'static {
         sea_orm::Condition::all()
     }
 }
+
+/// A relation whose children each point at a registry record that a client nearly
+/// always asks for with them (an organisation in a role, a presenter): loading the
+/// children joins that record, so it costs no statement of its own.
+pub trait Joined: Relation {
+    /// The record each child points at.
+    type Target: Record<Model: Clone + Keyed<Key = i64>>;
+    /// The child's column holding the target's id.
+    fn pointer() -> <Self::Child as EntityTrait>::Column;
+}
+
+/// The model of a joined relation's target.
+pub type JoinedModel<R> = <<R as Joined>::Target as EntityTrait>::Model;
+
+macro_rules! joined {
+    ($($name:ident => $target:ident by $child:ident :: $pointer:ident),* $(,)?) => {$(
+        impl Joined for rel::$name {
+            type Target = $target::Entity;
+            fn pointer() -> $child::Column {
+                $child::Column::$pointer
+            }
+        }
+    )*};
+}
+joined!(
+    EventOrganisations => organisation by event_organisation::OrganisationId,
+    EventParticipants => person by event_participant::PersonId,
+    PresentationPresenters => person by presentation_presenter::PersonId,
+    AgreementParties => organisation by agreement_party::OrganisationId,
+    AgreementPeople => person by agreement_person::PersonId,
+);
 
 fn col<C: IdenStatic>(c: C) -> DynIden {
     c.into_iden()

@@ -5,15 +5,20 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use sea_orm::sea_query::{
-    Expr, ExprTrait, IntoIden, NullOrdering, Order, OverStatement, Query, WindowStatement,
+    Expr, ExprTrait, IntoIden, NullOrdering, Order, OverStatement, Query, SelectStatement,
+    WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, Iterable,
-    PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QuerySelect, QueryTrait, Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryResult,
+    QuerySelect, QueryTrait, Select, Value,
 };
 
 use crate::page::Request;
-use crate::relation::{Link, Relation};
+use crate::relation::{ChildModel, Joined, JoinedModel, Link, Relation};
+
+/// The prefix of a joined record's columns in a children statement.
+const JOINED: &str = "joined_";
 use crate::{PageArgs, Principal, Record, Result, Slice, Window};
 
 /// A connection and the principal every query through it is made for.
@@ -245,6 +250,63 @@ impl Scope {
         parents: &[R::Key],
         window: Option<Window>,
     ) -> Result<HashMap<R::Key, Slice<<R::Child as EntityTrait>::Model>>> {
+        self.children_as::<R, _>(
+            parents,
+            window,
+            |_| {},
+            |row| {
+                Ok(<R::Child as EntityTrait>::Model::from_query_result(
+                    row, "",
+                )?)
+            },
+        )
+        .await
+    }
+
+    /// Like [`Scope::children`], each child with the registry record it points at, read
+    /// in the same statement (a left join, under that record's own read rule).
+    #[allow(clippy::type_complexity)]
+    pub async fn children_joined<R: Joined>(
+        &self,
+        parents: &[R::Key],
+        window: Option<Window>,
+    ) -> Result<HashMap<R::Key, Slice<(ChildModel<R>, Option<JoinedModel<R>>)>>> {
+        let target = R::Target::default();
+        let key = primary_column::<R::Target>();
+        let join = |query: &mut SelectStatement| {
+            let on = Condition::all()
+                .add(Expr::col((target, key)).equals((R::Child::default(), R::pointer())))
+                .add(R::Target::readable_by(&self.principal));
+            query.join(sea_orm::JoinType::LeftJoin, target, on);
+            for column in <R::Target as EntityTrait>::Column::iter() {
+                query.expr_as(
+                    Expr::col((target, column)),
+                    format!("{JOINED}{}", column.as_str()),
+                );
+            }
+        };
+        self.children_as::<R, _>(parents, window, join, |row| {
+            let child = <R::Child as EntityTrait>::Model::from_query_result(row, "")?;
+            // The key is null when the join found no readable record.
+            let found: Option<i64> = row.try_get(JOINED, key.as_str())?;
+            let joined = match found {
+                Some(_) => Some(JoinedModel::<R>::from_query_result(row, JOINED)?),
+                None => None,
+            };
+            Ok((child, joined))
+        })
+        .await
+    }
+
+    /// The statement behind [`Scope::children`], with `extend` adding to the children's
+    /// query and `decode` reading each row.
+    async fn children_as<R: Relation, T>(
+        &self,
+        parents: &[R::Key],
+        window: Option<Window>,
+        extend: impl FnOnce(&mut SelectStatement),
+        decode: impl Fn(&QueryResult) -> Result<T>,
+    ) -> Result<HashMap<R::Key, Slice<T>>> {
         let mut out: HashMap<R::Key, Slice<_>> = HashMap::new();
         if parents.is_empty() || window.is_some_and(|w| w.limit == 0) {
             for p in parents {
@@ -253,6 +315,7 @@ impl Scope {
             return Ok(out);
         }
         let (mut query, parent) = self.linked::<R>(parents);
+        extend(&mut query);
         query.expr_as(parent.clone(), "parent_key");
         let mut order = R::order();
         order.push((
@@ -296,8 +359,7 @@ impl Scope {
             if window.is_some() && !totals.contains_key(&key) {
                 totals.insert(key.clone(), row.try_get::<i64>("", "window_total")? as u64);
             }
-            let model = <R::Child as EntityTrait>::Model::from_query_result(&row, "")?;
-            grouped.entry(key).or_default().push(model);
+            grouped.entry(key).or_default().push(decode(&row)?);
         }
         for p in parents {
             let rows = grouped.remove(p).unwrap_or_default();

@@ -56,7 +56,7 @@ impl Agreement {
     }
     /// The organisations party to it, in their roles.
     async fn parties(&self, ctx: &Context<'_>) -> Result<Vec<Party>> {
-        Ok(loader::all::<rel::AgreementParties>(ctx, self.0.id)
+        Ok(loader::all_joined::<rel::AgreementParties>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(Party)
@@ -158,7 +158,7 @@ impl Agreement {
 
 impl Agreement {
     async fn people(&self, ctx: &Context<'_>, role: AgreementPersonRole) -> Result<Vec<Signature>> {
-        Ok(loader::all::<rel::AgreementPeople>(ctx, self.0.id)
+        Ok(loader::all_joined::<rel::AgreementPeople>(ctx, self.0.id)
             .await?
             .into_iter()
             .filter(|p| p.role == role)

@@ -74,15 +74,17 @@ impl Event {
     }
     /// Organisations in their roles (host, sponsor, guidance, attending institution, ...), in the order reported.
     async fn organisations(&self, ctx: &Context<'_>) -> Result<Vec<EventOrganisation>> {
-        Ok(loader::all::<rel::EventOrganisations>(ctx, self.0.id)
-            .await?
-            .into_iter()
-            .map(EventOrganisation)
-            .collect())
+        Ok(
+            loader::all_joined::<rel::EventOrganisations>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(EventOrganisation)
+                .collect(),
+        )
     }
     /// People in their roles, with the titles they held then, in the order reported.
     async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<Participation>> {
-        Ok(loader::all::<rel::EventParticipants>(ctx, self.0.id)
+        Ok(loader::all_joined::<rel::EventParticipants>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(Participation)
@@ -213,7 +215,7 @@ impl Presentation {
     /// The presenters, in order.
     async fn presenters(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
         let links: Vec<presentation_presenter::Model> =
-            loader::all::<rel::PresentationPresenters>(ctx, self.0.id).await?;
+            loader::all_joined::<rel::PresentationPresenters>(ctx, self.0.id).await?;
         let ids = links.into_iter().map(|l| l.person_id).collect();
         Ok(loader::many::<person::Entity>(ctx, ids)
             .await?
