@@ -60,3 +60,81 @@ on_both! {
         assert!(made["createEvent"]["event"]["id"].is_string());
     }
 }
+
+/// SQLite keeps per-index averages but not per-value samples: with samples it re-plans
+/// every batch load's `IN (?, …)` each time it is bound. And generated timestamps are
+/// stored as the server stores its own (RFC 3339), which read back without a search
+/// through a dozen formats.
+#[tokio::test]
+async fn sqlite_plans_from_averages_and_reads_generated_timestamps_directly() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let db = &app.db.connection;
+    service::synthetic::load(db, 0.01, 3).await.unwrap();
+    let one = |sql: &str| Statement::from_string(DatabaseBackend::Sqlite, sql.to_owned());
+    let samples = "SELECT COUNT(*) AS n FROM sqlite_stat4";
+    // The generator's own ANALYZE gathers samples; the next start drops them.
+    let before: i64 = db
+        .query_one_raw(one(samples))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "n")
+        .unwrap();
+    assert!(
+        before > 0,
+        "ANALYZE gathers samples in this build of SQLite"
+    );
+    service::migrate(&app.db).await.unwrap();
+    let after: i64 = db
+        .query_one_raw(one(samples))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "n")
+        .unwrap();
+    assert_eq!(after, 0);
+    let averages: i64 = db
+        .query_one_raw(one("SELECT COUNT(*) AS n FROM sqlite_stat1"))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "n")
+        .unwrap();
+    assert!(averages > 0);
+
+    let stored: String = db
+        .query_one_raw(one("SELECT created_at FROM event LIMIT 1"))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "created_at")
+        .unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&stored).is_ok(),
+        "{stored}"
+    );
+    // And the server's own writes use the same form.
+    let coordinator = app
+        .token(service::entity::enums::Role::Coordinator, None)
+        .await;
+    app.data_as(
+        Some(&coordinator),
+        "mutation($i: CreateSourceInput!) { createSource(input: $i) { source { id } } }",
+        json!({ "i": { "title": "Written by the server" } }),
+    )
+    .await;
+    let written: String = db
+        .query_one_raw(one(
+            "SELECT created_at FROM source WHERE title = 'Written by the server'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "created_at")
+        .unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&written).is_ok(),
+        "{written}"
+    );
+}

@@ -10,6 +10,10 @@ struct Args {
     listen: String,
 }
 
+/// The same allocator as `concord serve`, so the ratio compares the code, not malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args = Args::parse();

@@ -6,7 +6,7 @@
 //! agreements, 2,000 standards with 20,000 adoptions and 500 centres; scale 10 is ten
 //! times that. Rows go in as multi-row inserts of a few hundred at a time, in one
 //! transaction.
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{
@@ -148,7 +148,10 @@ pub async fn load(db: &DatabaseConnection, scale: f64, seed: u64) -> Result<Coun
     let n = |base: f64| ((base * scale).round() as usize).max(1);
     let mut rng = StdRng::seed_from_u64(seed);
     let txn = crate::write::begin_write(db).await?;
-    let now = Utc::now();
+    // Written as the server writes timestamps (sqlx binds RFC 3339). The builder's own
+    // inlined form ('… +00:00') reads back on SQLite only after a dozen failed formats.
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);
+    let now = now.as_str();
     let countries: Vec<String> = {
         let query = Query::select()
             .column(Alias::new("code"))
