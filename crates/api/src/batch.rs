@@ -182,8 +182,15 @@ impl<L: Send + Sync + 'static> Batcher<L> {
             state.in_flight = batches.len();
             batches
         };
-        for batch in batches {
-            tokio::spawn(batch);
+        if !batches.is_empty() {
+            // One after another on one task: statements run in parallel only hop between
+            // more threads (sqlx runs each SQLite connection on its own), and under load
+            // the server's cores are busy with other requests anyway.
+            tokio::spawn(async move {
+                for batch in batches {
+                    batch.await;
+                }
+            });
         }
     }
 
