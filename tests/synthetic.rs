@@ -62,11 +62,12 @@ on_both! {
 }
 
 /// SQLite keeps per-index averages but not per-value samples: with samples it re-plans
-/// every batch load's `IN (?, …)` each time it is bound. And generated timestamps are
+/// every batch load's `IN (?, …)` each time it is bound. It reads through a memory map.
+/// And generated timestamps are
 /// stored as the server stores its own (RFC 3339), which read back without a search
 /// through a dozen formats.
 #[tokio::test]
-async fn sqlite_plans_from_averages_and_reads_generated_timestamps_directly() {
+async fn sqlite_plans_from_averages_maps_the_file_and_reads_generated_timestamps_directly() {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
     let app = TestApp::spawn(Backend::Sqlite).await;
     let db = &app.db.connection;
@@ -102,6 +103,15 @@ async fn sqlite_plans_from_averages_and_reads_generated_timestamps_directly() {
         .try_get("", "n")
         .unwrap();
     assert!(averages > 0);
+    // Reads through a memory map rather than a `pread` per page beyond the small cache.
+    let mapped: i64 = db
+        .query_one_raw(one("PRAGMA mmap_size"))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "mmap_size")
+        .unwrap();
+    assert!(mapped >= 1 << 30, "{mapped}");
 
     let stored: String = db
         .query_one_raw(one("SELECT created_at FROM event LIMIT 1"))

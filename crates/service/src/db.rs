@@ -56,6 +56,11 @@ impl Database {
     }
 }
 
+/// How much of a SQLite file is memory-mapped (SQLite caps it just below 2 GiB): address
+/// space, not memory; the kernel's page cache holds what is read, shared by every
+/// connection.
+const MMAP_BYTES: u64 = 2 << 30;
+
 /// Opens a pool for `url` (`sqlite://…` or `postgres://…`).
 pub async fn connect(url: &str) -> Result<Database, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
@@ -68,11 +73,15 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
     if url.starts_with("sqlite:") {
         // One writer at a time is SQLite's model; a small pool avoids lock churn. WAL lets
         // readers run beside the writer; FULL sync makes an acknowledged write durable.
+        // Reads go through a memory map: with SQLite's default 2 MiB page cache per
+        // connection, a search touching 1,700 agreements at scale 10 made as many `pread`
+        // calls, and its time grew with the file instead of with the rows.
         options.max_connections(4).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                .pragma("mmap_size", MMAP_BYTES.to_string())
         });
     } else {
         // A statement that runs away is cut off instead of holding a connection.
