@@ -826,7 +826,7 @@ async fn soak(
         let (own, mapped, _) = server.memory();
         samples.push((started.elapsed().as_secs(), own, mapped));
         println!(
-            "{:>5} s  own {:>7.1} MiB  mapped file {:>7.1} MiB  {requests} requests, {failures} errors",
+            "{:>5} s  own {:>7.1} MiB  file-backed {:>7.1} MiB  {requests} requests, {failures} errors",
             started.elapsed().as_secs(),
             own as f64 / 1024.0,
             mapped as f64 / 1024.0
@@ -836,7 +836,7 @@ async fn soak(
     let max = |s: &[(u64, u64, u64)]| s.iter().map(|x| x.1).max().unwrap_or(0) as f64 / 1024.0;
     let (first, second) = (max(&samples[..half.max(1)]), max(&samples[half..]));
     let mut out = format!(
-        "# Memory under the write mix: {}, scale {}\n\n{} · commit {} · {} · {} clients · {} s\n\n{requests} requests, {failures} errors. Highest memory of the server's own (anonymous resident pages) in the first half: {first:.1} MiB; in the second half: {second:.1} MiB ({:+.1}%). The mapped file column is the SQLite database's pages read through the memory map: the kernel's page cache, bounded by the file.\n\n| seconds | own MiB | mapped file MiB |\n|---:|---:|---:|\n",
+        "# Memory under the write mix: {}, scale {}\n\n{} · commit {} · {} · {} clients · {} s\n\n{requests} requests, {failures} errors. Highest memory of the server's own (anonymous resident pages) in the first half: {first:.1} MiB; in the second half: {second:.1} MiB ({:+.1}%). The file-backed column is mapped files: the program itself and, on SQLite, the database pages read through the memory map (the kernel's page cache, bounded by the file).\n\n| seconds | own MiB | file-backed MiB |\n|---:|---:|---:|\n",
         args.db.name(),
         args.scale,
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
