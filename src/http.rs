@@ -496,6 +496,17 @@ async fn handle(
     )
 }
 
+/// A GraphQL response body, in the spec's key order.
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extensions: Option<&'a std::collections::BTreeMap<String, async_graphql::Value>>,
+}
+
 /// The execution result as the response body. A request that never started executing
 /// (it did not validate, or its variables did not fit) has no `data` and, for
 /// `application/graphql-response+json`, status 400.
@@ -503,63 +514,52 @@ fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> 
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let mut body = serde_json::Map::new();
-    if !request_error {
-        body.insert(
-            "data".into(),
-            serde_json::to_value(&response.data).unwrap_or(Value::Null),
-        );
-    }
-    if !response.errors.is_empty() {
-        let errors: Vec<Value> = response
-            .errors
-            .iter()
-            .map(|e| {
-                let mut error = serde_json::to_value(e).unwrap_or(Value::Null);
-                // Every error carries a code: the schema's own, or what kind of failure it was.
-                if error.pointer("/extensions/code").is_none() {
-                    let over_limit = e.message.starts_with("Query is too complex")
-                        || e.message.starts_with("Query is nested too deep")
-                        || e.message.starts_with("The number of directives");
-                    let code = if over_limit {
-                        "LIMIT_EXCEEDED"
-                    } else if request_error {
-                        "GRAPHQL_VALIDATION_FAILED"
-                    } else {
-                        "BAD_USER_INPUT"
-                    };
-                    error["extensions"] = json!({ "code": code });
-                }
-                if error.pointer("/extensions/code") == Some(&json!("INTERNAL")) {
-                    error["extensions"]["requestId"] = json!(request_id);
-                }
-                error
-            })
-            .collect();
-        body.insert("errors".into(), Value::Array(errors));
-    }
-    if !response.extensions.is_empty() {
-        body.insert(
-            "extensions".into(),
-            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
-        );
-    }
+    let errors: Vec<Value> = response
+        .errors
+        .iter()
+        .map(|e| {
+            let mut error = serde_json::to_value(e).unwrap_or(Value::Null);
+            // Every error carries a code: the schema's own, or what kind of failure it was.
+            if error.pointer("/extensions/code").is_none() {
+                let over_limit = e.message.starts_with("Query is too complex")
+                    || e.message.starts_with("Query is nested too deep")
+                    || e.message.starts_with("The number of directives");
+                let code = if over_limit {
+                    "LIMIT_EXCEEDED"
+                } else if request_error {
+                    "GRAPHQL_VALIDATION_FAILED"
+                } else {
+                    "BAD_USER_INPUT"
+                };
+                error["extensions"] = json!({ "code": code });
+            }
+            if error.pointer("/extensions/code") == Some(&json!("INTERNAL")) {
+                error["extensions"]["requestId"] = json!(request_id);
+            }
+            error
+        })
+        .collect();
     let status = if request_error && media == Media::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let outcome = body
-        .get("errors")
-        .and_then(|e| e.pointer("/0/extensions/code"))
+    let outcome = errors
+        .first()
+        .and_then(|e| e.pointer("/extensions/code"))
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let response = (
-        status,
-        [(CONTENT_TYPE, media.content_type())],
-        Value::Object(body).to_string(),
-    )
-        .into_response();
+    // The data is written straight from the executor's tree: going through
+    // `serde_json::Value` first copied every field of the answer once more.
+    let body = Body {
+        data: (!request_error).then_some(&response.data),
+        errors,
+        extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
+    };
+    let text = serde_json::to_string(&body).unwrap_or_else(|_| {
+        json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": "INTERNAL", "requestId": request_id } }] }).to_string()
+    });
+    let response = (status, [(CONTENT_TYPE, media.content_type())], text).into_response();
     tell(response, OUTCOME, outcome.as_deref())
 }
 

@@ -190,16 +190,16 @@ async fn run(args: Args) -> Fallible<()> {
             }
             _ => None,
         };
-        let ours = measure(&args, &client, &server, &targets, op).await?;
+        let servers: Vec<&Server> = std::iter::once(&server).chain(base.as_ref()).collect();
+        let mut measured = measure(&args, &client, &servers, &targets, op)
+            .await?
+            .into_iter();
+        let ours = measured.next().ok_or("no measurement")?;
         println!("{}", ours.line(op, "concord"));
-        let theirs = match &base {
-            Some(b) => {
-                let r = measure(&args, &client, b, &targets, op).await?;
-                println!("{}", r.line(op, "baseline"));
-                Some(r)
-            }
-            None => None,
-        };
+        let theirs = measured.next();
+        if let Some(r) = &theirs {
+            println!("{}", r.line(op, "baseline"));
+        }
         rows.push((op, ours, theirs, same));
     }
     server.stop().await;
@@ -660,39 +660,66 @@ async fn load(
     tallies
 }
 
+/// Measures each server on `op`. The measured time is cut into slices that alternate
+/// between the servers (ABBA order), so that a neighbour's load on the machine, which
+/// moves throughput by ±15% from one ten-second window to the next here, falls on both
+/// servers alike and the ratio compares the code, not the moment.
 async fn measure(
     args: &Args,
     client: &reqwest::Client,
-    server: &Server,
+    servers: &[&Server],
     targets: &Arc<Targets>,
     op: Operation,
-) -> Fallible<Measurement> {
-    load(args, client, server, targets, op, args.warmup).await;
-    let before = server.statements(client).await?;
-    server.reset_peak();
-    let started = Instant::now();
-    let tallies = load(args, client, server, targets, op, args.duration).await;
-    let elapsed = started.elapsed().as_secs_f64();
-    let after = server.statements(client).await?;
-    let (_, _, peak) = server.memory();
-    let mut latencies: Vec<u32> = tallies
-        .iter()
-        .flat_map(|t| t.latencies.iter().copied())
-        .collect();
-    latencies.sort_unstable();
-    let failures: u64 = tallies.iter().map(|t| t.failures).sum();
-    let requests = latencies.len() as u64 + failures;
-    Ok(Measurement {
-        requests,
-        failures,
-        first_failure: tallies.into_iter().find_map(|t| t.first_failure),
-        throughput: latencies.len() as f64 / elapsed,
-        p50: percentile(&latencies, 50.0),
-        p95: percentile(&latencies, 95.0),
-        p99: percentile(&latencies, 99.0),
-        statements: (after - before) as f64 / requests.max(1) as f64,
-        peak_mib: peak as f64 / 1024.0,
-    })
+) -> Fallible<Vec<Measurement>> {
+    const SLICES: u64 = 5;
+    let slices = SLICES.min(args.duration.max(1));
+    let slice = (args.duration / slices).max(1);
+    let mut tallies: Vec<Vec<Tally>> = servers.iter().map(|_| Vec::new()).collect();
+    let mut elapsed = vec![0.0f64; servers.len()];
+    let mut statements = vec![0u64; servers.len()];
+    for server in servers {
+        load(args, client, server, targets, op, args.warmup).await;
+        server.reset_peak();
+    }
+    for round in 0..slices {
+        let order: Vec<usize> = if round % 2 == 0 {
+            (0..servers.len()).collect()
+        } else {
+            (0..servers.len()).rev().collect()
+        };
+        for i in order {
+            let server = servers[i];
+            let before = server.statements(client).await?;
+            let started = Instant::now();
+            tallies[i].extend(load(args, client, server, targets, op, slice).await);
+            elapsed[i] += started.elapsed().as_secs_f64();
+            statements[i] += server.statements(client).await? - before;
+        }
+    }
+    let mut out = Vec::new();
+    for (i, server) in servers.iter().enumerate() {
+        let (_, _, peak) = server.memory();
+        let tallies = std::mem::take(&mut tallies[i]);
+        let mut latencies: Vec<u32> = tallies
+            .iter()
+            .flat_map(|t| t.latencies.iter().copied())
+            .collect();
+        latencies.sort_unstable();
+        let failures: u64 = tallies.iter().map(|t| t.failures).sum();
+        let requests = latencies.len() as u64 + failures;
+        out.push(Measurement {
+            requests,
+            failures,
+            first_failure: tallies.into_iter().find_map(|t| t.first_failure),
+            throughput: latencies.len() as f64 / elapsed[i],
+            p50: percentile(&latencies, 50.0),
+            p95: percentile(&latencies, 95.0),
+            p99: percentile(&latencies, 99.0),
+            statements: statements[i] as f64 / requests.max(1) as f64,
+            peak_mib: peak as f64 / 1024.0,
+        });
+    }
+    Ok(out)
 }
 
 /// Asks both servers the same question and says whether the answers agree.
@@ -752,7 +779,7 @@ fn report(
     rows: &[(Operation, Measurement, Option<Measurement>, Option<bool>)],
 ) -> String {
     let mut out = format!(
-        "# Concord on {}, scale {}\n\n{} · commit {} · {} · {} clients · {} s per operation after {} s warm-up · load generator on the same machine\n\n",
+        "# Concord on {}, scale {}\n\n{} · commit {} · {} · {} clients · {} s per operation and server in alternating slices, after {} s warm-up · load generator on the same machine\n\n",
         args.db.name(),
         args.scale,
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
