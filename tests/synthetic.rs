@@ -68,58 +68,25 @@ on_both! {
 /// through a dozen formats.
 #[tokio::test]
 async fn sqlite_plans_from_averages_maps_the_file_and_reads_generated_timestamps_directly() {
-    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
     let app = TestApp::spawn(Backend::Sqlite).await;
     let db = &app.db.connection;
     service::synthetic::load(db, 0.01, 3).await.unwrap();
-    let one = |sql: &str| Statement::from_string(DatabaseBackend::Sqlite, sql.to_owned());
-    let samples = "SELECT COUNT(*) AS n FROM sqlite_stat4";
+    let samples = "SELECT COUNT(*) AS value FROM sqlite_stat4";
     // The generator's own ANALYZE gathers samples; the next start drops them.
-    let before: i64 = db
-        .query_one_raw(one(samples))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "n")
-        .unwrap();
+    let before: i64 = value(db, samples).await;
     assert!(
         before > 0,
         "ANALYZE gathers samples in this build of SQLite"
     );
     service::migrate(&app.db).await.unwrap();
-    let after: i64 = db
-        .query_one_raw(one(samples))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "n")
-        .unwrap();
-    assert_eq!(after, 0);
-    let averages: i64 = db
-        .query_one_raw(one("SELECT COUNT(*) AS n FROM sqlite_stat1"))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "n")
-        .unwrap();
+    assert_eq!(value::<i64>(db, samples).await, 0);
+    let averages: i64 = value(db, "SELECT COUNT(*) AS value FROM sqlite_stat1").await;
     assert!(averages > 0);
     // Reads through a memory map rather than a `pread` per page beyond the small cache.
-    let mapped: i64 = db
-        .query_one_raw(one("PRAGMA mmap_size"))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "mmap_size")
-        .unwrap();
+    let mapped: i64 = column(db, "PRAGMA mmap_size", "mmap_size").await;
     assert!(mapped >= 1 << 30, "{mapped}");
 
-    let stored: String = db
-        .query_one_raw(one("SELECT created_at FROM event LIMIT 1"))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "created_at")
-        .unwrap();
+    let stored: String = value(db, "SELECT created_at AS value FROM event LIMIT 1").await;
     assert!(
         chrono::DateTime::parse_from_rfc3339(&stored).is_ok(),
         "{stored}"
@@ -134,17 +101,36 @@ async fn sqlite_plans_from_averages_maps_the_file_and_reads_generated_timestamps
         json!({ "i": { "title": "Written by the server" } }),
     )
     .await;
-    let written: String = db
-        .query_one_raw(one(
-            "SELECT created_at FROM source WHERE title = 'Written by the server'",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "created_at")
-        .unwrap();
+    let written: String = value(
+        db,
+        "SELECT created_at AS value FROM source WHERE title = 'Written by the server'",
+    )
+    .await;
     assert!(
         chrono::DateTime::parse_from_rfc3339(&written).is_ok(),
         "{written}"
     );
+}
+
+/// The `value` column of the one row a SQLite statement returns.
+async fn value<T: sea_orm::TryGetable>(db: &sea_orm::DatabaseConnection, sql: &str) -> T {
+    column(db, sql, "value").await
+}
+
+/// A column of the one row a SQLite statement returns.
+async fn column<T: sea_orm::TryGetable>(
+    db: &sea_orm::DatabaseConnection,
+    sql: &str,
+    name: &str,
+) -> T {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    db.query_one_raw(Statement::from_string(
+        DatabaseBackend::Sqlite,
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap()
+    .expect("one row")
+    .try_get("", name)
+    .unwrap()
 }

@@ -145,13 +145,7 @@ async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     }
     db.execute_unprepared("PRAGMA analysis_limit = 1000")
         .await?;
-    let analysed = db
-        .query_one_raw(Statement::from_string(
-            sea_orm::DatabaseBackend::Sqlite,
-            "SELECT 1 AS one FROM sqlite_master WHERE name = 'sqlite_stat1'",
-        ))
-        .await?
-        .is_some();
+    let analysed = has_table(db, "sqlite_stat1").await?;
     db.execute_unprepared(if analysed {
         "PRAGMA optimize"
     } else {
@@ -162,16 +156,22 @@ async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     // parameter it sampled is bound anew: every `id IN (?, …)` of a batch load. That
     // re-planning took a seventh of the home page's time; the per-index averages
     // (sqlite_stat1) already give the plans the reference operations need.
-    let sampled = db
-        .query_one_raw(Statement::from_string(
-            sea_orm::DatabaseBackend::Sqlite,
-            "SELECT 1 AS one FROM sqlite_master WHERE name = 'sqlite_stat4'",
-        ))
-        .await?
-        .is_some();
-    if sampled {
+    if has_table(db, "sqlite_stat4").await? {
         db.execute_unprepared("DELETE FROM sqlite_stat4").await?;
         db.execute_unprepared("ANALYZE sqlite_schema").await?;
     }
     Ok(())
+}
+
+/// Whether a SQLite database has a table of that name.
+async fn has_table(db: &DatabaseConnection, name: &str) -> Result<bool, DbErr> {
+    use sea_orm::ConnectionTrait;
+    Ok(db
+        .query_one_raw(Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT 1 AS one FROM sqlite_master WHERE name = ?",
+            [name.into()],
+        ))
+        .await?
+        .is_some())
 }
