@@ -143,6 +143,9 @@ async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
         return Ok(());
     }
+    // One connection for all of it: the limit is a setting of the connection it is set on.
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let db = &txn;
     db.execute_unprepared("PRAGMA analysis_limit = 1000")
         .await?;
     let analysed = has_table(db, "sqlite_stat1").await?;
@@ -160,12 +163,11 @@ async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
         db.execute_unprepared("DELETE FROM sqlite_stat4").await?;
         db.execute_unprepared("ANALYZE sqlite_schema").await?;
     }
-    Ok(())
+    txn.commit().await
 }
 
 /// Whether a SQLite database has a table of that name.
-async fn has_table(db: &DatabaseConnection, name: &str) -> Result<bool, DbErr> {
-    use sea_orm::ConnectionTrait;
+async fn has_table(db: &impl sea_orm::ConnectionTrait, name: &str) -> Result<bool, DbErr> {
     Ok(db
         .query_one_raw(Statement::from_sql_and_values(
             sea_orm::DatabaseBackend::Sqlite,
