@@ -2,7 +2,7 @@
 //! other data (visibility included).
 mod common;
 
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, assert_in_step};
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::json;
 use service::entity::{
@@ -34,6 +34,7 @@ on_both! {
         assert_eq!(adoption::Entity::find().count(db).await.unwrap(), 400);
         assert_eq!(training_centre::Entity::find().count(db).await.unwrap(), 10);
         assert_eq!(organisation::Entity::find().count(db).await.unwrap() as usize, counts.organisations);
+        assert_in_step(&first, "generating").await;
 
         // Same scale and seed, same data.
         let second = TestApp::spawn(backend).await;

@@ -6,6 +6,7 @@ mod m0002_reference_data;
 mod m0003_writes;
 mod m0004_more_indexes;
 mod m0005_plan_indexes;
+mod m0006_agreement_countries;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_writes::Migration),
             Box::new(m0004_more_indexes::Migration),
             Box::new(m0005_plan_indexes::Migration),
+            Box::new(m0006_agreement_countries::Migration),
         ]
     }
 }

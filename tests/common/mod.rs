@@ -280,6 +280,43 @@ impl TestApp {
     }
 }
 
+/// `agreement_country`, which triggers keep, holds exactly the rows the agreements'
+/// parties imply (compared as text, so that both databases read alike).
+pub async fn assert_in_step(app: &TestApp, after: &str) {
+    let rows = |sql: &str| {
+        let db = &app.db.connection;
+        let statement = sea_orm::Statement::from_string(db.get_database_backend(), sql.to_owned());
+        async move {
+            db.query_all_raw(statement)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let line = |a: &str, c: &str| {
+        format!(
+            "CAST({a}.agreement_id AS TEXT) || ' ' || CAST({c} AS TEXT) || ' ' || CAST({a}.owner_id AS TEXT) || ' ' \
+             || {a}.visibility || ' ' || {a}.status || ' ' || COALESCE(CAST({a}.archived_at AS TEXT), 'live')"
+        )
+    };
+    let kept = rows(&format!(
+        "SELECT {} FROM agreement_country t ORDER BY 1",
+        line("t", "t.country_code")
+    ))
+    .await;
+    let implied = rows(&format!(
+        "SELECT DISTINCT {} FROM (SELECT a.id AS agreement_id, a.owner_id, a.visibility, a.status, a.archived_at, o.country_code \
+         FROM agreement a JOIN agreement_party p ON p.agreement_id = a.id \
+         JOIN organisation o ON o.id = p.organisation_id WHERE o.country_code IS NOT NULL) i ORDER BY 1",
+        line("i", "i.country_code")
+    ))
+    .await;
+    assert!(!kept.is_empty());
+    assert_eq!(kept, implied, "after {after}");
+}
+
 /// Runs each test body once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! on_both {

@@ -9,6 +9,7 @@ pub mod enums;
 pub mod adoption;
 pub mod affiliation;
 pub mod agreement;
+pub mod agreement_country;
 pub mod agreement_field;
 pub mod agreement_party;
 pub mod agreement_person;

@@ -121,9 +121,12 @@ macro_rules! owned {
         }
     )*};
 }
+// `agreement_country` carries its agreement's owner, visibility and archive mark, so
+// the agreement's rule applies to it as it stands.
 owned!(
     event,
     agreement,
+    agreement_country,
     curriculum_standard,
     training_centre,
     indicator

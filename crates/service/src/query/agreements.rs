@@ -1,11 +1,11 @@
 //! The agreements list.
 use entity::enums::{AgreementKind, AgreementStatus};
-use entity::{agreement, agreement_field, agreement_party, agreement_person, organisation};
+use entity::{agreement, agreement_country, agreement_field, agreement_party, agreement_person};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
 
 use super::{DateRange, Direction, all_of, archived, one_of, text_match};
-use crate::Scope;
+use crate::{Record, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct AgreementFilter {
@@ -53,22 +53,20 @@ pub fn select(
                 .and_where(agreement_party::Column::OrganisationId.is_in(orgs.iter().copied())),
         )
     });
+    // The agreement's own read rule, status and archive filters are applied again in
+    // `agreement_country`'s index, so that only agreements that match are looked up.
     let by_party_country = filter.party_countries.as_ref().map(|countries| {
+        let matching = all_of([
+            Some(agreement_country::Entity::readable_by(scope.principal())),
+            archived(agreement_country::Column::ArchivedAt, filter.archived),
+            one_of(agreement_country::Column::Status, &filter.statuses),
+        ]);
         in_link(
             Query::select()
-                .column(agreement_party::Column::AgreementId)
-                .from(agreement_party::Entity)
-                .and_where(
-                    agreement_party::Column::OrganisationId.in_subquery(
-                        Query::select()
-                            .column(organisation::Column::Id)
-                            .from(organisation::Entity)
-                            .and_where(
-                                organisation::Column::CountryCode.is_in(countries.iter().cloned()),
-                            )
-                            .to_owned(),
-                    ),
-                ),
+                .column(agreement_country::Column::AgreementId)
+                .from(agreement_country::Entity)
+                .and_where(agreement_country::Column::CountryCode.is_in(countries.iter().cloned()))
+                .cond_where(matching),
         )
     });
     let by_person = filter.people.as_ref().map(|people| {
