@@ -822,9 +822,11 @@ fn report(
             push("baseline", t, "1.00", "");
         }
     }
-    out.push_str(
-        "\nPeak RSS counts the database pages a server has read through SQLite's memory map (file-backed, shared with the kernel's page cache) as well as its own memory.\n",
-    );
+    if matches!(args.db, Backend::Sqlite) {
+        out.push_str(
+            "\nPeak RSS counts the database pages a server has read through SQLite's memory map (file-backed, shared with the kernel's page cache) as well as its own memory.\n",
+        );
+    }
     out.push_str("\nOperations:\n");
     for (op, ..) in rows {
         out.push_str(&format!("- **{}**: {}\n", op.name(), op.describe()));

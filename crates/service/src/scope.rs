@@ -17,8 +17,8 @@ use sea_orm::{
 use crate::page::Request;
 use crate::relation::{ChildModel, Joined, JoinedModel, Link, Relation};
 
-/// The prefix of a joined record's columns in a children statement.
-const JOINED: &str = "joined_";
+/// The prefix of a link's own columns in a statement that joins the record it names.
+const LINK: &str = "link_";
 use crate::{PageArgs, Principal, Record, Result, Slice, Window};
 
 /// A connection and the principal every query through it is made for.
@@ -271,29 +271,36 @@ impl Scope {
         parents: &[R::Key],
         window: Option<Window>,
     ) -> Result<HashMap<R::Key, Slice<(ChildModel<R>, Option<JoinedModel<R>>)>>> {
+        let child = R::Child::default();
         let target = R::Target::default();
         let key = primary_column::<R::Target>();
+        // The link's few columns take the prefix and the record's many keep their names:
+        // SeaORM builds the name of each prefixed column it reads, for every row.
         let join = |query: &mut SelectStatement| {
+            query.clear_selects();
+            for column in <R::Child as EntityTrait>::Column::iter() {
+                query.expr_as(
+                    Expr::col((child, column)),
+                    format!("{LINK}{}", column.as_str()),
+                );
+            }
             let on = Condition::all()
-                .add(Expr::col((target, key)).equals((R::Child::default(), R::pointer())))
+                .add(Expr::col((target, key)).equals((child, R::pointer())))
                 .add(R::Target::readable_by(&self.principal));
             query.join(sea_orm::JoinType::LeftJoin, target, on);
             for column in <R::Target as EntityTrait>::Column::iter() {
-                query.expr_as(
-                    Expr::col((target, column)),
-                    format!("{JOINED}{}", column.as_str()),
-                );
+                query.column((target, column));
             }
         };
         self.children_as::<R, _>(parents, window, join, |row| {
-            let child = <R::Child as EntityTrait>::Model::from_query_result(row, "")?;
+            let link = <R::Child as EntityTrait>::Model::from_query_result(row, LINK)?;
             // The key is null when the join found no readable record.
-            let found: Option<i64> = row.try_get(JOINED, key.as_str())?;
+            let found: Option<i64> = row.try_get("", key.as_str())?;
             let joined = match found {
-                Some(_) => Some(JoinedModel::<R>::from_query_result(row, JOINED)?),
+                Some(_) => Some(JoinedModel::<R>::from_query_result(row, "")?),
                 None => None,
             };
-            Ok((child, joined))
+            Ok((link, joined))
         })
         .await
     }
