@@ -159,17 +159,9 @@ async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     // parameter it sampled is bound anew: every `id IN (?, …)` of a batch load. That
     // re-planning took a seventh of the home page's time; the per-index averages
     // (sqlite_stat1) already give the plans the reference operations need.
-    //
-    // Each connection holds the statistics it read when it loaded the schema, so the pool's
-    // other connections (opened by the migrations) would keep the samples: a throwaway
-    // table changes the schema, and every connection reloads schema and statistics.
     if has_table(db, "sqlite_stat4").await? {
         db.execute_unprepared("DELETE FROM sqlite_stat4").await?;
         db.execute_unprepared("ANALYZE sqlite_schema").await?;
-        db.execute_unprepared("CREATE TABLE concord_reload_statistics (x)")
-            .await?;
-        db.execute_unprepared("DROP TABLE concord_reload_statistics")
-            .await?;
     }
     txn.commit().await
 }

@@ -10,8 +10,8 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    IdenStatic, Iterable, PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryResult,
-    QuerySelect, QueryTrait, Select, Value,
+    IdenStatic, Iterable, PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryResult, QueryTrait,
+    Select, Value,
 };
 
 use crate::page::Request;
@@ -142,10 +142,14 @@ impl Scope {
         E: Record,
         E::Model: Keyed,
     {
+        // Not `.one()`: its `LIMIT ?` would make SQLite re-plan the statement on every run
+        // (see `Scope::list`); a key matches one row at most anyway.
         self.find::<E>()
             .filter(primary_column::<E>().eq(key))
-            .one(&self.db)
+            .all(&self.db)
             .await?
+            .into_iter()
+            .next()
             .ok_or(crate::Error::NotFound)
     }
 
@@ -175,23 +179,35 @@ impl Scope {
             slice.total = known;
             return Ok(slice);
         }
-        let paged = select.offset(window.offset).limit(window.limit + 1);
-        if !with_total || known.is_some() {
-            let mut slice = Slice::from_fetched(paged.all(&self.db).await?, window);
-            slice.total = known;
-            return Ok(slice);
+        let mut query = select.into_query();
+        let counted = with_total && known.is_none();
+        if counted {
+            query.expr_as(Expr::cust("COUNT(*) OVER ()"), "window_total");
         }
-        let mut query = paged.into_query();
-        query.expr_as(Expr::cust("COUNT(*) OVER ()"), "window_total");
+        // The page goes into the SQL as literals. SQLite (3.51) plans for the value bound
+        // to a `LIMIT ?`, so it prepared the statement again on every run; the numbers
+        // are ours (`u64`), never the client's text.
+        let mut statement = self.db.get_database_backend().build(&query);
+        statement.sql.push_str(&format!(
+            " LIMIT {} OFFSET {}",
+            window.limit + 1,
+            window.offset
+        ));
         let mut total = None;
         let mut models = Vec::new();
-        for row in self.db.query_all(&query).await? {
-            total = Some(row.try_get::<i64>("", "window_total")? as u64);
+        for row in self.db.query_all_raw(statement).await? {
+            if counted {
+                total = Some(row.try_get::<i64>("", "window_total")? as u64);
+            }
             models.push(E::Model::from_query_result(&row, "")?);
         }
         let mut slice = Slice::from_fetched(models, window);
-        // No row past an offset says nothing about the length; none from the start, 0.
-        slice.total = total.or((window.offset == 0).then_some(0));
+        slice.total = if counted {
+            // No row past an offset says nothing about the length; none from the start, 0.
+            total.or((window.offset == 0).then_some(0))
+        } else {
+            known
+        };
         Ok(slice)
     }
 
