@@ -16,10 +16,10 @@ use sea_orm::{
 
 use crate::page::Request;
 use crate::relation::{ChildModel, Joined, JoinedModel, Link, Relation};
+use crate::{PageArgs, Principal, Record, Result, Slice, Window};
 
 /// The prefix of a link's own columns in a statement that joins the record it names.
 const LINK: &str = "link_";
-use crate::{PageArgs, Principal, Record, Result, Slice, Window};
 
 /// A connection and the principal every query through it is made for.
 #[derive(Clone)]
