@@ -107,3 +107,25 @@ on_both! {
         assert!(search(&app, Some(&coordinator), "SG", json!({ "archived": true })).await.is_empty());
     }
 }
+
+on_both! {
+    async fn the_search_table_rolls_back_and_is_rebuilt_from_the_parties(backend: Backend) {
+        use migration::{Migrator, MigratorTrait};
+        use sea_orm::ConnectionTrait;
+        let app = TestApp::with_fixture(backend, CATALOGUE).await;
+        let db = &app.db.connection;
+        Migrator::down(db, Some(1)).await.unwrap();
+        assert!(db.execute_unprepared("SELECT 1 FROM agreement_country").await.is_err(), "the table is gone");
+        // Its triggers went with it: parties and organisations are written as before.
+        let alpha = app.organisation("Alpha Polytechnic").await;
+        let editor = app.token(Role::Editor, Some(alpha)).await;
+        let addis = gid("Organisation", app.organisation("Addis Polytechnic").await);
+        app.data_as(Some(&editor), "mutation($i: CreateAgreementInput!) { createAgreement(input: $i) { agreement { id } } }",
+            json!({ "i": { "kind": "MOU", "status": "IN_EFFECT", "visibility": "PUBLIC", "title": "Written without the table",
+                "parties": [{ "organisation": gid("Organisation", alpha) }, { "organisation": addis }] } })).await;
+        // Forward again: the table is filled from every agreement's parties, that one included.
+        Migrator::up(db, None).await.unwrap();
+        assert_in_step(&app, "rolling back and forward").await;
+        assert_eq!(search(&app, None, "ET", json!({})).await, ["Written without the table"]);
+    }
+}
