@@ -673,7 +673,10 @@ async fn measure(
 ) -> Fallible<Vec<Measurement>> {
     const SLICES: u64 = 5;
     let slices = SLICES.min(args.duration.max(1));
-    let slice = (args.duration / slices).max(1);
+    // Whole seconds per slice; the first rounds take the remainder, so the slices add up
+    // to `--duration` for each server.
+    let slice =
+        |round: u64| (args.duration / slices + u64::from(round < args.duration % slices)).max(1);
     let mut tallies: Vec<Vec<Tally>> = servers.iter().map(|_| Vec::new()).collect();
     let mut elapsed = vec![0.0f64; servers.len()];
     let mut statements = vec![0u64; servers.len()];
@@ -691,7 +694,7 @@ async fn measure(
             let server = servers[i];
             let before = server.statements(client).await?;
             let started = Instant::now();
-            tallies[i].extend(load(args, client, server, targets, op, slice).await);
+            tallies[i].extend(load(args, client, server, targets, op, slice(round)).await);
             elapsed[i] += started.elapsed().as_secs_f64();
             statements[i] += server.statements(client).await? - before;
         }
