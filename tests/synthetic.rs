@@ -2,9 +2,9 @@
 //! other data (visibility included).
 mod common;
 
-use common::{Backend, TestApp, assert_in_step};
+use common::{Backend, TestApp, assert_in_step, nodes};
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
-use serde_json::json;
+use serde_json::{Value, json};
 use service::entity::{
     adoption, agreement, event, event_organisation, organisation, training_centre,
 };
@@ -59,6 +59,81 @@ on_both! {
                 json!({ "i": { "kind": "MEETING", "status": "PLANNED", "format": "ONLINE", "title": "After the generator", "startDate": "2026-01-01" } }))
             .await;
         assert!(made["createEvent"]["event"]["id"].is_string());
+    }
+}
+
+// A page asked for with `totalCount` picks its keys first and reads their rows after
+// (`Scope::counted_page`); one asked for without reads whole rows in one pass. Both must
+// hold the same records in the same order, for every order of every root list, nulls
+// included, and for a reader who sees more than the public.
+on_both! {
+    async fn pages_with_a_count_hold_what_pages_without_hold(backend: Backend) {
+        let app = TestApp::spawn(backend).await;
+        service::synthetic::load(&app.db.connection, 0.02, 7).await.unwrap();
+        let member = app.organisation("Member University 000").await;
+        let editor = app.token(service::entity::enums::Role::Editor, Some(member)).await;
+        let lists = [
+            ("events", "EventOrderField"),
+            ("agreements", "AgreementOrderField"),
+            ("people", "PersonOrderField"),
+            ("organisations", "OrganisationOrderField"),
+            ("curriculumStandards", "CurriculumStandardOrderField"),
+            ("adoptions", "AdoptionOrderField"),
+            ("trainingCentres", "TrainingCentreOrderField"),
+            ("countries", "CountryOrderField"),
+        ];
+        let ids = |page: &Value| -> Vec<String> { nodes(page, "id") };
+        for (root, order_type) in lists {
+            let fields = app
+                .data(r#"query($t: String!) { __type(name: $t) { enumValues { name } } }"#, json!({ "t": order_type }))
+                .await;
+            let fields: Vec<String> = fields["__type"]["enumValues"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap().to_owned()).collect();
+            assert!(fields.len() >= 2, "{order_type}");
+            for field in &fields {
+                for direction in ["ASC", "DESC"] {
+                    for token in [None, Some(editor.as_str())] {
+                        let page = |count: bool| {
+                            let total = if count { "totalCount" } else { "" };
+                            format!(
+                                r#"query($n: Int!, $after: String) {{ {root}(first: $n, after: $after, orderBy: {{ field: {field}, direction: {direction} }}) {{
+                                    {total} pageInfo {{ hasNextPage endCursor }} nodes {{ id }} }} }}"#
+                            )
+                        };
+                        // The whole list, in pages of 100 without a count.
+                        let mut all = Vec::new();
+                        let mut after = Value::Null;
+                        loop {
+                            let data = app.data_as(token, &page(false), json!({ "n": 100, "after": after })).await;
+                            all.extend(ids(&data[root]));
+                            if data[root]["pageInfo"]["hasNextPage"] == false {
+                                break;
+                            }
+                            after = data[root]["pageInfo"]["endCursor"].clone();
+                        }
+                        assert!(!all.is_empty(), "{root} is empty");
+                        // Pages 1 and 3 of 7, with the count and without.
+                        let mut after = Value::Null;
+                        for number in 1..=3 {
+                            let vars = json!({ "n": 7, "after": after });
+                            let counted = app.data_as(token, &page(true), vars.clone()).await;
+                            let plain = app.data_as(token, &page(false), vars).await;
+                            let at = format!("{root} by {field} {direction}, page {number}, token {}", token.is_some());
+                            assert_eq!(ids(&counted[root]), ids(&plain[root]), "{at}");
+                            let start = (number - 1) * 7;
+                            let expected: Vec<String> = all.iter().skip(start).take(7).cloned().collect();
+                            assert_eq!(ids(&counted[root]), expected, "{at}");
+                            if start < all.len() {
+                                assert_eq!(counted[root]["totalCount"], all.len(), "{at}");
+                            }
+                            after = plain[root]["pageInfo"]["endCursor"].clone();
+                            if after.is_null() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

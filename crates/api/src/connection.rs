@@ -5,7 +5,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, SimpleObject};
-use service::{PageArgs, Record, Relation, Scope, Select, Slice};
+use service::query::RootList;
+use service::{PageArgs, Record, Relation, Scope, Slice};
 
 use crate::error::{Result, svc};
 use crate::loader;
@@ -163,10 +164,10 @@ fn build<M, T>(slice: Slice<M>, wrap: impl Fn(M) -> T, total: Total) -> Page<T> 
     }
 }
 
-/// A page of a root list: the select carries the filter and order.
+/// A page of a root list: the list carries the filter and order.
 pub async fn root<E, T, C>(
     ctx: &Context<'_>,
-    select: Select<E>,
+    list: RootList<E>,
     args: PageArgs,
     wrap: impl Fn(E::Model) -> T,
 ) -> Result<C>
@@ -176,15 +177,15 @@ where
 {
     let scope = ctx.data_unchecked::<Scope>().clone();
     let asked = ctx.look_ahead().field("totalCount").exists();
-    let slice = svc(scope.list(select.clone(), &args, asked).await)?;
+    let slice = svc(scope.list(&list, &args, asked).await)?;
     let known = slice.total;
     let total = Total(Arc::new(move || {
         let scope = scope.clone();
-        let select = select.clone();
+        let list = list.clone();
         Box::pin(async move {
             match known {
                 Some(n) => Ok(n),
-                None => svc(scope.count(select).await),
+                None => svc(scope.count(&list).await),
             }
         })
     }));

@@ -27,4 +27,4 @@ pub use page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs, Slice, Window};
 pub use principal::Principal;
 pub use relation::{ChildModel, Joined, JoinedModel, Relation, rel};
 pub use scope::{Keyed, Scope};
-pub use sea_orm::{DatabaseConnection, Select};
+pub use sea_orm::DatabaseConnection;

@@ -2,9 +2,9 @@
 use entity::enums::{AgreementKind, AgreementStatus};
 use entity::{agreement, agreement_country, agreement_field, agreement_party, agreement_person};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use super::{DateRange, Direction, all_of, archived, one_of, text_match};
+use super::{DateRange, Direction, RootList, all_of, archived, one_of, text_match};
 use crate::{Record, Scope};
 
 #[derive(Debug, Clone, Default)]
@@ -41,7 +41,7 @@ pub fn select(
     filter: &AgreementFilter,
     field: AgreementOrderField,
     direction: Direction,
-) -> Select<agreement::Entity> {
+) -> RootList<agreement::Entity> {
     let in_link = |query: &mut sea_orm::sea_query::SelectStatement| {
         Condition::all().add(agreement::Column::Id.in_subquery(query.to_owned()))
     };
@@ -111,10 +111,7 @@ pub fn select(
         AgreementOrderField::Title => agreement::Column::Title,
         AgreementOrderField::CreatedAt => agreement::Column::CreatedAt,
     };
-    super::order_nulls_last(
-        scope.find::<agreement::Entity>().filter(condition),
-        column,
-        direction.into(),
-    )
-    .order_by(agreement::Column::Id, direction.into())
+    RootList::new(scope.find::<agreement::Entity>().filter(condition))
+        .by_nulls_last(column, direction)
+        .by(agreement::Column::Id, direction)
 }

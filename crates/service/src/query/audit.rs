@@ -1,9 +1,9 @@
 //! The audit log and token lists.
 use chrono::{DateTime, Utc};
 use entity::{api_token, audit_entry};
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use super::{Direction, all_of, one_of};
+use super::{Direction, RootList, all_of, one_of};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -24,7 +24,7 @@ pub fn select_audit(
     scope: &Scope,
     filter: &AuditFilter,
     direction: Direction,
-) -> Select<audit_entry::Entity> {
+) -> RootList<audit_entry::Entity> {
     use audit_entry::Column as C;
     let condition = all_of([
         filter.record.as_ref().map(|(t, id)| {
@@ -38,20 +38,18 @@ pub fn select_audit(
         filter.from.map(|f| Condition::all().add(C::At.gte(f))),
         filter.to.map(|t| Condition::all().add(C::At.lte(t))),
     ]);
-    scope
-        .find::<audit_entry::Entity>()
-        .filter(condition)
-        .order_by(C::At, direction.into())
-        .order_by(C::Id, direction.into())
+    RootList::new(scope.find::<audit_entry::Entity>().filter(condition))
+        .by(C::At, direction)
+        .by(C::Id, direction)
 }
 
 /// Tokens the caller may manage, newest first; revoked ones only when asked.
-pub fn select_tokens(scope: &Scope, include_revoked: bool) -> Select<api_token::Entity> {
+pub fn select_tokens(scope: &Scope, include_revoked: bool) -> RootList<api_token::Entity> {
     let mut select = scope.find::<api_token::Entity>();
     if !include_revoked {
         select = select.filter(api_token::Column::RevokedAt.is_null());
     }
-    select
-        .order_by_desc(api_token::Column::CreatedAt)
-        .order_by_desc(api_token::Column::Id)
+    RootList::new(select)
+        .by(api_token::Column::CreatedAt, Direction::Desc)
+        .by(api_token::Column::Id, Direction::Desc)
 }

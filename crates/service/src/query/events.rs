@@ -2,9 +2,9 @@
 use entity::enums::{EventKind, EventOrganisationRole, EventStatus};
 use entity::{event, event_organisation, event_participant};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use super::{DateRange, Direction, all_of, archived, one_of, text_match};
+use super::{DateRange, Direction, RootList, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -38,7 +38,7 @@ pub fn select(
     filter: &EventFilter,
     field: EventOrderField,
     direction: Direction,
-) -> Select<event::Entity> {
+) -> RootList<event::Entity> {
     let by_organisation = (filter.organisations.is_some() || filter.roles.is_some()).then(|| {
         let mut link = Query::select();
         link.column(event_organisation::Column::EventId)
@@ -81,10 +81,7 @@ pub fn select(
         EventOrderField::Title => event::Column::Title,
         EventOrderField::CreatedAt => event::Column::CreatedAt,
     };
-    super::order_nulls_last(
-        scope.find::<event::Entity>().filter(condition),
-        column,
-        direction.into(),
-    )
-    .order_by(event::Column::Id, direction.into())
+    RootList::new(scope.find::<event::Entity>().filter(condition))
+        .by_nulls_last(column, direction)
+        .by(event::Column::Id, direction)
 }

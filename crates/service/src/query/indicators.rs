@@ -1,9 +1,9 @@
 //! The reported indicators list.
 use entity::enums::IndicatorMetric;
 use entity::indicator;
-use sea_orm::{QueryFilter, QueryOrder, Select};
+use sea_orm::QueryFilter;
 
-use super::{DateRange, Direction, all_of, archived, one_of};
+use super::{DateRange, Direction, RootList, all_of, archived, one_of};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -30,7 +30,7 @@ pub fn select(
     filter: &IndicatorFilter,
     field: IndicatorOrderField,
     direction: Direction,
-) -> Select<indicator::Entity> {
+) -> RootList<indicator::Entity> {
     use indicator::Column as C;
     let condition = all_of([
         archived(C::ArchivedAt, filter.archived),
@@ -45,10 +45,7 @@ pub fn select(
         IndicatorOrderField::Value => C::Value,
         IndicatorOrderField::CreatedAt => C::CreatedAt,
     };
-    super::order_nulls_last(
-        scope.find::<indicator::Entity>().filter(condition),
-        column,
-        direction.into(),
-    )
-    .order_by(C::Id, direction.into())
+    RootList::new(scope.find::<indicator::Entity>().filter(condition))
+        .by_nulls_last(column, direction)
+        .by(C::Id, direction)
 }

@@ -1,8 +1,8 @@
 //! Filters and orderings of the root lists. Each resource builds a `Select` from
 //! `Scope::find`, so visibility is applied before any filter.
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Select};
 
 use crate::{Error, Result};
 
@@ -111,18 +111,46 @@ fn archived(column: impl ColumnTrait, archived: Option<bool>) -> Option<Conditio
     }))
 }
 
-/// Orders by `column` with nulls last. Only a nullable column gets an explicit
-/// `NULLS LAST`: on a NOT NULL column it changes nothing, but it stops PostgreSQL from
-/// reading the matching index in order (a full scan and sort instead of 21 rows).
-pub(crate) fn order_nulls_last<E: sea_orm::EntityTrait>(
-    select: sea_orm::Select<E>,
-    column: impl sea_orm::ColumnTrait,
-    direction: sea_orm::Order,
-) -> sea_orm::Select<E> {
-    use sea_orm::QueryOrder;
-    if column.def().is_null() {
-        select.order_by_with_nulls(column, direction, sea_orm::sea_query::NullOrdering::Last)
-    } else {
-        select.order_by(column, direction)
+/// A root list: the readable rows its filter keeps, and the keys they are paged by,
+/// the last one always the primary key. The order is kept apart from the select so that
+/// `Scope::list` can choose a page by key first and read whole rows for it alone.
+#[derive(Clone)]
+pub struct RootList<E: EntityTrait> {
+    pub(crate) select: Select<E>,
+    pub(crate) order: Vec<(E::Column, sea_orm::Order, Option<NullOrdering>)>,
+}
+
+impl<E: EntityTrait> RootList<E> {
+    pub fn new(select: Select<E>) -> Self {
+        RootList {
+            select,
+            order: Vec::new(),
+        }
+    }
+
+    /// Then by `column`.
+    pub fn by(mut self, column: E::Column, direction: Direction) -> Self {
+        self.order.push((column, direction.into(), None));
+        self
+    }
+
+    /// Then by `column`, nulls last. Only a nullable column gets an explicit
+    /// `NULLS LAST`: on a NOT NULL column it changes nothing, but it stops PostgreSQL
+    /// from reading the matching index in order (a full scan and sort instead of 21 rows).
+    pub fn by_nulls_last(mut self, column: E::Column, direction: Direction) -> Self {
+        let nulls = column.def().is_null().then_some(NullOrdering::Last);
+        self.order.push((column, direction.into(), nulls));
+        self
+    }
+
+    /// Adds the ordering to `query`, on the columns of `E`'s table.
+    pub(crate) fn order(&self, query: &mut SelectStatement) {
+        for (column, order, nulls) in &self.order {
+            let column = (E::default(), *column);
+            match nulls {
+                Some(nulls) => query.order_by_with_nulls(column, order.clone(), *nulls),
+                None => query.order_by(column, order.clone()),
+            };
+        }
     }
 }

@@ -2,9 +2,9 @@
 use entity::enums::OrganisationKind;
 use entity::{consortium_member, organisation, organisation_name};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use super::{Direction, all_of, archived, one_of, text_match};
+use super::{Direction, RootList, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -36,7 +36,7 @@ pub fn select(
     filter: &OrganisationFilter,
     field: OrganisationOrderField,
     direction: Direction,
-) -> Select<organisation::Entity> {
+) -> RootList<organisation::Entity> {
     let search = filter.search.as_deref().map(|s| {
         let other_names = Query::select()
             .column(organisation_name::Column::OrganisationId)
@@ -88,10 +88,7 @@ pub fn select(
         OrganisationOrderField::Name => organisation::Column::NameEn,
         OrganisationOrderField::CreatedAt => organisation::Column::CreatedAt,
     };
-    super::order_nulls_last(
-        scope.find::<organisation::Entity>().filter(condition),
-        column,
-        direction.into(),
-    )
-    .order_by(organisation::Column::Id, direction.into())
+    RootList::new(scope.find::<organisation::Entity>().filter(condition))
+        .by_nulls_last(column, direction)
+        .by(organisation::Column::Id, direction)
 }

@@ -1,9 +1,9 @@
 //! The people list.
 use entity::{affiliation, person};
-use sea_orm::sea_query::{NullOrdering, Query};
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use super::{Direction, all_of, archived, text_match};
+use super::{Direction, RootList, all_of, archived, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -28,7 +28,7 @@ pub fn select(
     filter: &PersonFilter,
     field: PersonOrderField,
     direction: Direction,
-) -> Select<person::Entity> {
+) -> RootList<person::Entity> {
     let by_organisation = filter.organisations.as_ref().map(|orgs| {
         Condition::all().add(
             person::Column::Id.in_subquery(
@@ -54,16 +54,12 @@ pub fn select(
         }),
         by_organisation,
     ]);
-    let mut select = scope.find::<person::Entity>().filter(condition);
-    select = match field {
-        PersonOrderField::FamilyName => select
-            .order_by(person::Column::FamilyName, direction.into())
-            .order_by_with_nulls(
-                person::Column::GivenName,
-                direction.into(),
-                NullOrdering::Last,
-            ),
-        PersonOrderField::CreatedAt => select.order_by(person::Column::CreatedAt, direction.into()),
+    let list = RootList::new(scope.find::<person::Entity>().filter(condition));
+    let list = match field {
+        PersonOrderField::FamilyName => list
+            .by(person::Column::FamilyName, direction)
+            .by_nulls_last(person::Column::GivenName, direction),
+        PersonOrderField::CreatedAt => list.by(person::Column::CreatedAt, direction),
     };
-    select.order_by(person::Column::Id, direction.into())
+    list.by(person::Column::Id, direction)
 }

@@ -1,9 +1,9 @@
 //! The countries, consortia and sources lists.
 use entity::{consortium, consortium_member, country, source};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use super::{DateRange, Direction, all_of, archived, one_of, text_match};
+use super::{DateRange, Direction, RootList, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -27,7 +27,7 @@ pub fn select_countries(
     filter: &CountryFilter,
     field: CountryOrderField,
     direction: Direction,
-) -> Select<country::Entity> {
+) -> RootList<country::Entity> {
     use country::Column as C;
     let condition = all_of([
         filter
@@ -43,11 +43,9 @@ pub fn select_countries(
         CountryOrderField::Code => C::Code,
         CountryOrderField::NameEn => C::NameEn,
     };
-    scope
-        .find::<country::Entity>()
-        .filter(condition)
-        .order_by(column, direction.into())
-        .order_by(C::Code, direction.into())
+    RootList::new(scope.find::<country::Entity>().filter(condition))
+        .by(column, direction)
+        .by(C::Code, direction)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -63,7 +61,7 @@ pub fn select_consortia(
     scope: &Scope,
     filter: &ConsortiumFilter,
     direction: Direction,
-) -> Select<consortium::Entity> {
+) -> RootList<consortium::Entity> {
     use consortium::Column as C;
     let by_member = filter.members.as_ref().map(|orgs| {
         Condition::all().add(
@@ -86,11 +84,9 @@ pub fn select_consortia(
             .map(|s| text_match(s, [C::NameEn, C::NameZh])),
         by_member,
     ]);
-    scope
-        .find::<consortium::Entity>()
-        .filter(condition)
-        .order_by(C::NameEn, direction.into())
-        .order_by(C::Id, direction.into())
+    RootList::new(scope.find::<consortium::Entity>().filter(condition))
+        .by(C::NameEn, direction)
+        .by(C::Id, direction)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -114,7 +110,7 @@ pub fn select_sources(
     filter: &SourceFilter,
     field: SourceOrderField,
     direction: Direction,
-) -> Select<source::Entity> {
+) -> RootList<source::Entity> {
     use source::Column as C;
     let condition = all_of([
         archived(C::ArchivedAt, filter.archived),
@@ -128,10 +124,7 @@ pub fn select_sources(
         SourceOrderField::PublishedOn => C::PublishedOn,
         SourceOrderField::Title => C::Title,
     };
-    super::order_nulls_last(
-        scope.find::<source::Entity>().filter(condition),
-        column,
-        direction.into(),
-    )
-    .order_by(C::Id, direction.into())
+    RootList::new(scope.find::<source::Entity>().filter(condition))
+        .by_nulls_last(column, direction)
+        .by(C::Id, direction)
 }

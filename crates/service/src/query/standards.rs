@@ -1,9 +1,9 @@
 //! The curriculum standards, adoptions and training centres lists.
 use entity::enums::{AdoptionKind, CentreStatus};
 use entity::{adoption, curriculum_standard, training_centre};
-use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use super::{DateRange, Direction, all_of, archived, one_of, text_match};
+use super::{DateRange, Direction, RootList, all_of, archived, one_of, text_match};
 use crate::Scope;
 
 #[derive(Debug, Clone, Default)]
@@ -42,7 +42,7 @@ pub fn select_standards(
     filter: &StandardFilter,
     field: StandardOrderField,
     direction: Direction,
-) -> Select<curriculum_standard::Entity> {
+) -> RootList<curriculum_standard::Entity> {
     use curriculum_standard::Column as C;
     let condition = all_of([
         archived(C::ArchivedAt, filter.archived),
@@ -59,14 +59,13 @@ pub fn select_standards(
         StandardOrderField::IssuedOn => C::IssuedOn,
         StandardOrderField::CreatedAt => C::CreatedAt,
     };
-    super::order_nulls_last(
+    RootList::new(
         scope
             .find::<curriculum_standard::Entity>()
             .filter(condition),
-        column,
-        direction.into(),
     )
-    .order_by(C::Id, direction.into())
+    .by_nulls_last(column, direction)
+    .by(C::Id, direction)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -91,7 +90,7 @@ pub fn select_adoptions(
     filter: &AdoptionFilter,
     field: AdoptionOrderField,
     direction: Direction,
-) -> Select<adoption::Entity> {
+) -> RootList<adoption::Entity> {
     use adoption::Column as C;
     let condition = all_of([
         one_of(C::StandardId, &filter.standards),
@@ -105,12 +104,9 @@ pub fn select_adoptions(
         AdoptionOrderField::Country => C::CountryCode,
         AdoptionOrderField::CreatedAt => C::CreatedAt,
     };
-    super::order_nulls_last(
-        scope.find::<adoption::Entity>().filter(condition),
-        column,
-        direction.into(),
-    )
-    .order_by(C::Id, direction.into())
+    RootList::new(scope.find::<adoption::Entity>().filter(condition))
+        .by_nulls_last(column, direction)
+        .by(C::Id, direction)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -140,7 +136,7 @@ pub fn select_centres(
     filter: &CentreFilter,
     field: CentreOrderField,
     direction: Direction,
-) -> Select<training_centre::Entity> {
+) -> RootList<training_centre::Entity> {
     use training_centre::Column as C;
     let condition = all_of([
         archived(C::ArchivedAt, filter.archived),
@@ -160,10 +156,7 @@ pub fn select_centres(
         CentreOrderField::OpenedOn => C::OpenedOn,
         CentreOrderField::CreatedAt => C::CreatedAt,
     };
-    super::order_nulls_last(
-        scope.find::<training_centre::Entity>().filter(condition),
-        column,
-        direction.into(),
-    )
-    .order_by(C::Id, direction.into())
+    RootList::new(scope.find::<training_centre::Entity>().filter(condition))
+        .by_nulls_last(column, direction)
+        .by(C::Id, direction)
 }
