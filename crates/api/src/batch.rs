@@ -29,8 +29,6 @@ pub struct Batcher<L> {
 
 struct State<L> {
     queues: HashMap<TypeId, Box<dyn Queue<L>>>,
-    in_flight: usize,
-    waker: Option<Waker>,
 }
 
 /// The waiting keys and cached values of one key type.
@@ -87,8 +85,6 @@ impl<L: Send + Sync + 'static> Batcher<L> {
             loader: Arc::new(loader),
             state: Mutex::new(State {
                 queues: HashMap::new(),
-                in_flight: 0,
-                waker: None,
             }),
         })
     }
@@ -165,33 +161,28 @@ impl<L: Send + Sync + 'static> Batcher<L> {
         Ok(found.into_iter().flatten().collect())
     }
 
-    /// Sends every waiting batch, if the request is stalled on them and none is running.
-    fn dispatch_if_idle(self: &Arc<Self>, waker: &Waker) {
+    /// Every waiting batch, to be run one after another, or `None` if nothing waits.
+    /// Batches run in sequence: statements run in parallel only hop between more
+    /// threads (sqlx runs each SQLite connection on its own), and under load the
+    /// server's cores are busy with other requests anyway.
+    fn take_batches(self: &Arc<Self>) -> Option<BoxFuture> {
         let batches: Vec<BoxFuture> = {
             let mut state = self.state.lock().expect("batcher lock");
-            state.waker = Some(waker.clone());
-            if state.in_flight > 0 {
-                return;
-            }
             let mut queues = std::mem::take(&mut state.queues);
             let batches: Vec<_> = queues
                 .values_mut()
                 .filter_map(|q| q.take_batch(self))
                 .collect();
             state.queues = queues;
-            state.in_flight = batches.len();
             batches
         };
-        if !batches.is_empty() {
-            // One after another on one task: statements run in parallel only hop between
-            // more threads (sqlx runs each SQLite connection on its own), and under load
-            // the server's cores are busy with other requests anyway.
-            tokio::spawn(async move {
+        (!batches.is_empty()).then(|| -> BoxFuture {
+            Box::pin(async move {
                 for batch in batches {
                     batch.await;
                 }
-            });
-        }
+            })
+        })
     }
 
     /// Stores a batch's results, answers its waiters, and wakes the request so that it
@@ -202,7 +193,7 @@ impl<L: Send + Sync + 'static> Batcher<L> {
         L::Error: Sync,
         K: Send + Sync + Hash + Eq + Clone + 'static,
     {
-        let (replies, waker) = {
+        let replies = {
             let mut state = self.state.lock().expect("batcher lock");
             let queue = Self::typed::<K>(&mut state);
             let mut replies = Vec::new();
@@ -219,23 +210,25 @@ impl<L: Send + Sync + 'static> Batcher<L> {
                     replies.push((waiter, answer.clone()));
                 }
             }
-            // Counted down before replying, so the woken request sees the batcher idle.
-            state.in_flight -= 1;
-            (replies, state.waker.clone())
+            replies
         };
         for (waiter, answer) in replies {
             let _ = waiter.send(answer);
         }
-        if let Some(waker) = waker {
-            waker.wake();
-        }
     }
 }
 
-/// Runs `inner` (a request's execution), sending batches whenever it stalls.
+/// Runs `inner` (a request's execution), sending batches whenever it stalls. The
+/// batches are polled here, on the request's own task: a task of their own cost a spawn
+/// and a wake-up between threads for every level of every request.
 pub struct Batched<F, L> {
     inner: Pin<Box<F>>,
     batcher: Arc<Batcher<L>>,
+    /// The batches sent at the last stall, while they run.
+    running: Option<BoxFuture>,
+    /// Whether `inner` was woken since it was last polled. A wake-up of the task may be
+    /// for a running batch alone, and then the request has nothing new to do.
+    woken: Arc<AtomicBool>,
 }
 
 impl<F, L> Batched<F, L> {
@@ -243,14 +236,16 @@ impl<F, L> Batched<F, L> {
         Batched {
             inner: Box::pin(inner),
             batcher,
+            running: None,
+            woken: Arc::new(AtomicBool::new(true)),
         }
     }
 }
 
-/// Notes whether the request was woken while (or since) it was polled: a list of many
-/// fields yields part-way and wakes itself, and then it has not stalled yet.
+/// Notes that the request was woken, then wakes its task: a list of many fields yields
+/// part-way and wakes itself, and then it has not stalled yet.
 struct WakeFlag {
-    woken: AtomicBool,
+    woken: Arc<AtomicBool>,
     waker: Waker,
 }
 
@@ -270,18 +265,32 @@ impl<F: Future, L: Send + Sync + 'static> Future for Batched<F, L> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
-        let flag = Arc::new(WakeFlag {
-            woken: AtomicBool::new(false),
-            waker: cx.waker().clone(),
-        });
-        let waker = Waker::from(flag.clone());
-        match this.inner.as_mut().poll(&mut Context::from_waker(&waker)) {
-            Poll::Ready(output) => Poll::Ready(output),
-            Poll::Pending => {
-                if !flag.woken.load(Ordering::SeqCst) {
-                    this.batcher.dispatch_if_idle(cx.waker());
-                }
-                Poll::Pending
+        loop {
+            // The running batches first: their replies are what the request waits for.
+            if let Some(running) = this.running.as_mut()
+                && running.as_mut().poll(cx).is_ready()
+            {
+                this.running = None;
+                this.woken.store(true, Ordering::SeqCst);
+            }
+            if !this.woken.swap(false, Ordering::SeqCst) {
+                return Poll::Pending;
+            }
+            let waker = Waker::from(Arc::new(WakeFlag {
+                woken: this.woken.clone(),
+                waker: cx.waker().clone(),
+            }));
+            if let Poll::Ready(output) = this.inner.as_mut().poll(&mut Context::from_waker(&waker))
+            {
+                return Poll::Ready(output);
+            }
+            // Stalled, with nothing running: every load it can ask for is waiting.
+            if this.running.is_some() || this.woken.load(Ordering::SeqCst) {
+                return Poll::Pending;
+            }
+            match this.batcher.take_batches() {
+                Some(batches) => this.running = Some(batches),
+                None => return Poll::Pending,
             }
         }
     }
