@@ -1,4 +1,4 @@
-//! Filters and orderings of the root lists. Each resource builds a `Select` from
+//! Filters and orderings of the root lists. Each resource builds a [`RootList`] from
 //! `Scope::find`, so visibility is applied before any filter.
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, SelectStatement};
