@@ -22,6 +22,9 @@ use crate::{PageArgs, Principal, Record, Result, Slice, Window};
 /// The prefix of a link's own columns in a statement that joins the record it names.
 const LINK: &str = "link_";
 
+/// The column that carries a list's length beside each row of its page (a window count).
+const TOTAL: &str = "window_total";
+
 /// The name of a counted page's keys, and of their column (see `Scope::counted_page`).
 const PAGE: &str = "page";
 const PAGE_KEY: &str = "page_key";
@@ -202,7 +205,7 @@ impl Scope {
         let mut models = Vec::new();
         for row in self.db.query_all_raw(statement).await? {
             if counted {
-                total = Some(row.try_get::<i64>("", "window_total")? as u64);
+                total = Some(row.try_get::<i64>("", TOTAL)? as u64);
             }
             models.push(E::Model::from_query_result(&row, "")?);
         }
@@ -231,17 +234,16 @@ impl Scope {
         let key = primary_column::<E>();
         keys.clear_selects()
             .expr_as(Expr::col((table, key)), PAGE_KEY)
-            .expr_as(Expr::cust("COUNT(*) OVER ()"), "window_total");
+            .expr_as(Expr::cust("COUNT(*) OVER ()"), TOTAL);
         let keys = backend.build(&keys);
         // SeaORM's own select of every column, from the page's keys; it binds no values,
         // so the page's values are the statement's.
         let mut rows = E::find().into_query();
-        rows.column((PAGE, sea_orm::sea_query::Alias::new("window_total")))
-            .join(
-                sea_orm::JoinType::InnerJoin,
-                PAGE,
-                Expr::col((PAGE, PAGE_KEY)).equals((table, key)),
-            );
+        rows.column((PAGE, TOTAL)).join(
+            sea_orm::JoinType::InnerJoin,
+            PAGE,
+            Expr::col((PAGE, PAGE_KEY)).equals((table, key)),
+        );
         list.order(&mut rows);
         let rows = backend.build(&rows);
         debug_assert!(rows.values.as_ref().is_none_or(|v| v.0.is_empty()));
@@ -405,7 +407,7 @@ impl Scope {
                 // it saves `totalCount` a statement.
                 let mut all = WindowStatement::new();
                 all.add_partition_by(parent);
-                query.expr_window_as(Expr::cust("COUNT(*)"), all, "window_total");
+                query.expr_window_as(Expr::cust("COUNT(*)"), all, TOTAL);
                 Query::select()
                     .column(sea_orm::sea_query::Asterisk)
                     .from_subquery(query, "numbered")
@@ -421,7 +423,7 @@ impl Scope {
         for row in self.db.query_all(&statement).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
             if window.is_some() && !totals.contains_key(&key) {
-                totals.insert(key.clone(), row.try_get::<i64>("", "window_total")? as u64);
+                totals.insert(key.clone(), row.try_get::<i64>("", TOTAL)? as u64);
             }
             grouped.entry(key).or_default().push(decode(&row)?);
         }
