@@ -441,7 +441,7 @@ async fn handle(
         Ok(r) => r,
         Err(message) => return refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
     };
-    match parse_checked(&query, operation_name.as_deref(), state.document_limits) {
+    let writes = match parse_checked(&query, operation_name.as_deref(), state.document_limits) {
         // With plain JSON the request itself was well-formed HTTP: 200, as the spec asks.
         Err((code, message)) => {
             let status = if media == Media::GraphqlResponse {
@@ -463,8 +463,11 @@ async fn handle(
                 .insert(ALLOW, HeaderValue::from_static("POST"));
             return response;
         }
-        Ok((_, document)) => request.set_parsed_query(document),
-    }
+        Ok((writes, document)) => {
+            request.set_parsed_query(document);
+            writes
+        }
+    };
 
     let header = headers
         .get(AUTHORIZATION)
@@ -484,7 +487,19 @@ async fn handle(
             );
         }
     };
-    let response = api::execute(&state.schema, request, &state.db.connection, principal).await;
+    let operation = if writes {
+        api::Operation::Write
+    } else {
+        api::Operation::Read
+    };
+    let response = api::execute(
+        &state.schema,
+        request,
+        &state.db.connection,
+        principal,
+        operation,
+    )
+    .await;
     let request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())

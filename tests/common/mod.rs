@@ -108,7 +108,7 @@ pub struct TestApp {
     pub base: String,
     pub db: Database,
     pub client: reqwest::Client,
-    _database: Option<FreshDatabase>,
+    database: Option<FreshDatabase>,
 }
 
 impl TestApp {
@@ -121,7 +121,7 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, settings: concord::Settings) -> TestApp {
         let database = FreshDatabase::create(backend).await;
         let mut app = Self::spawn_on(&database.url, settings).await;
-        app._database = Some(database);
+        app.database = Some(database);
         app
     }
 
@@ -139,7 +139,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             db,
             client: reqwest::Client::new(),
-            _database: None,
+            database: None,
         }
     }
 
@@ -162,6 +162,11 @@ impl TestApp {
             .await
             .unwrap();
         app
+    }
+
+    /// The database's URL, for a second pool that shares nothing with the app's.
+    pub fn url(&self) -> &str {
+        &self.database.as_ref().expect("a fresh database").url
     }
 
     /// POSTs a GraphQL request; returns the whole response body.

@@ -75,15 +75,30 @@ pub fn unauthenticated(error: &service::Error) -> async_graphql::Response {
     async_graphql::Response::from_errors(vec![error])
 }
 
+/// What the request's operation does, as its type says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// A query: it only reads, so its reads share one connection (`Scope::pinned`).
+    Read,
+    /// A mutation: its writes begin their own transactions, and its answer must read
+    /// what they wrote, so each read takes a connection from the pool.
+    Write,
+}
+
 /// Executes `request` for `principal`, with a scope for the service and a fresh batch
 /// loader (its cache lives for this request only, so no caller sees another's rows).
+/// The scope, and with it a read's pinned connection, is dropped when this returns.
 pub async fn execute(
     schema: &ConcordSchema,
     request: async_graphql::Request,
     db: &service::DatabaseConnection,
     principal: Principal,
+    operation: Operation,
 ) -> async_graphql::Response {
-    let scope = Scope::new(db.clone(), principal);
+    let scope = match operation {
+        Operation::Read => Scope::pinned(db.clone(), principal),
+        Operation::Write => Scope::new(db.clone(), principal),
+    };
     let batcher = Batcher::new(loader::Loaders::new(scope.clone()));
     let request = request.data(scope).data(batcher.clone());
     Batched::new(schema.execute(request), batcher).await

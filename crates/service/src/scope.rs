@@ -1,5 +1,6 @@
 //! A scope is a connection plus the principal it reads for. Every query is built from
 //! `Scope::find`, which applies the visibility rule before anything else.
+mod reader;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -13,6 +14,8 @@ use sea_orm::{
     IdenStatic, Iterable, PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryResult, QueryTrait,
     Select, Statement, Value,
 };
+
+use reader::{Reader, Reads};
 
 use crate::page::Request;
 use crate::query::RootList;
@@ -33,6 +36,7 @@ const PAGE_KEY: &str = "page_key";
 #[derive(Clone)]
 pub struct Scope {
     db: DatabaseConnection,
+    reads: Reads,
     principal: Arc<Principal>,
 }
 
@@ -99,9 +103,25 @@ pub(crate) fn primary_column<E: EntityTrait>() -> E::Column {
 }
 
 impl Scope {
+    /// A scope whose every statement takes a connection from the pool and gives it back:
+    /// for mutations, whose writes begin their own transactions and whose answers must
+    /// read what they wrote.
     pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
         Scope {
             db,
+            reads: Reads::Pooled,
+            principal: Arc::new(principal),
+        }
+    }
+
+    /// A scope for one read-only request: its reads share one connection, taken at the
+    /// first read and given back when the last clone of the scope is dropped (see
+    /// [`Reads::Pinned`]). Never for a request that writes: a write through the pool
+    /// while this scope holds a connection could wait for one this request holds.
+    pub fn pinned(db: DatabaseConnection, principal: Principal) -> Self {
+        Scope {
+            db,
+            reads: Reads::Pinned(Arc::default()),
             principal: Arc::new(principal),
         }
     }
@@ -114,14 +134,24 @@ impl Scope {
         &self.db
     }
 
-    /// The connection, for operations that are not reads through the scope (tokens).
+    /// The pool, for operations that are not reads through the scope (tokens).
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// Where this scope's reads go: the pool, or the connection pinned to it.
+    async fn reader(&self) -> Result<Reader<'_>> {
+        Ok(self.reads.reader(&self.db).await?)
     }
 
     /// The rows of `E` this scope may read: the start of every query.
     pub fn find<E: Record>(&self) -> Select<E> {
         E::find().filter(E::readable_by(&self.principal))
+    }
+
+    /// Every readable row of `E`: for small tables read whole (countries).
+    pub async fn all<E: Record>(&self) -> Result<Vec<E::Model>> {
+        Ok(self.find::<E>().all(&self.reader().await?).await?)
     }
 
     /// Readable rows by primary key; keys of unreadable or missing rows are absent.
@@ -139,7 +169,7 @@ impl Scope {
         let rows = self
             .find::<E>()
             .filter(primary_column::<E>().is_in(keys.iter().cloned()))
-            .all(&self.db)
+            .all(&self.reader().await?)
             .await?;
         Ok(rows.into_iter().map(|m| (m.key(), m)).collect())
     }
@@ -154,7 +184,7 @@ impl Scope {
         // (see `Scope::list`); a key matches one row at most anyway.
         self.find::<E>()
             .filter(primary_column::<E>().eq(key))
-            .all(&self.db)
+            .all(&self.reader().await?)
             .await?
             .into_iter()
             .next()
@@ -203,7 +233,7 @@ impl Scope {
         };
         let mut total = None;
         let mut models = Vec::new();
-        for row in self.db.query_all_raw(statement).await? {
+        for row in self.reader().await?.query_all_raw(statement).await? {
             if counted {
                 total = Some(row.try_get::<i64>("", TOTAL)? as u64);
             }
@@ -256,7 +286,7 @@ impl Scope {
 
     /// How many rows a root list has.
     pub async fn count<E: Record>(&self, list: &RootList<E>) -> Result<u64> {
-        Ok(list.select.clone().count(&self.db).await?)
+        Ok(list.select.clone().count(&self.reader().await?).await?)
     }
 
     /// The child query of a relation: readable children of `parents`, with the parent id
@@ -420,7 +450,7 @@ impl Scope {
         };
         let mut grouped: HashMap<R::Key, Vec<_>> = HashMap::new();
         let mut totals: HashMap<R::Key, u64> = HashMap::new();
-        for row in self.db.query_all(&statement).await? {
+        for row in self.reader().await?.query_all(&statement).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
             if window.is_some() && !totals.contains_key(&key) {
                 totals.insert(key.clone(), row.try_get::<i64>("", TOTAL)? as u64);
@@ -463,7 +493,7 @@ impl Scope {
             .expr_as(parent.clone(), "parent_key")
             .expr_as(Expr::cust("COUNT(*)"), "total")
             .add_group_by([parent]);
-        for row in self.db.query_all(&query).await? {
+        for row in self.reader().await?.query_all(&query).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
             let total: i64 = row.try_get("", "total")?;
             out.insert(key, total as u64);

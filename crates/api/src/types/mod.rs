@@ -86,11 +86,7 @@ async fn country_opt(ctx: &Context<'_>, code: &Option<String>) -> Result<Option<
     let all = table
         .0
         .get_or_try_init(|| async {
-            let rows = scope
-                .find::<country::Entity>()
-                .all(scope.connection())
-                .await
-                .map_err(service::Error::from)?;
+            let rows = scope.all::<country::Entity>().await?;
             Ok::<_, service::Error>(rows.into_iter().map(|c| (c.code.clone(), c)).collect())
         })
         .await
