@@ -222,3 +222,58 @@ async fn column<T: sea_orm::TryGetable>(
     .try_get("", name)
     .unwrap()
 }
+
+/// A parent's children come in their order from an index on (parent, position): no
+/// batch load of a list of them sorts in a temporary b-tree. The statements are those a
+/// page of events and one of agreements with their nested lists run, planned by SQLite
+/// on generated data.
+#[tokio::test]
+async fn sqlite_reads_children_in_index_order() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    service::synthetic::load(&app.db.connection, 0.02, 3)
+        .await
+        .unwrap();
+    service::migrate(&app.db).await.unwrap();
+    app.db.start_trace();
+    let data = app
+        .data(
+            "{ events(first: 20) { nodes {
+                organisations { role organisation { nameEn } }
+                participants { role person { familyName } }
+                presentations { title presenters { familyName } }
+            } }
+            agreements(first: 20) { nodes { parties { role } signatories { title } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["events"]["nodes"].as_array().unwrap().len(), 20);
+    let statements = app.db.take_trace();
+    let mut children = 0;
+    for statement in statements {
+        if !statement.sql.contains("parent_key") {
+            continue;
+        }
+        children += 1;
+        let plan = app
+            .db
+            .connection
+            .query_all_raw(Statement {
+                sql: format!("EXPLAIN QUERY PLAN {}", statement.sql),
+                ..statement.clone()
+            })
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get::<String>("", "detail").unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            !plan.contains("TEMP B-TREE FOR"),
+            "{}\n{plan}",
+            statement.sql
+        );
+    }
+    // Organisations, participants, presentations, presenters, parties, signatories.
+    assert_eq!(children, 6);
+}

@@ -7,6 +7,7 @@ mod m0003_writes;
 mod m0004_more_indexes;
 mod m0005_plan_indexes;
 mod m0006_agreement_countries;
+mod m0007_child_order_indexes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_more_indexes::Migration),
             Box::new(m0005_plan_indexes::Migration),
             Box::new(m0006_agreement_countries::Migration),
+            Box::new(m0007_child_order_indexes::Migration),
         ]
     }
 }

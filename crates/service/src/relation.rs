@@ -2,7 +2,7 @@
 //! time so that nested lists cost one statement however many parents a page has.
 use entity::*;
 use sea_orm::sea_query::{DynIden, Expr, IntoIden, Order};
-use sea_orm::{EntityTrait, IdenStatic};
+use sea_orm::{ColumnTrait, EntityTrait, IdenStatic};
 
 use crate::{Keyed, Record};
 
@@ -35,7 +35,7 @@ pub trait Relation: Copy + Send + Sync + 'static {
         + 'static;
     fn link() -> Link;
     /// The order of a parent's children (the child id breaks ties).
-    fn order() -> Vec<(Expr, Order)>;
+    fn order() -> Vec<(SortKey, Order)>;
     /// A further condition on the children, for tables shared by several parents' kinds.
     fn filter() -> sea_orm::Condition {
         sea_orm::Condition::all()
@@ -77,8 +77,29 @@ fn col<C: IdenStatic>(c: C) -> DynIden {
     c.into_iden()
 }
 
-fn qualified<E: EntityTrait, C: IdenStatic + 'static>(c: C) -> Expr {
-    Expr::col((E::default(), c))
+/// A column children are ordered by, and whether it may be null. Only then does the
+/// statement say `NULLS LAST`: on SQLite that clause keeps an index on (parent,
+/// position) from giving the order, so every batch was sorted.
+pub struct SortKey {
+    pub(crate) expr: Expr,
+    pub(crate) nullable: bool,
+}
+
+impl SortKey {
+    /// The primary key of `E`, which is never null.
+    pub(crate) fn key<E: EntityTrait>() -> SortKey {
+        SortKey {
+            expr: Expr::col((E::default(), crate::scope::primary_column::<E>())),
+            nullable: false,
+        }
+    }
+}
+
+fn qualified<E: EntityTrait, C: ColumnTrait + 'static>(c: C) -> SortKey {
+    SortKey {
+        nullable: c.def().is_null(),
+        expr: Expr::col((E::default(), c)),
+    }
 }
 
 macro_rules! relation {
@@ -94,7 +115,7 @@ macro_rules! relation {
             fn link() -> super::Link {
                 $link
             }
-            fn order() -> Vec<(sea_orm::sea_query::Expr, sea_orm::sea_query::Order)> {
+            fn order() -> Vec<(super::SortKey, sea_orm::sea_query::Order)> {
                 vec![$(($ocol, sea_orm::sea_query::Order::$dir)),*]
             }
         }
@@ -325,7 +346,7 @@ pub mod rel {
         fn link() -> Link {
             Link::Column(col(confirmation::Column::RecordId))
         }
-        fn order() -> Vec<(Expr, Order)> {
+        fn order() -> Vec<(SortKey, Order)> {
             vec![(
                 qualified::<confirmation::Entity, _>(confirmation::Column::ConfirmedAt),
                 Order::Asc,
@@ -346,7 +367,7 @@ pub mod rel {
         fn link() -> Link {
             Link::Column(col(confirmation::Column::RecordId))
         }
-        fn order() -> Vec<(Expr, Order)> {
+        fn order() -> Vec<(SortKey, Order)> {
             vec![(
                 qualified::<confirmation::Entity, _>(confirmation::Column::ConfirmedAt),
                 Order::Asc,

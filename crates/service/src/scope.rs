@@ -19,7 +19,7 @@ use reader::{Reader, Reads};
 
 use crate::page::Request;
 use crate::query::RootList;
-use crate::relation::{ChildModel, Joined, JoinedModel, Link, Relation};
+use crate::relation::{ChildModel, Joined, JoinedModel, Link, Relation, SortKey};
 use crate::{PageArgs, Principal, Record, Result, Slice, Window};
 
 /// The prefix of a link's own columns in a statement that joins the record it names.
@@ -414,23 +414,26 @@ impl Scope {
         extend(&mut query);
         query.expr_as(parent.clone(), "parent_key");
         let mut order = R::order();
-        order.push((
-            Expr::col((R::Child::default(), primary_column::<R::Child>())),
-            Order::Asc,
-        ));
+        order.push((SortKey::key::<R::Child>(), Order::Asc));
         let statement = match window {
             None => {
                 query.order_by_expr(parent, Order::Asc);
-                for (e, o) in order {
-                    query.order_by_expr_with_nulls(e, o, NullOrdering::Last);
+                for (key, o) in order {
+                    match key.nullable {
+                        true => query.order_by_expr_with_nulls(key.expr, o, NullOrdering::Last),
+                        false => query.order_by_expr(key.expr, o),
+                    };
                 }
                 query
             }
             Some(w) => {
                 let mut over = WindowStatement::new();
                 over.add_partition_by(parent.clone());
-                for (e, o) in order {
-                    over.order_by_expr_with_nulls(e, o, NullOrdering::Last);
+                for (key, o) in order {
+                    match key.nullable {
+                        true => over.order_by_expr_with_nulls(key.expr, o, NullOrdering::Last),
+                        false => over.order_by_expr(key.expr, o),
+                    };
                 }
                 query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
                 // Numbering reads every child of the parent anyway; counting them beside
