@@ -1,6 +1,7 @@
 //! The Concord server: configuration, the HTTP app, and the commands of the `concord`
 //! binary. The GraphQL schema lives in the `api` crate, the rules in `service`.
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
@@ -97,6 +98,7 @@ struct AppState {
     db: Database,
     metrics: metrics::Metrics,
     document_limits: DocumentLimits,
+    documents: Arc<http::Documents>,
     request_timeout: Duration,
 }
 
@@ -109,6 +111,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         db,
         metrics: metrics.clone(),
         document_limits: settings.document_limits,
+        documents: Arc::default(),
         request_timeout: settings.request_timeout,
     };
     let mut router = Router::new()

@@ -108,7 +108,7 @@ impl Query {
         let (field, dir) = CountryOrder::parts(order_by);
         let select =
             registry::select_countries(scope(ctx), &CountryFilter::parse(filter)?, field, dir);
-        root(ctx, select, args(first, after, last, before), Country).await
+        root(ctx, select, args(first, after, last, before), Country::new).await
     }
 
     /// Consortia of member universities.
@@ -324,7 +324,7 @@ async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
     Ok(match kind {
         Kind::Country => loader::one::<country::Entity>(ctx, key.clone())
             .await?
-            .map(|m| Node::Country(Country(m))),
+            .map(|m| Node::Country(Country::new(m))),
         Kind::FieldOfEducation => loader::one::<isced_field::Entity>(ctx, key.clone())
             .await?
             .map(|m| Node::FieldOfEducation(FieldOfEducation(m))),

@@ -73,7 +73,9 @@ async fn person(ctx: &Context<'_>, id: i64) -> Result<Person> {
 /// the table.)
 #[derive(Default, Clone)]
 pub(crate) struct CountryTable(
-    std::sync::Arc<tokio::sync::OnceCell<std::collections::HashMap<String, country::Model>>>,
+    std::sync::Arc<
+        tokio::sync::OnceCell<std::collections::HashMap<String, std::sync::Arc<country::Model>>>,
+    >,
 );
 
 async fn country_opt(ctx: &Context<'_>, code: &Option<String>) -> Result<Option<Country>> {
@@ -87,7 +89,11 @@ async fn country_opt(ctx: &Context<'_>, code: &Option<String>) -> Result<Option<
         .0
         .get_or_try_init(|| async {
             let rows = scope.all::<country::Entity>().await?;
-            Ok::<_, service::Error>(rows.into_iter().map(|c| (c.code.clone(), c)).collect())
+            Ok::<_, service::Error>(
+                rows.into_iter()
+                    .map(|c| (c.code.clone(), std::sync::Arc::new(c)))
+                    .collect(),
+            )
         })
         .await
         .map_err(|e| crate::error::to_gql(&e))?;

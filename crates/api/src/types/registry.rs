@@ -9,7 +9,14 @@ use crate::ids::{Kind, encode};
 use crate::loader;
 use crate::scalars::{Date, date};
 
-pub struct Country(pub country::Model);
+/// Shared: the server's country table holds each once, and a page names a few many times.
+pub struct Country(pub std::sync::Arc<country::Model>);
+
+impl Country {
+    pub fn new(model: country::Model) -> Self {
+        Country(std::sync::Arc::new(model))
+    }
+}
 
 /// A country or region (ISO 3166-1 alpha-2). Hong Kong, Macao and Taiwan are regions.
 #[Object]
