@@ -1,7 +1,7 @@
 //! Relations from a parent record to its children, batch-loaded for many parents at a
 //! time so that nested lists cost one statement however many parents a page has.
 use entity::*;
-use sea_orm::sea_query::{DynIden, Expr, IntoIden, Order};
+use sea_orm::sea_query::{DynIden, Expr, IntoIden, NullOrdering, Order};
 use sea_orm::{ColumnTrait, EntityTrait, IdenStatic};
 
 use crate::{Keyed, Record};
@@ -77,12 +77,11 @@ fn col<C: IdenStatic>(c: C) -> DynIden {
     c.into_iden()
 }
 
-/// A column children are ordered by, and whether it may be null. Only then does the
-/// statement say `NULLS LAST`: on SQLite that clause keeps an index on (parent,
-/// position) from giving the order, so every batch was sorted.
+/// A column children are ordered by, with `NULLS LAST` only if it may be null (see
+/// `query::nulls_last`).
 pub struct SortKey {
     pub(crate) expr: Expr,
-    pub(crate) nullable: bool,
+    pub(crate) nulls: Option<NullOrdering>,
 }
 
 impl SortKey {
@@ -90,14 +89,14 @@ impl SortKey {
     pub(crate) fn key<E: EntityTrait>() -> SortKey {
         SortKey {
             expr: Expr::col((E::default(), crate::scope::primary_column::<E>())),
-            nullable: false,
+            nulls: None,
         }
     }
 }
 
 fn qualified<E: EntityTrait, C: ColumnTrait + 'static>(c: C) -> SortKey {
     SortKey {
-        nullable: c.def().is_null(),
+        nulls: crate::query::nulls_last(&c),
         expr: Expr::col((E::default(), c)),
     }
 }

@@ -6,8 +6,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use sea_orm::sea_query::{
-    Expr, ExprTrait, IntoIden, NullOrdering, Order, OverStatement, Query, SelectStatement,
-    WindowStatement,
+    Expr, ExprTrait, IntoIden, Order, OverStatement, Query, SelectStatement, WindowStatement,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
@@ -419,9 +418,9 @@ impl Scope {
             None => {
                 query.order_by_expr(parent, Order::Asc);
                 for (key, o) in order {
-                    match key.nullable {
-                        true => query.order_by_expr_with_nulls(key.expr, o, NullOrdering::Last),
-                        false => query.order_by_expr(key.expr, o),
+                    match key.nulls {
+                        Some(nulls) => query.order_by_expr_with_nulls(key.expr, o, nulls),
+                        None => query.order_by_expr(key.expr, o),
                     };
                 }
                 query
@@ -430,9 +429,9 @@ impl Scope {
                 let mut over = WindowStatement::new();
                 over.add_partition_by(parent.clone());
                 for (key, o) in order {
-                    match key.nullable {
-                        true => over.order_by_expr_with_nulls(key.expr, o, NullOrdering::Last),
-                        false => over.order_by_expr(key.expr, o),
+                    match key.nulls {
+                        Some(nulls) => over.order_by_expr_with_nulls(key.expr, o, nulls),
+                        None => over.order_by_expr(key.expr, o),
                     };
                 }
                 query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");

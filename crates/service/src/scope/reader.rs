@@ -11,10 +11,9 @@ use sea_orm::{
 use tokio::sync::OnceCell;
 
 /// How a scope reaches the database.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) enum Reads {
     /// Each statement takes a connection from the pool.
-    #[default]
     Pooled,
     /// Every statement on one connection, taken at the first read. SeaORM lends one
     /// connection for several statements only as a transaction, so this is one, and the
