@@ -349,28 +349,27 @@ async fn token(db: &service::Database, action: TokenAction) -> Result<(), String
             };
             let expires_at =
                 expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(d));
-            let issued = service::auth::issue(
-                &db.connection,
-                &cli_principal(),
-                service::auth::NewToken {
+            let scope = service::Scope::new(db.connection.clone(), cli_principal());
+            let issued = scope
+                .issue_token(service::tokens::NewToken {
                     label,
                     role,
                     organisation_id,
                     expires_at,
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+                })
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{}", issued.secret);
             eprintln!(
                 "Store this token now: it is shown only once. Send it as `Authorization: Bearer <token>`."
             );
         }
         TokenAction::Revoke { public_id } => {
-            let revoked =
-                service::auth::revoke_public(&db.connection, &cli_principal(), &public_id)
-                    .await
-                    .map_err(|e| e.to_string())?;
+            let scope = service::Scope::new(db.connection.clone(), cli_principal());
+            let revoked = scope
+                .revoke_token_by_public_id(&public_id)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("revoked token {} ({})", revoked.public_id, revoked.label);
         }
     }

@@ -346,7 +346,7 @@ on_both! {
 
         // Expired tokens fail the same way.
         let cli = service::Principal::Coordinator { token_id: None, label: "test".into() };
-        let soon = service::auth::issue(&app.db.connection, &cli, service::auth::NewToken {
+        let soon = service::Scope::new(app.db.connection.clone(), cli).issue_token(service::tokens::NewToken {
             label: "short".into(), role: Role::Viewer, organisation_id: Some(w.alpha),
             expires_at: Some(chrono::Utc::now() + chrono::Duration::milliseconds(300)),
         }).await.unwrap().secret;

@@ -225,13 +225,14 @@ impl TestApp {
             token_id: None,
             label: "test".into(),
         };
-        let new = service::auth::NewToken {
+        let new = service::tokens::NewToken {
             label: format!("{role:?} token"),
             role,
             organisation_id: organisation,
             expires_at: None,
         };
-        service::auth::issue(&self.db.connection, &cli, new)
+        service::Scope::new(self.db.connection.clone(), cli)
+            .issue_token(new)
             .await
             .unwrap()
             .secret

@@ -8,9 +8,21 @@ use async_graphql::{Context, Object, SimpleObject};
 use service::query::RootList;
 use service::{PageArgs, Record, Relation, Scope, Slice};
 
+use crate::agreements::Agreement;
+use crate::agreements::Signature;
+use crate::audit::AuditEntry;
+use crate::centres::TrainingCentre;
+use crate::consortia::Consortium;
+use crate::countries::Country;
 use crate::error::{Result, svc};
+use crate::events::{Event, Participation, Presentation};
+use crate::indicators::Indicator;
 use crate::loader;
-use crate::types::*;
+use crate::organisations::Organisation;
+use crate::people::{Affiliation, Person};
+use crate::sources::Source;
+use crate::standards::{Adoption, CurriculumStandard};
+use crate::tokens::Token;
 
 type CountFuture = Pin<Box<dyn Future<Output = Result<u64>> + Send>>;
 

@@ -1,23 +1,77 @@
 //! Concord's GraphQL schema: types, resolvers, dataloaders. Resolvers parse arguments and
 //! call the service crate; they never build SQL and never decide visibility.
+//!
+//! One folder per resource holds its object types, its inputs (with their conversions to
+//! the service's inputs), its root list and its mutations; the roots below merge them.
 
+// A list field's arguments are the schema (a filter, an order and the four Relay
+// arguments), so resolvers with many of them are not a smell here.
+#![allow(clippy::too_many_arguments)]
+
+// The machinery every resource uses.
 mod batch;
 mod connection;
 mod error;
 mod ids;
-mod inputs;
+mod input;
 mod loader;
-mod mutation;
-mod query;
+mod node;
+mod record;
 mod scalars;
-mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+// One room per resource.
+mod agreements;
+mod audit;
+mod centres;
+mod consortia;
+mod countries;
+mod events;
+mod indicators;
+mod organisations;
+mod people;
+mod sources;
+mod standards;
+mod tokens;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use batch::{Batched, Batcher};
 use service::{Principal, Scope};
 
-pub use mutation::Mutation;
-pub use query::Query;
+/// Read access to Concord. Lists are Relay connections: pass `first`/`after` (or
+/// `last`/`before`); pages hold at most 100 items (20 when no size is given).
+#[derive(MergedObject, Default)]
+pub struct Query(
+    node::NodeQuery,
+    tokens::TokenQuery,
+    audit::AuditQuery,
+    node::PageSizeQuery,
+    countries::CountryQuery,
+    consortia::ConsortiumQuery,
+    organisations::OrganisationQuery,
+    people::PersonQuery,
+    events::EventQuery,
+    agreements::AgreementQuery,
+    standards::StandardQuery,
+    centres::CentreQuery,
+    indicators::IndicatorQuery,
+    sources::SourceQuery,
+);
+
+/// Writes for members and the coordinator. Every mutation needs a bearer token, takes
+/// one `input` and returns a payload; it runs in one transaction and is audited.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    events::EventMutation,
+    agreements::AgreementMutation,
+    standards::StandardMutation,
+    centres::CentreMutation,
+    indicators::IndicatorMutation,
+    organisations::OrganisationMutation,
+    people::PersonMutation,
+    sources::SourceMutation,
+    consortia::ConsortiumMutation,
+    tokens::TokenMutation,
+);
 
 /// The executable schema.
 pub type ConcordSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -46,7 +100,7 @@ impl Default for Limits {
 /// Builds the schema with `limits`. Per-request state (the caller's scope and its
 /// loader) is added by [`execute`].
 pub fn schema_with(limits: &Limits) -> ConcordSchema {
-    let mut builder = Schema::build(Query, Mutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(64)
@@ -54,7 +108,7 @@ pub fn schema_with(limits: &Limits) -> ConcordSchema {
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.data(types::CountryTable::default()).finish()
+    builder.data(countries::CountryTable::default()).finish()
 }
 
 /// The schema with the default limits.

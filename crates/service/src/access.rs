@@ -2,9 +2,14 @@
 //!
 //! Reads: every query a [`crate::Scope`] builds starts from `Record::readable_by`, so
 //! lists, `node(id)`, nested relations and counts agree; lists also leave out archived
-//! rows (`Record::live`), which only their owner and the coordinator can still read. Writes: every mutation asks
-//! [`may_write`] (owned records) or [`may_maintain`] (registry entries) before it changes
-//! anything. A record the caller may not read is reported as not found, never forbidden.
+//! rows (`Record::live`), which only their owner and the coordinator can still read.
+//!
+//! Writes: a new owned record asks [`owner_of_new`] and [`may_write`]; a registry entry
+//! [`may_add_to_registry`] (and a unit [`may_place_unit`]); a change of an existing
+//! record asks its table's [`Changeable::may_change`]; a confirmation [`may_confirm`];
+//! consortia and merges [`coordinator_only`]; tokens [`may_issue_token`] (revoking is
+//! reading: a token the caller may read is one it manages). A record the caller may not
+//! read is reported as not found, never forbidden.
 use entity::enums::{Role, Visibility};
 use entity::*;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
@@ -187,6 +192,121 @@ impl Record for confirmation::Entity {
     fn readable_by(_: &Principal) -> Condition {
         // Read only through the record it confirms, which is checked on the way.
         Condition::all()
+    }
+}
+
+/// Who may change an existing record of a table (update, archive, restore, its parts).
+pub trait Changeable: EntityTrait {
+    fn may_change(principal: &Principal, model: &Self::Model) -> Result<()>;
+}
+
+macro_rules! changeable {
+    ($($m:ident => |$p:ident, $r:ident| $rule:expr;)*) => {$(
+        impl Changeable for $m::Entity {
+            fn may_change($p: &Principal, $r: &Self::Model) -> Result<()> {
+                $rule
+            }
+        }
+    )*};
+}
+changeable! {
+    event => |p, m| may_write(p, m.owner_id);
+    agreement => |p, m| may_write(p, m.owner_id);
+    curriculum_standard => |p, m| may_write(p, m.owner_id);
+    training_centre => |p, m| may_write(p, m.owner_id);
+    indicator => |p, m| may_write(p, m.owner_id);
+    organisation => |p, m| may_maintain(p, m.maintainer_id, m.parent_id);
+    person => |p, m| may_maintain(p, m.maintainer_id, None);
+    source => |p, m| may_maintain(p, m.maintainer_id, None);
+    consortium => |p, _m| coordinator_only(p, "manage consortia");
+}
+
+/// The owner of a new owned record: a member's own organisation (naming another is
+/// FORBIDDEN); the coordinator must name one.
+pub fn owner_of_new(principal: &Principal, named: Option<i64>) -> Result<i64> {
+    match (principal, named) {
+        (
+            Principal::Member {
+                organisation_id, ..
+            },
+            None,
+        ) => Ok(*organisation_id),
+        (
+            Principal::Member {
+                organisation_id, ..
+            },
+            Some(o),
+        ) if o == *organisation_id => Ok(o),
+        (Principal::Member { .. }, Some(_)) => Err(Error::forbidden(
+            "a member creates records for its own organisation only",
+        )),
+        (Principal::Coordinator { .. }, Some(o)) => Ok(o),
+        (Principal::Coordinator { .. }, None) => Err(Error::bad_input(
+            "input.owner",
+            "the coordinator must name the owner",
+        )),
+        (Principal::Anonymous, _) => Err(unauthenticated()),
+    }
+}
+
+/// Which of `parties` confirms a record for `principal`: its own organisation, if it is
+/// one of them and the caller may write for it.
+pub fn may_confirm(principal: &Principal, parties: &[i64]) -> Result<i64> {
+    match principal {
+        Principal::Member {
+            organisation_id,
+            role: Role::Editor | Role::Admin,
+            ..
+        } if parties.contains(organisation_id) => Ok(*organisation_id),
+        Principal::Anonymous => Err(unauthenticated()),
+        _ => Err(Error::forbidden(
+            "only an editor of a party to the record may confirm it",
+        )),
+    }
+}
+
+/// Whether `principal` may place a unit under `parent`: under a member organisation
+/// (`parent_is_member`) only that member's admins and the coordinator; under anyone
+/// else's organisation any editor.
+pub fn may_place_unit(principal: &Principal, parent: i64, parent_is_member: bool) -> Result<()> {
+    if !parent_is_member || principal.is_coordinator() {
+        return Ok(());
+    }
+    match principal {
+        Principal::Member {
+            organisation_id,
+            role: Role::Admin,
+            ..
+        } if *organisation_id == parent => Ok(()),
+        _ => Err(Error::forbidden("only a member's admins manage its units")),
+    }
+}
+
+/// Whether `issuer` may issue a token with `role` for `organisation`: the coordinator
+/// any; a member admin viewer, editor or admin tokens for its own organisation.
+pub fn may_issue_token(issuer: &Principal, role: Role, organisation: Option<i64>) -> Result<()> {
+    match (role, organisation) {
+        (Role::Coordinator, None) => coordinator_only(issuer, "issue coordinator tokens"),
+        (Role::Coordinator, Some(_)) => Err(Error::bad_input(
+            "input.organisation",
+            "a coordinator token acts for no organisation",
+        )),
+        (_, None) => Err(Error::bad_input(
+            "input.organisation",
+            "a member token needs an organisation",
+        )),
+        (_, Some(org)) => match issuer {
+            Principal::Coordinator { .. } => Ok(()),
+            Principal::Member {
+                organisation_id,
+                role: Role::Admin,
+                ..
+            } if *organisation_id == org => Ok(()),
+            Principal::Anonymous => Err(unauthenticated()),
+            Principal::Member { .. } => Err(Error::forbidden(
+                "only the coordinator and the organisation's admins may issue its tokens",
+            )),
+        },
     }
 }
 

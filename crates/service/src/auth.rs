@@ -1,33 +1,24 @@
-//! Bearer tokens: issuing, authenticating, revoking.
+//! Authenticating a request's bearer token. Issuing and revoking tokens is `tokens`.
 //!
 //! A token reads `concord_<public id>_<secret>`. The public id finds the row; only a
 //! SHA-256 hash of the secret is stored, and it is compared in constant time. A secret
 //! has 256 random bits, so a fast hash is enough (a password hash would only add cost).
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use entity::api_token;
 use entity::enums::Role;
 use rand::RngCore;
 use sea_orm::sea_query::Query;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
-use crate::access::{coordinator_only, unauthenticated};
-use crate::audit::Audit;
 use crate::{Error, Principal, Result};
 
-const PREFIX: &str = "concord_";
+/// What every token starts with, so that a leaked one is easy to recognise.
+pub(crate) const PREFIX: &str = "concord_";
 
-/// A token as issued: the secret is shown once, here, and never again.
-pub struct IssuedToken {
-    pub token: api_token::Model,
-    pub secret: String,
-}
-
-fn hash(secret: &str) -> String {
+pub(crate) fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -35,162 +26,11 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn random(bytes: usize) -> String {
+/// `bytes` random bytes from the OS generator, URL-safe base64.
+pub(crate) fn random(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buf);
     URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// What a new token is for.
-#[derive(Debug, Clone)]
-pub struct NewToken {
-    pub label: String,
-    pub role: Role,
-    /// Required for member roles; must be absent for the coordinator.
-    pub organisation_id: Option<i64>,
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
-/// Issues a token, if `issuer` may: the coordinator any; a member admin viewer,
-/// editor or admin tokens for its own organisation.
-pub async fn issue(
-    db: &DatabaseConnection,
-    issuer: &Principal,
-    new: NewToken,
-) -> Result<IssuedToken> {
-    let label = crate::domain::Text::parse("input.label", &new.label, crate::domain::NAME_MAX)?;
-    match (new.role, new.organisation_id) {
-        (Role::Coordinator, None) => coordinator_only(issuer, "issue coordinator tokens")?,
-        (Role::Coordinator, Some(_)) => {
-            return Err(Error::bad_input(
-                "input.organisation",
-                "a coordinator token acts for no organisation",
-            ));
-        }
-        (_, None) => {
-            return Err(Error::bad_input(
-                "input.organisation",
-                "a member token needs an organisation",
-            ));
-        }
-        (_, Some(org)) => match issuer {
-            Principal::Coordinator { .. } => {}
-            Principal::Member {
-                organisation_id,
-                role: Role::Admin,
-                ..
-            } if *organisation_id == org => {}
-            Principal::Anonymous => return Err(unauthenticated()),
-            Principal::Member { .. } => {
-                return Err(Error::forbidden(
-                    "only the coordinator and the organisation's admins may issue its tokens",
-                ));
-            }
-        },
-    }
-    if let Some(expires) = new.expires_at
-        && expires <= Utc::now()
-    {
-        return Err(Error::bad_input(
-            "input.expiresAt",
-            "the expiry is in the past",
-        ));
-    }
-    let txn = crate::write::begin_write(db).await?;
-    if let Some(org) = new.organisation_id {
-        let exists = entity::organisation::Entity::find_by_id(org)
-            .one(&txn)
-            .await?
-            .is_some();
-        if !exists {
-            return Err(Error::bad_input(
-                "input.organisation",
-                "no such organisation",
-            ));
-        }
-    }
-    let public_id = {
-        let mut id = [0u8; 8];
-        rand::rng().fill_bytes(&mut id);
-        hex::encode(id)
-    };
-    let secret = random(32);
-    let token = api_token::ActiveModel {
-        public_id: Set(public_id.clone()),
-        secret_hash: Set(hash(&secret)),
-        label: Set(label.into_string()),
-        role: Set(new.role),
-        organisation_id: Set(new.organisation_id),
-        created_at: Set(Utc::now()),
-        created_by: Set(Some(issuer.label())),
-        expires_at: Set(new.expires_at),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    Audit::new(
-        issuer,
-        "createToken",
-        "token",
-        token.id,
-        token.organisation_id,
-    )
-    .after(&token)
-    .write(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(IssuedToken {
-        secret: format!("{PREFIX}{public_id}_{secret}"),
-        token,
-    })
-}
-
-/// Revokes a token the caller may manage. Revoking twice changes nothing.
-pub async fn revoke(
-    db: &DatabaseConnection,
-    caller: &Principal,
-    token_id: i64,
-) -> Result<api_token::Model> {
-    use crate::Record;
-    let txn = crate::write::begin_write(db).await?;
-    let before = api_token::Entity::find_by_id(token_id)
-        .filter(api_token::Entity::readable_by(caller))
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if before.revoked_at.is_some() {
-        return Ok(before);
-    }
-    let mut token: api_token::ActiveModel = before.clone().into();
-    token.revoked_at = Set(Some(Utc::now()));
-    let after = token.update(&txn).await?;
-    Audit::new(
-        caller,
-        "revokeToken",
-        "token",
-        after.id,
-        after.organisation_id,
-    )
-    .before(&before)
-    .after(&after)
-    .write(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(after)
-}
-
-/// Revokes a token found by its public id.
-pub async fn revoke_public(
-    db: &DatabaseConnection,
-    caller: &Principal,
-    public_id: &str,
-) -> Result<api_token::Model> {
-    let token = api_token::Entity::find()
-        .filter(api_token::Column::PublicId.eq(public_id))
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound)?;
-    revoke(db, caller, token.id).await
 }
 
 /// The principal for a request's `Authorization` header. No header is anonymous; a

@@ -4,11 +4,10 @@
 //! every query a scope builds starts from [`Record::readable_by`]: that is the one place
 //! where visibility is decided. Nothing here knows about GraphQL.
 
+// The shared machinery: who may do what, reading through a scope, paging, writing.
 mod access;
-mod audit;
 pub mod auth;
 mod db;
-pub mod demo;
 pub mod domain;
 mod error;
 mod page;
@@ -16,8 +15,25 @@ mod principal;
 pub mod query;
 mod relation;
 mod scope;
-pub mod synthetic;
 pub mod write;
+
+// One room per resource: its filters and lists (`query.rs`) and its writes (`write.rs`).
+pub mod agreements;
+pub mod audit;
+pub mod centres;
+pub mod consortia;
+pub mod countries;
+pub mod events;
+pub mod indicators;
+pub mod organisations;
+pub mod people;
+pub mod sources;
+pub mod standards;
+pub mod tokens;
+
+// Data to load: the articles' demo, and generated data for measurements.
+pub mod demo;
+pub mod synthetic;
 
 pub use access::Record;
 pub use db::{Database, connect, migrate, readiness};

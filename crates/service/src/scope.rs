@@ -133,18 +133,13 @@ impl Scope {
         &self.db
     }
 
-    /// The pool, for operations that are not reads through the scope (tokens).
-    pub fn connection(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
     /// Where this scope's reads go: the pool, or the connection pinned to it.
     async fn reader(&self) -> Result<Reader<'_>> {
         Ok(self.reads.reader(&self.db).await?)
     }
 
     /// The rows of `E` this scope may read: the start of every query.
-    pub fn find<E: Record>(&self) -> Select<E> {
+    pub(crate) fn find<E: Record>(&self) -> Select<E> {
         E::find().filter(E::readable_by(&self.principal))
     }
 

@@ -1,0 +1,126 @@
+//! The consortium inputs, each with its conversion to the service's form.
+use async_graphql::{ID, InputObject, MaybeUndefined};
+use service::consortia as con;
+
+use super::Consortium;
+use crate::error::Result;
+use crate::ids::{Kind, decode_all};
+use crate::input::{Change, Part, date, key, opt_key, patch, patch_key, payload};
+use crate::scalars::Date;
+
+/// Which consortia to list.
+#[derive(InputObject, Clone, Default)]
+pub struct ConsortiumFilter {
+    /// Case-insensitive substring of the name.
+    pub search: Option<String>,
+    /// With any of these organisations as members.
+    pub members: Option<Vec<ID>>,
+    /// `true`: only archived records (which only their owner and the coordinator can read); otherwise only live ones.
+    pub archived: Option<bool>,
+}
+
+impl ConsortiumFilter {
+    pub fn parse(f: Option<Self>) -> Result<con::ConsortiumFilter> {
+        let f = f.unwrap_or_default();
+        Ok(con::ConsortiumFilter {
+            archived: f.archived,
+            search: f.search,
+            members: decode_all("filter.members", Kind::Organisation, &f.members)?,
+        })
+    }
+}
+
+/// Changes to a consortium (coordinator only).
+#[derive(InputObject)]
+pub struct UpdateConsortiumInput {
+    /// The consortium's global id.
+    pub id: ID,
+    /// The version the caller last read; a stale one is CONFLICT.
+    pub expected_version: i32,
+    /// Name in English.
+    pub name_en: Option<String>,
+    /// Name in Chinese.
+    pub name_zh: MaybeUndefined<String>,
+    /// The coordinating organisation's global id.
+    pub coordinator: MaybeUndefined<ID>,
+}
+
+/// A new consortium (coordinator only).
+#[derive(InputObject)]
+pub struct CreateConsortiumInput {
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Chinese.
+    pub name_zh: Option<String>,
+    /// The coordinating organisation's global id.
+    pub coordinator: Option<ID>,
+}
+
+/// A membership.
+#[derive(InputObject, Clone)]
+pub struct MemberInput {
+    /// The member organisation's global id.
+    pub organisation: ID,
+    /// When it joined.
+    pub joined_on: Option<Date>,
+    /// When it left.
+    pub left_on: Option<Date>,
+}
+
+/// A consortium's members, replacing the current list (coordinator only).
+#[derive(InputObject)]
+pub struct SetConsortiumMembersInput {
+    /// The consortium's global id.
+    pub id: ID,
+    /// The version the caller last read.
+    pub expected_version: i32,
+    /// The members.
+    pub members: Vec<MemberInput>,
+}
+
+payload! {
+    UpdateConsortiumPayload { consortium: Consortium } "The consortium updated.";
+    CreateConsortiumPayload { consortium: Consortium } "The consortium created.";
+    SetConsortiumMembersPayload { consortium: Consortium } "The consortium with its new members.";
+}
+
+impl Part for MemberInput {
+    type Parsed = con::MemberInput;
+    fn parse(&self, field: &str) -> Result<Self::Parsed> {
+        Ok(con::MemberInput {
+            organisation: key(
+                &format!("{field}.organisation"),
+                Kind::Organisation,
+                &self.organisation,
+            )?,
+            joined_on: date(self.joined_on),
+            left_on: date(self.left_on),
+        })
+    }
+}
+
+impl TryFrom<CreateConsortiumInput> for con::ConsortiumInput {
+    type Error = async_graphql::Error;
+    fn try_from(input: CreateConsortiumInput) -> Result<Self> {
+        Ok(con::ConsortiumInput {
+            name_en: input.name_en,
+            name_zh: input.name_zh,
+            coordinator: opt_key("input.coordinator", Kind::Organisation, &input.coordinator)?,
+        })
+    }
+}
+
+impl TryFrom<UpdateConsortiumInput> for Change<con::ConsortiumPatch> {
+    type Error = async_graphql::Error;
+    fn try_from(input: UpdateConsortiumInput) -> Result<Self> {
+        Ok(Change {
+            id: key("input.id", Kind::Consortium, &input.id)?,
+            expected_version: input.expected_version,
+            patch: con::ConsortiumPatch {
+                name_en: input.name_en,
+                name_zh: patch(input.name_zh),
+                coordinator: patch_key("input.coordinator", Kind::Organisation, input.coordinator)?,
+            },
+        })
+    }
+}

@@ -1,0 +1,243 @@
+//! The event object types.
+use async_graphql::{Context, ID, Object};
+use service::entity::enums::{
+    EventFormat, EventKind, EventOrganisationRole, EventStatus, ParticipantRole,
+};
+use service::entity::{
+    event, event_organisation, event_outcome, event_participant, person, presentation,
+    presentation_presenter,
+};
+use service::rel;
+
+use crate::agreements::Agreement;
+use crate::connection::*;
+use crate::countries::{Country, country_opt};
+use crate::error::Result;
+use crate::ids::{Kind, encode};
+use crate::indicators::Indicator;
+use crate::loader;
+use crate::organisations::Organisation;
+use crate::people::Person;
+use crate::record::{
+    Confirmation, OwnedFields, confirmations, organisation, organisation_opt,
+    person as person_by_key,
+};
+use crate::scalars::{Date, date};
+
+pub struct Event(pub event::Model);
+
+/// A symposium, meeting, forum or other gathering, with the organisations and people
+/// that took part, its presentations and outcomes, and the agreements signed there.
+#[Object]
+impl Event {
+    /// The event's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Event, self.0.id)
+    }
+    /// What sort of gathering it was.
+    async fn kind(&self) -> EventKind {
+        self.0.kind
+    }
+    /// Whether it took place.
+    async fn status(&self) -> EventStatus {
+        self.0.status
+    }
+    /// In person, online or both.
+    async fn format(&self) -> EventFormat {
+        self.0.format
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Theme or motto, where one was given.
+    async fn theme(&self) -> Option<&str> {
+        self.0.theme.as_deref()
+    }
+    /// A short summary.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// First day.
+    async fn start_date(&self) -> Date {
+        Date(self.0.start_date)
+    }
+    /// Last day, where known.
+    async fn end_date(&self) -> Option<Date> {
+        date(self.0.end_date)
+    }
+    /// Venue, e.g. a conference room or campus.
+    async fn venue(&self) -> Option<&str> {
+        self.0.venue.as_deref()
+    }
+    /// City.
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    /// Country or region.
+    async fn country(&self, ctx: &Context<'_>) -> Result<Option<Country>> {
+        country_opt(ctx, &self.0.country_code).await
+    }
+    /// Organisations in their roles (host, sponsor, guidance, attending institution, ...), in the order reported.
+    async fn organisations(&self, ctx: &Context<'_>) -> Result<Vec<EventOrganisation>> {
+        Ok(
+            loader::all_joined::<rel::EventOrganisations>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(EventOrganisation)
+                .collect(),
+        )
+    }
+    /// People in their roles, with the titles they held then, in the order reported.
+    async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<Participation>> {
+        Ok(loader::all_joined::<rel::EventParticipants>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Participation)
+            .collect())
+    }
+    /// Presentations in programme order.
+    async fn presentations(&self, ctx: &Context<'_>) -> Result<Vec<Presentation>> {
+        Ok(loader::all::<rel::EventPresentations>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Presentation)
+            .collect())
+    }
+    /// Outcomes other than agreements (those are in `agreementsSigned`).
+    async fn outcomes(&self, ctx: &Context<'_>) -> Result<Vec<Outcome>> {
+        Ok(loader::all::<rel::EventOutcomes>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Outcome)
+            .collect())
+    }
+    /// Agreements signed at this event.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
+    async fn agreements_signed(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<AgreementConnection> {
+        nested::<rel::EventAgreements, _, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Agreement,
+        )
+        .await
+    }
+    /// Figures reported about this event (e.g. how many institutions attended).
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+        Ok(loader::all::<rel::EventIndicators>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Indicator)
+            .collect())
+    }
+    /// Parties' sign-offs: which organisation confirmed which version. A sign-off of an
+    /// older version is out of date (`current: false`): the record changed since.
+    async fn confirmations(&self, ctx: &Context<'_>) -> Result<Vec<Confirmation>> {
+        let rows = loader::all::<rel::EventConfirmations>(ctx, self.0.id).await?;
+        Ok(confirmations(rows, self.0.version))
+    }
+    /// Owner, visibility, source, version and times, as every owned record has them.
+    #[graphql(flatten)]
+    async fn record(&self) -> OwnedFields {
+        OwnedFields::of(&self.0)
+    }
+}
+
+pub struct EventOrganisation(pub event_organisation::Model);
+
+/// An organisation in a role at an event.
+#[Object]
+impl EventOrganisation {
+    /// The organisation.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
+        organisation(ctx, self.0.organisation_id).await
+    }
+    /// The part it played.
+    async fn role(&self) -> EventOrganisationRole {
+        self.0.role
+    }
+}
+
+pub struct Presentation(pub presentation::Model);
+
+/// A presentation at an event.
+#[Object]
+impl Presentation {
+    /// The presentation's global id.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Presentation, self.0.id)
+    }
+    /// Title as announced.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Place in the programme, from 0.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    /// The event it was given at.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
+        Ok(Event(
+            loader::required::<event::Entity>(ctx, self.0.event_id).await?,
+        ))
+    }
+    /// The presenters, in order.
+    async fn presenters(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
+        let links: Vec<presentation_presenter::Model> =
+            loader::all_joined::<rel::PresentationPresenters>(ctx, self.0.id).await?;
+        let ids = links.into_iter().map(|l| l.person_id).collect();
+        Ok(loader::many::<person::Entity>(ctx, ids)
+            .await?
+            .into_iter()
+            .map(Person)
+            .collect())
+    }
+}
+
+pub struct Outcome(pub event_outcome::Model);
+
+/// An outcome of an event, such as certificates awarded.
+#[Object]
+impl Outcome {
+    /// What came of the event.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+}
+
+pub struct Participation(pub event_participant::Model);
+
+/// A person in a role at an event, with the title they held then.
+#[Object]
+impl Participation {
+    /// The event.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
+        Ok(Event(
+            loader::required::<event::Entity>(ctx, self.0.event_id).await?,
+        ))
+    }
+    /// The person.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        person_by_key(ctx, self.0.person_id).await
+    }
+    /// The part they played.
+    async fn role(&self) -> ParticipantRole {
+        self.0.role
+    }
+    /// The title they held at the time of the event.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// The organisation they represented at the time.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        organisation_opt(ctx, self.0.organisation_id).await
+    }
+}

@@ -1,0 +1,296 @@
+//! Writing organisations (and their units) in the registry.
+use entity::enums::{NameKind, OrganisationKind};
+use entity::{consortium_member, organisation, organisation_identifier, organisation_name, source};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde::Serialize;
+
+use crate::access::{may_add_to_registry, may_place_unit};
+use crate::domain::{LanguageTag, NAME_MAX, RorId, TITLE_MAX, WebUrl};
+use crate::write::{Patch, patch_text, replace, required_text, text};
+use crate::{Error, Result, Scope};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationInput {
+    pub kind: OrganisationKind,
+    pub parent: Option<i64>,
+    pub name_en: String,
+    pub name_zh: Option<String>,
+    pub abbreviation: Option<String>,
+    pub country: Option<String>,
+    pub city: Option<String>,
+    pub address: Option<String>,
+    pub website: Option<String>,
+    pub ror_id: Option<String>,
+    pub source: Option<i64>,
+    pub names: Vec<NameInput>,
+    pub identifiers: Vec<IdentifierInput>,
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationPatch {
+    pub kind: Option<OrganisationKind>,
+    pub parent: Patch<i64>,
+    pub name_en: Option<String>,
+    pub name_zh: Patch<String>,
+    pub abbreviation: Patch<String>,
+    pub country: Patch<String>,
+    pub city: Patch<String>,
+    pub address: Patch<String>,
+    pub website: Patch<String>,
+    pub ror_id: Patch<String>,
+    pub source: Patch<i64>,
+    pub names: Option<Vec<NameInput>>,
+    pub identifiers: Option<Vec<IdentifierInput>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NameInput {
+    pub lang: String,
+    pub kind: NameKind,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentifierInput {
+    pub scheme: String,
+    pub value: String,
+}
+
+/// Parses an optional web address.
+pub(crate) fn url(field: &str, value: &Option<String>) -> Result<Option<String>> {
+    value
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| WebUrl::parse(field, v).map(|u| u.as_str().to_owned()))
+        .transpose()
+}
+
+fn ror(field: &str, value: &Option<String>) -> Result<Option<String>> {
+    value
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| RorId::parse(field, v).map(|r| r.as_str().to_owned()))
+        .transpose()
+}
+
+impl Scope {
+    /// Checks that a unit may hang under `parent` (the rule is `access::may_place_unit`).
+    async fn may_place_under(&self, txn: &DatabaseTransaction, parent: Option<i64>) -> Result<()> {
+        let Some(parent) = parent else { return Ok(()) };
+        self.require::<organisation::Entity>(txn, "input.parent", "organisation", [parent])
+            .await?;
+        let is_member = consortium_member::Entity::find()
+            .filter(consortium_member::Column::OrganisationId.eq(parent))
+            .count(txn)
+            .await?
+            > 0;
+        may_place_unit(self.principal(), parent, is_member)
+    }
+
+    pub async fn create_organisation(
+        &self,
+        input: OrganisationInput,
+    ) -> Result<organisation::Model> {
+        const CREATE: &str = "createOrganisation";
+        let txn = self.begin_write().await?;
+        let key = &input.idempotency_key;
+        if let Some(found) = self
+            .replay::<organisation::Entity>(&txn, key, CREATE, &input)
+            .await?
+        {
+            return Ok(found);
+        }
+        may_add_to_registry(self.principal())?;
+        self.may_place_under(&txn, input.parent).await?;
+        self.require::<source::Entity>(&txn, "input.source", "source", input.source)
+            .await?;
+        let country = self.country(&txn, "input.country", &input.country).await?;
+        let row = organisation::ActiveModel {
+            kind: Set(input.kind),
+            parent_id: Set(input.parent),
+            name_en: Set(required_text("input.nameEn", &input.name_en, TITLE_MAX)?),
+            name_zh: Set(text("input.nameZh", &input.name_zh, TITLE_MAX)?),
+            abbreviation: Set(text("input.abbreviation", &input.abbreviation, NAME_MAX)?),
+            country_code: Set(country),
+            city: Set(text("input.city", &input.city, NAME_MAX)?),
+            address: Set(text("input.address", &input.address, TITLE_MAX)?),
+            website: Set(url("input.website", &input.website)?),
+            ror_id: Set(ror("input.rorId", &input.ror_id)?),
+            source_id: Set(input.source),
+            maintainer_id: Set(self.principal().organisation()),
+            ..Default::default()
+        };
+        let row = self.insert::<organisation::Entity>(&txn, row).await?;
+        self.write_names(&txn, row.id, &input.names, &input.identifiers)
+            .await?;
+        let after = (&row, &input.names, &input.identifiers);
+        self.created::<organisation::Entity>(txn, key, CREATE, &input, &row, &after)
+            .await?;
+        Ok(row)
+    }
+
+    pub async fn update_organisation(
+        &self,
+        id: i64,
+        expected_version: i32,
+        patch: OrganisationPatch,
+    ) -> Result<organisation::Model> {
+        let (txn, before) = self
+            .begin_change::<organisation::Entity>(id, expected_version)
+            .await?;
+        let mut row: organisation::ActiveModel = before.clone().into();
+        if let Some(parent) = patch.parent {
+            if parent == Some(id) {
+                return Err(Error::bad_input(
+                    "input.parent",
+                    "an organisation cannot be its own parent",
+                ));
+            }
+            self.may_place_under(&txn, parent).await?;
+            row.parent_id = Set(parent);
+        }
+        if let Some(k) = patch.kind {
+            row.kind = Set(k);
+        }
+        if let Some(n) = &patch.name_en {
+            row.name_en = Set(required_text("input.nameEn", n, TITLE_MAX)?);
+        }
+        if let Some(n) = patch_text("input.nameZh", &patch.name_zh, TITLE_MAX)? {
+            row.name_zh = Set(n);
+        }
+        if let Some(a) = patch_text("input.abbreviation", &patch.abbreviation, NAME_MAX)? {
+            row.abbreviation = Set(a);
+        }
+        if let Some(c) = &patch.country {
+            row.country_code = Set(self.country(&txn, "input.country", c).await?);
+        }
+        if let Some(c) = patch_text("input.city", &patch.city, NAME_MAX)? {
+            row.city = Set(c);
+        }
+        if let Some(a) = patch_text("input.address", &patch.address, TITLE_MAX)? {
+            row.address = Set(a);
+        }
+        if let Some(w) = &patch.website {
+            row.website = Set(url("input.website", w)?);
+        }
+        if let Some(r) = &patch.ror_id {
+            row.ror_id = Set(ror("input.rorId", r)?);
+        }
+        if let Some(s) = patch.source {
+            self.require::<source::Entity>(&txn, "input.source", "source", s)
+                .await?;
+            row.source_id = Set(s);
+        }
+        if patch.names.is_some() || patch.identifiers.is_some() {
+            let names = match &patch.names {
+                Some(n) => n.clone(),
+                None => self.name_inputs(&txn, id).await?,
+            };
+            let identifiers = match &patch.identifiers {
+                Some(i) => i.clone(),
+                None => self.identifier_inputs(&txn, id).await?,
+            };
+            self.write_names(&txn, id, &names, &identifiers).await?;
+        }
+        let after = self
+            .save::<organisation::Entity>(&txn, row, expected_version)
+            .await?;
+        let after_state = (&after, &patch.names, &patch.identifiers);
+        self.changed::<organisation::Entity>(
+            txn,
+            "updateOrganisation",
+            &after,
+            &before,
+            &after_state,
+        )
+        .await?;
+        Ok(after)
+    }
+
+    async fn name_inputs(&self, txn: &DatabaseTransaction, id: i64) -> Result<Vec<NameInput>> {
+        Ok(organisation_name::Entity::find()
+            .filter(organisation_name::Column::OrganisationId.eq(id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|n| NameInput {
+                lang: n.lang,
+                kind: n.kind,
+                value: n.value,
+            })
+            .collect())
+    }
+
+    async fn identifier_inputs(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+    ) -> Result<Vec<IdentifierInput>> {
+        Ok(organisation_identifier::Entity::find()
+            .filter(organisation_identifier::Column::OrganisationId.eq(id))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|i| IdentifierInput {
+                scheme: i.scheme,
+                value: i.value,
+            })
+            .collect())
+    }
+
+    async fn write_names(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+        names: &[NameInput],
+        identifiers: &[IdentifierInput],
+    ) -> Result<()> {
+        let mut rows = Vec::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            let lang = LanguageTag::parse(&format!("input.names.{i}.lang"), &n.lang)?;
+            rows.push(organisation_name::ActiveModel {
+                organisation_id: Set(id),
+                lang: Set(lang.as_str().to_owned()),
+                kind: Set(n.kind),
+                value: Set(required_text(
+                    &format!("input.names.{i}.value"),
+                    &n.value,
+                    TITLE_MAX,
+                )?),
+                ..Default::default()
+            });
+        }
+        replace(
+            txn,
+            organisation_name::Column::OrganisationId,
+            id,
+            rows,
+            "input.names",
+        )
+        .await?;
+        let mut rows = Vec::with_capacity(identifiers.len());
+        for (i, x) in identifiers.iter().enumerate() {
+            let scheme = required_text(&format!("input.identifiers.{i}.scheme"), &x.scheme, 50)?;
+            rows.push(organisation_identifier::ActiveModel {
+                organisation_id: Set(id),
+                scheme: Set(scheme.to_uppercase()),
+                value: Set(required_text(
+                    &format!("input.identifiers.{i}.value"),
+                    &x.value,
+                    NAME_MAX,
+                )?),
+                ..Default::default()
+            });
+        }
+        replace(
+            txn,
+            organisation_identifier::Column::OrganisationId,
+            id,
+            rows,
+            "input.identifiers",
+        )
+        .await
+    }
+}

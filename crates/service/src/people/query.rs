@@ -1,0 +1,65 @@
+//! The people list.
+use entity::{affiliation, person};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
+
+use crate::Scope;
+use crate::query::{Direction, RootList, all_of, archived, text_match};
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Substring of the family, given or Chinese name.
+    pub search: Option<String>,
+    /// People affiliated (at any time) with any of these organisations.
+    pub organisations: Option<Vec<i64>>,
+    /// Archived records instead of live ones.
+    pub archived: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PersonOrderField {
+    #[default]
+    FamilyName,
+    CreatedAt,
+}
+
+pub fn select(
+    scope: &Scope,
+    filter: &PersonFilter,
+    field: PersonOrderField,
+    direction: Direction,
+) -> RootList<person::Entity> {
+    let by_organisation = filter.organisations.as_ref().map(|orgs| {
+        Condition::all().add(
+            person::Column::Id.in_subquery(
+                Query::select()
+                    .column(affiliation::Column::PersonId)
+                    .from(affiliation::Entity)
+                    .and_where(affiliation::Column::OrganisationId.is_in(orgs.iter().copied()))
+                    .to_owned(),
+            ),
+        )
+    });
+    let condition = all_of([
+        archived(person::Column::ArchivedAt, filter.archived),
+        filter.search.as_deref().map(|s| {
+            text_match(
+                s,
+                [
+                    person::Column::FamilyName,
+                    person::Column::GivenName,
+                    person::Column::NameZh,
+                ],
+            )
+        }),
+        by_organisation,
+    ]);
+    let list = RootList::new(scope.find::<person::Entity>().filter(condition));
+    let list = match field {
+        PersonOrderField::FamilyName => list
+            .by(person::Column::FamilyName, direction)
+            .by_nulls_last(person::Column::GivenName, direction),
+        PersonOrderField::CreatedAt => list.by(person::Column::CreatedAt, direction),
+    };
+    list.by(person::Column::Id, direction)
+}

@@ -1,0 +1,173 @@
+//! Writing people in the registry and their affiliations.
+use chrono::NaiveDate;
+use entity::{affiliation, organisation, person, source};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+
+use crate::access::may_add_to_registry;
+use crate::domain::{DateSpan, NAME_MAX};
+use crate::write::{Patch, patch_text, replace, required_text, text};
+use crate::{Result, Scope};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonInput {
+    pub family_name: String,
+    pub given_name: Option<String>,
+    pub name_zh: Option<String>,
+    pub source: Option<i64>,
+    pub affiliations: Vec<AffiliationInput>,
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonPatch {
+    pub family_name: Option<String>,
+    pub given_name: Patch<String>,
+    pub name_zh: Patch<String>,
+    pub source: Patch<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AffiliationInput {
+    pub organisation: i64,
+    pub title: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl Scope {
+    pub async fn create_person(&self, input: PersonInput) -> Result<person::Model> {
+        const CREATE: &str = "createPerson";
+        let txn = self.begin_write().await?;
+        let key = &input.idempotency_key;
+        if let Some(found) = self
+            .replay::<person::Entity>(&txn, key, CREATE, &input)
+            .await?
+        {
+            return Ok(found);
+        }
+        may_add_to_registry(self.principal())?;
+        self.require::<source::Entity>(&txn, "input.source", "source", input.source)
+            .await?;
+        let row = person::ActiveModel {
+            family_name: Set(required_text(
+                "input.familyName",
+                &input.family_name,
+                NAME_MAX,
+            )?),
+            given_name: Set(text("input.givenName", &input.given_name, NAME_MAX)?),
+            name_zh: Set(text("input.nameZh", &input.name_zh, NAME_MAX)?),
+            source_id: Set(input.source),
+            maintainer_id: Set(self.principal().organisation()),
+            ..Default::default()
+        };
+        let row = self.insert::<person::Entity>(&txn, row).await?;
+        self.write_affiliations(&txn, row.id, &input.affiliations)
+            .await?;
+        let after = (&row, &input.affiliations);
+        self.created::<person::Entity>(txn, key, CREATE, &input, &row, &after)
+            .await?;
+        Ok(row)
+    }
+
+    pub async fn update_person(
+        &self,
+        id: i64,
+        expected_version: i32,
+        patch: PersonPatch,
+    ) -> Result<person::Model> {
+        let (txn, before) = self
+            .begin_change::<person::Entity>(id, expected_version)
+            .await?;
+        let mut row: person::ActiveModel = before.clone().into();
+        if let Some(f) = &patch.family_name {
+            row.family_name = Set(required_text("input.familyName", f, NAME_MAX)?);
+        }
+        if let Some(g) = patch_text("input.givenName", &patch.given_name, NAME_MAX)? {
+            row.given_name = Set(g);
+        }
+        if let Some(z) = patch_text("input.nameZh", &patch.name_zh, NAME_MAX)? {
+            row.name_zh = Set(z);
+        }
+        if let Some(s) = patch.source {
+            self.require::<source::Entity>(&txn, "input.source", "source", s)
+                .await?;
+            row.source_id = Set(s);
+        }
+        let after = self
+            .save::<person::Entity>(&txn, row, expected_version)
+            .await?;
+        self.changed::<person::Entity>(txn, "updatePerson", &after, &before, &after)
+            .await?;
+        Ok(after)
+    }
+
+    /// Replaces a person's positions (add, remove and reorder in one).
+    pub async fn set_affiliations(
+        &self,
+        id: i64,
+        expected_version: i32,
+        list: Vec<AffiliationInput>,
+    ) -> Result<person::Model> {
+        let (txn, record) = self
+            .begin_change::<person::Entity>(id, expected_version)
+            .await?;
+        let before = affiliation::Entity::find()
+            .filter(affiliation::Column::PersonId.eq(id))
+            .order_by_asc(affiliation::Column::Position)
+            .all(&txn)
+            .await?;
+        self.bump_version(&txn, "person", id, expected_version)
+            .await?;
+        self.write_affiliations(&txn, id, &list).await?;
+        let record = self.reload::<person::Entity>(&txn, &record).await?;
+        self.changed::<person::Entity>(txn, "setAffiliations", &record, &before, &list)
+            .await?;
+        Ok(record)
+    }
+
+    async fn write_affiliations(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+        list: &[AffiliationInput],
+    ) -> Result<()> {
+        self.require::<organisation::Entity>(
+            txn,
+            "input.affiliations",
+            "organisation",
+            list.iter().map(|a| a.organisation),
+        )
+        .await?;
+        let mut rows = Vec::with_capacity(list.len());
+        for (i, a) in list.iter().enumerate() {
+            let span = DateSpan::parse(
+                &format!("input.affiliations.{i}.endedOn"),
+                a.started_on,
+                a.ended_on,
+            )?;
+            rows.push(affiliation::ActiveModel {
+                person_id: Set(id),
+                organisation_id: Set(a.organisation),
+                title: Set(text(
+                    &format!("input.affiliations.{i}.title"),
+                    &a.title,
+                    NAME_MAX,
+                )?),
+                started_on: Set(span.from),
+                ended_on: Set(span.to),
+                position: Set(i as i32),
+                ..Default::default()
+            });
+        }
+        replace(
+            txn,
+            affiliation::Column::PersonId,
+            id,
+            rows,
+            "input.affiliations",
+        )
+        .await
+    }
+}

@@ -1,0 +1,169 @@
+//! What every root list shares: the [`RootList`] a resource's `select` builds from
+//! `Scope::find` (so visibility is applied before any filter), and the pieces its filters
+//! are made of.
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Select};
+
+use crate::{Error, Result};
+
+/// Ascending or descending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl From<Direction> for sea_orm::Order {
+    fn from(d: Direction) -> Self {
+        match d {
+            Direction::Asc => sea_orm::Order::Asc,
+            Direction::Desc => sea_orm::Order::Desc,
+        }
+    }
+}
+
+/// An inclusive date range; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl DateRange {
+    /// Checks the range is in order; `field` names the input for the error.
+    pub fn parse(field: &str, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Self> {
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(Error::bad_input(
+                field,
+                format!("`{field}.from` is after `{field}.to`"),
+            ));
+        }
+        Ok(DateRange { from, to })
+    }
+
+    pub(crate) fn condition(&self, column: impl ColumnTrait) -> Condition {
+        let mut c = Condition::all();
+        if let Some(from) = self.from {
+            c = c.add(column.gte(from));
+        }
+        if let Some(to) = self.to {
+            c = c.add(column.lte(to));
+        }
+        c
+    }
+}
+
+/// Case-insensitive substring match on any of `columns`. `%`, `_` and `\` in the
+/// search text match themselves.
+pub(crate) fn text_match<C: ColumnTrait>(
+    search: &str,
+    columns: impl IntoIterator<Item = C>,
+) -> Condition {
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    columns.into_iter().fold(Condition::any(), |c, column| {
+        c.add(
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\')),
+        )
+    })
+}
+
+/// `column IN (values)`, when a filter lists values.
+pub(crate) fn one_of<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
+    column: C,
+    values: &Option<Vec<V>>,
+) -> Option<Condition> {
+    values
+        .as_ref()
+        .map(|v| Condition::all().add(column.is_in(v.iter().cloned())))
+}
+
+/// ISCED-F codes: a broad or narrow code also matches the fields beneath it.
+pub(crate) fn field_prefixes(
+    column: impl ColumnTrait + Copy,
+    codes: &Option<Vec<String>>,
+) -> Option<Condition> {
+    codes.as_ref().map(|codes| {
+        codes
+            .iter()
+            .fold(Condition::any(), |c, code| c.add(column.starts_with(code)))
+    })
+}
+
+/// Adds the optional conditions to `all`.
+pub(crate) fn all_of(parts: impl IntoIterator<Item = Option<Condition>>) -> Condition {
+    parts
+        .into_iter()
+        .flatten()
+        .fold(Condition::all(), |c, p| c.add(p))
+}
+
+/// Lists show live records unless asked for archived ones (`Some(true)`), which only
+/// their owner and the coordinator can read.
+pub(crate) fn archived(column: impl ColumnTrait, archived: Option<bool>) -> Option<Condition> {
+    Some(Condition::all().add(if archived == Some(true) {
+        column.is_not_null()
+    } else {
+        column.is_null()
+    }))
+}
+
+/// `NULLS LAST`, spelled out only for a column that may be null: on a NOT NULL column it
+/// changes no order, but it keeps the database from reading a matching index in order
+/// (PostgreSQL scanned and sorted every event instead of reading 21; SQLite sorted every
+/// batch of children). Root lists and relations both order through this.
+pub(crate) fn nulls_last<C: ColumnTrait>(column: &C) -> Option<NullOrdering> {
+    column.def().is_null().then_some(NullOrdering::Last)
+}
+
+/// A root list: the readable rows its filter keeps, and the keys they are paged by,
+/// the last one always the primary key. The order is kept apart from the select so that
+/// `Scope::list` can choose a page by key first and read whole rows for it alone.
+#[derive(Clone)]
+pub struct RootList<E: EntityTrait> {
+    pub(crate) select: Select<E>,
+    pub(crate) order: Vec<(E::Column, sea_orm::Order, Option<NullOrdering>)>,
+}
+
+impl<E: EntityTrait> RootList<E> {
+    pub fn new(select: Select<E>) -> Self {
+        RootList {
+            select,
+            order: Vec::new(),
+        }
+    }
+
+    /// Then by `column`.
+    pub fn by(mut self, column: E::Column, direction: Direction) -> Self {
+        self.order.push((column, direction.into(), None));
+        self
+    }
+
+    /// Then by `column`, nulls last (see [`nulls_last`]).
+    pub fn by_nulls_last(mut self, column: E::Column, direction: Direction) -> Self {
+        self.order
+            .push((column, direction.into(), nulls_last(&column)));
+        self
+    }
+
+    /// Adds the ordering to `query`, on the columns of `E`'s table.
+    pub(crate) fn order(&self, query: &mut SelectStatement) {
+        for (column, order, nulls) in &self.order {
+            let column = (E::default(), *column);
+            match nulls {
+                Some(nulls) => query.order_by_with_nulls(column, order.clone(), *nulls),
+                None => query.order_by(column, order.clone()),
+            };
+        }
+    }
+}
