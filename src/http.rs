@@ -519,7 +519,7 @@ async fn handle(
     let header = headers
         .get(AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("\u{fffd}"));
-    let principal = match service::auth::authenticate(&state.db.connection, header).await {
+    let principal = match service::auth::authenticate(&state.db, header).await {
         Ok(principal) => principal,
         Err(service::Error::Unauthenticated(message)) => {
             return refuse(media, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message);

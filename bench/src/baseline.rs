@@ -41,11 +41,11 @@ struct Request {
 }
 
 async fn graphql(
-    State(db): State<service::Database>,
+    State(database): State<service::Database>,
     headers: HeaderMap,
     Json(request): Json<Request>,
 ) -> Json<JsonValue> {
-    let db = &db.connection;
+    let db = &database.connection;
     let vars = &request.variables;
     let outcome = match request.operation_name.as_deref() {
         Some("Home") => home(db).await,
@@ -60,11 +60,11 @@ async fn graphql(
         },
         Some("Create") => {
             let token = headers.get("authorization").and_then(|h| h.to_str().ok());
-            create(db, token, &vars["input"]).await
+            create(&database, token, &vars["input"]).await
         }
         Some("Update") => {
             let token = headers.get("authorization").and_then(|h| h.to_str().ok());
-            update(db, token, &vars["input"]).await
+            update(&database, token, &vars["input"]).await
         }
         _ => Err("the baseline answers only the reference operations".into()),
     };
@@ -603,7 +603,7 @@ async fn deep(db: &DatabaseConnection, event: i64) -> Outcome {
 
 /// The member an editor token acts for, through Concord's own token check (the same
 /// cost on both sides: a lookup and a hash).
-async fn editor(db: &DatabaseConnection, token: Option<&str>) -> Result<i64, String> {
+async fn editor(db: &service::Database, token: Option<&str>) -> Result<i64, String> {
     match service::auth::authenticate(db, token).await {
         Ok(service::Principal::Member {
             organisation_id, ..
@@ -621,8 +621,9 @@ async fn begin(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, 
     .map_err(|e| e.to_string())
 }
 
-async fn create(db: &DatabaseConnection, token: Option<&str>, input: &JsonValue) -> Outcome {
-    let owner = editor(db, token).await?;
+async fn create(database: &service::Database, token: Option<&str>, input: &JsonValue) -> Outcome {
+    let owner = editor(database, token).await?;
+    let db = &database.connection;
     let field = |name: &str| input[name].as_str().map(str::to_owned);
     let title = field("title").ok_or("title is required")?;
     let start = field("startDate")
@@ -672,8 +673,9 @@ async fn create(db: &DatabaseConnection, token: Option<&str>, input: &JsonValue)
     Ok(json!({ "createEvent": { "event": { "id": global_id("Event", event), "version": 1 } } }))
 }
 
-async fn update(db: &DatabaseConnection, token: Option<&str>, input: &JsonValue) -> Outcome {
-    let owner = editor(db, token).await?;
+async fn update(database: &service::Database, token: Option<&str>, input: &JsonValue) -> Outcome {
+    let owner = editor(database, token).await?;
+    let db = &database.connection;
     let event = input["id"]
         .as_str()
         .and_then(key_of)

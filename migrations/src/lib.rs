@@ -8,6 +8,7 @@ mod m0004_more_indexes;
 mod m0005_plan_indexes;
 mod m0006_agreement_countries;
 mod m0007_child_order_indexes;
+mod m0008_standard_codes_per_owner;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_plan_indexes::Migration),
             Box::new(m0006_agreement_countries::Migration),
             Box::new(m0007_child_order_indexes::Migration),
+            Box::new(m0008_standard_codes_per_owner::Migration),
         ]
     }
 }

@@ -94,8 +94,7 @@ always_readable!(
     isced_field,
     organisation_name,
     organisation_identifier,
-    consortium_member,
-    affiliation
+    consortium_member
 );
 
 /// Registry entries are readable by everyone, archived or not: other records point at
@@ -137,12 +136,30 @@ owned!(
     indicator
 );
 
-/// Parts of a record are readable exactly when the record they belong to is.
+/// The condition that the parent row `fk` points at is live (not archived, nor part of
+/// an archived record): a correlated `EXISTS`, as for reading.
+fn parent_live<P: Record>(fk: impl ColumnTrait, id: impl ColumnTrait) -> Condition {
+    let parent: SelectStatement = Query::select()
+        .expr(Expr::val(1))
+        .from(P::default())
+        .and_where(Expr::col((P::default(), id)).equals((fk.entity_name(), fk)))
+        .cond_where(P::live())
+        .to_owned();
+    Condition::all().add(Expr::exists(parent))
+}
+
+/// Parts of a record are readable exactly when the record they belong to is, and live
+/// when it is: archiving a record takes its parts out of every list that reaches them
+/// other than through the record itself (a person's participations, a country's
+/// adoptions, the adoptions list).
 macro_rules! part_of {
     ($($m:ident . $fk:ident => $parent:ident),*) => {$(
         impl Record for $m::Entity {
             fn readable_by(p: &Principal) -> Condition {
                 parent_readable::<$parent::Entity>(p, $m::Column::$fk, $parent::Column::Id)
+            }
+            fn live() -> Condition {
+                parent_live::<$parent::Entity>($m::Column::$fk, $parent::Column::Id)
             }
         }
     )*};
@@ -160,6 +177,17 @@ part_of!(
     training_centre_field.CentreId => training_centre
 );
 
+/// A position exists only through its person: readable always (the registry is), live
+/// while the person is.
+impl Record for affiliation::Entity {
+    fn readable_by(_: &Principal) -> Condition {
+        Condition::all()
+    }
+    fn live() -> Condition {
+        parent_live::<person::Entity>(affiliation::Column::PersonId, person::Column::Id)
+    }
+}
+
 /// Tokens: a member admin sees its organisation's, the coordinator all; nobody else any.
 impl Record for api_token::Entity {
     fn readable_by(p: &Principal) -> Condition {
@@ -175,14 +203,22 @@ impl Record for api_token::Entity {
     }
 }
 
-/// Audit entries: the coordinator sees all; a member the entries on records it owns.
+/// Audit entries: the coordinator sees all; a member the entries on records it owns,
+/// except that entries about tokens (their public ids and labels) are for its admins.
 impl Record for audit_entry::Entity {
     fn readable_by(p: &Principal) -> Condition {
         match p {
             Principal::Coordinator { .. } => Condition::all(),
             Principal::Member {
-                organisation_id, ..
+                organisation_id,
+                role: Role::Admin,
+                ..
             } => Condition::all().add(audit_entry::Column::OwnerId.eq(*organisation_id)),
+            Principal::Member {
+                organisation_id, ..
+            } => Condition::all()
+                .add(audit_entry::Column::OwnerId.eq(*organisation_id))
+                .add(audit_entry::Column::RecordType.ne("token")),
             Principal::Anonymous => Condition::all().add(audit_entry::Column::Id.is_null()),
         }
     }

@@ -5,15 +5,15 @@
 //! has 256 random bits, so a fast hash is enough (a password hash would only add cost).
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use entity::api_token;
 use entity::enums::Role;
 use rand::RngCore;
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 
-use crate::{Error, Principal, Result};
+use crate::{Database, Error, Principal, Result};
 
 /// What every token starts with, so that a leaked one is easy to recognise.
 pub(crate) const PREFIX: &str = "concord_";
@@ -33,21 +33,40 @@ pub(crate) fn random(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// The token in an `Authorization` header: the `Bearer` scheme, whose name is
+/// case-insensitive (RFC 9110, 11.1), then the token.
+pub fn bearer(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The public id a well-formed token names, or `None` for a malformed one. Malformed
+/// tokens are refused without asking the database.
+pub fn public_id(token: &str) -> Option<&str> {
+    let (public_id, secret) = token.strip_prefix(PREFIX)?.split_once('_')?;
+    let well_formed = public_id.len() == 16
+        && public_id.bytes().all(|b| b.is_ascii_hexdigit())
+        && !secret.is_empty()
+        && secret.len() <= 64;
+    well_formed.then_some(public_id)
+}
+
 /// The principal for a request's `Authorization` header. No header is anonymous; a
 /// header that is not a valid, live bearer token is an error, never anonymous.
-pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> Result<Principal> {
+pub async fn authenticate(db: &Database, header: Option<&str>) -> Result<Principal> {
     let Some(header) = header else {
         return Ok(Principal::Anonymous);
     };
     let invalid = || Error::Unauthenticated("the bearer token is not valid".into());
-    let token = header
-        .strip_prefix("Bearer ")
-        .ok_or_else(|| Error::Unauthenticated("use `Authorization: Bearer <token>`".into()))?
-        .trim();
-    let (public_id, secret) = token
-        .strip_prefix(PREFIX)
-        .and_then(|rest| rest.split_once('_'))
-        .ok_or_else(invalid)?;
+    let token = bearer(header)
+        .ok_or_else(|| Error::Unauthenticated("use `Authorization: Bearer <token>`".into()))?;
+    let public_id = public_id(token).ok_or_else(invalid)?;
+    let secret = &token[PREFIX.len() + public_id.len() + 1..];
+    let today = db.today();
+    let db = &db.connection;
     let row = api_token::Entity::find()
         .filter(api_token::Column::PublicId.eq(public_id))
         .one(db)
@@ -93,22 +112,32 @@ pub async fn authenticate(db: &DatabaseConnection, header: Option<&str>) -> Resu
             label,
             organisation_id,
             role,
-            consortium_peers: consortium_peers(db, organisation_id).await?,
+            consortium_peers: consortium_peers(db, organisation_id, today).await?,
         },
     })
 }
 
-/// Every organisation that shares a current consortium membership with `org`, itself
-/// included.
-pub async fn consortium_peers(db: &impl sea_orm::ConnectionTrait, org: i64) -> Result<Vec<i64>> {
+/// Every organisation that shares a membership current on `today` with `org`, itself
+/// included. A membership counts from its `joinedOn` to its `leftOn`, both days
+/// included; an open end counts as always.
+pub async fn consortium_peers(
+    db: &impl sea_orm::ConnectionTrait,
+    org: i64,
+    today: NaiveDate,
+) -> Result<Vec<i64>> {
     use entity::consortium_member as cm;
-    let today = Utc::now().date_naive();
     let current = || {
-        Condition::all().add(
-            Condition::any()
-                .add(cm::Column::LeftOn.is_null())
-                .add(cm::Column::LeftOn.gt(today)),
-        )
+        Condition::all()
+            .add(
+                Condition::any()
+                    .add(cm::Column::JoinedOn.is_null())
+                    .add(cm::Column::JoinedOn.lte(today)),
+            )
+            .add(
+                Condition::any()
+                    .add(cm::Column::LeftOn.is_null())
+                    .add(cm::Column::LeftOn.gte(today)),
+            )
     };
     let mine = Query::select()
         .column(cm::Column::ConsortiumId)
@@ -140,6 +169,27 @@ mod tests {
         assert!(constant_time_eq(h.as_bytes(), hash("secret").as_bytes()));
         assert!(!constant_time_eq(h.as_bytes(), hash("secreT").as_bytes()));
         assert!(!constant_time_eq(b"ab", b"abc"));
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bearer abc"), Some("abc"));
+        assert_eq!(bearer("BEARER   abc "), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer"), None);
+        assert_eq!(bearer("Bearer "), None);
+    }
+
+    #[test]
+    fn malformed_tokens_are_told_apart_without_the_database() {
+        let good = format!("{PREFIX}0123456789abcdef_{}", random(32));
+        assert_eq!(public_id(&good), Some("0123456789abcdef"));
+        assert_eq!(public_id("concord_0123456789abcdef_"), None);
+        assert_eq!(public_id("concord_xyz_secret"), None);
+        assert_eq!(public_id("other_0123456789abcdef_secret"), None);
+        let long = format!("{PREFIX}0123456789abcdef_{}", "a".repeat(65));
+        assert_eq!(public_id(&long), None);
     }
 
     #[test]

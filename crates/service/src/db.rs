@@ -13,6 +13,8 @@ pub struct Database {
     pub connection: DatabaseConnection,
     statements: Arc<AtomicU64>,
     trace: Arc<Trace>,
+    /// Where the consortium is: the date there decides which memberships count today.
+    time_zone: chrono_tz::Tz,
 }
 
 /// Statements kept while tracing is on, so the benchmark can show their query plans.
@@ -24,6 +26,19 @@ struct Trace {
 }
 
 impl Database {
+    /// The same pool, with memberships dated in `time_zone`.
+    pub fn with_time_zone(mut self, time_zone: chrono_tz::Tz) -> Self {
+        self.time_zone = time_zone;
+        self
+    }
+
+    /// Today's date where the consortium is.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now()
+            .with_timezone(&self.time_zone)
+            .date_naive()
+    }
+
     /// The pool's size and idle connections, for metrics.
     pub fn pool_state(&self) -> (u32, usize) {
         match self.connection.get_database_backend() {
@@ -107,6 +122,7 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         connection,
         statements,
         trace,
+        time_zone: chrono_tz::UTC,
     })
 }
 

@@ -2,10 +2,10 @@
 //! `Scope::find` (so visibility is applied before any filter), and the pieces its filters
 //! are made of.
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, Select};
 
-use crate::{Error, Result};
+use crate::{Error, Principal, Record, Result};
 
 /// Ascending or descending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,6 +86,26 @@ pub(crate) fn one_of<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
     values
         .as_ref()
         .map(|v| Condition::all().add(column.is_in(v.iter().cloned())))
+}
+
+/// `column IN (values)` for a filter whose values are ids of records of `E` that have a
+/// read rule: only the ids the caller may read count, so an id of a hidden record
+/// matches exactly what an id of no record matches (nothing), and a filter never tells
+/// that a hidden record exists or where it is used.
+pub(crate) fn one_of_readable<E: Record>(
+    principal: &Principal,
+    column: impl ColumnTrait,
+    ids: &Option<Vec<i64>>,
+) -> Option<Condition> {
+    let ids = ids.as_ref()?;
+    let key = crate::scope::primary_column::<E>();
+    let readable = Query::select()
+        .column((E::default(), key))
+        .from(E::default())
+        .and_where(Expr::col((E::default(), key)).is_in(ids.iter().copied()))
+        .cond_where(E::readable_by(principal))
+        .to_owned();
+    Some(Condition::all().add(column.in_subquery(readable)))
 }
 
 /// ISCED-F codes: a broad or narrow code also matches the fields beneath it.

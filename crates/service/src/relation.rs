@@ -40,6 +40,12 @@ pub trait Relation: Copy + Send + Sync + 'static {
     fn filter() -> sea_orm::Condition {
         sea_orm::Condition::all()
     }
+    /// Whether the children are the parent's own parts (an event's participants): then
+    /// they are listed with the parent as it is, archived or not, since whoever reached
+    /// an archived parent may read it. Other relations list live children only.
+    fn parts() -> bool {
+        false
+    }
 }
 
 /// A relation whose children each point at a registry record that a client nearly
@@ -104,7 +110,7 @@ fn qualified<E: EntityTrait, C: ColumnTrait + 'static>(c: C) -> SortKey {
 macro_rules! relation {
     (@key) => { i64 };
     (@key $key:ty) => { $key };
-    ($(#[$doc:meta])* $name:ident: $child:ident $(by $key:ty)?, $link:expr, [$(($ocol:expr, $dir:ident)),*]) => {
+    ($(#[$doc:meta])* $name:ident: $child:ident $(by $key:ty)?, $link:expr, [$(($ocol:expr, $dir:ident)),*] $(, $parts:ident)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -117,6 +123,9 @@ macro_rules! relation {
             fn order() -> Vec<(super::SortKey, sea_orm::sea_query::Order)> {
                 vec![$(($ocol, sea_orm::sea_query::Order::$dir)),*]
             }
+            $(fn $parts() -> bool {
+                true
+            })?
         }
     };
 }
@@ -215,7 +224,8 @@ pub mod rel {
         /// A person's positions.
         PersonAffiliations: affiliation,
         Link::Column(col(affiliation::Column::PersonId)),
-        [(qualified::<affiliation::Entity, _>(affiliation::Column::Position), Asc)]
+        [(qualified::<affiliation::Entity, _>(affiliation::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// A person's roles at events.
@@ -243,25 +253,29 @@ pub mod rel {
         /// Organisations in roles at an event.
         EventOrganisations: event_organisation,
         Link::Column(col(event_organisation::Column::EventId)),
-        [(qualified::<event_organisation::Entity, _>(event_organisation::Column::Position), Asc)]
+        [(qualified::<event_organisation::Entity, _>(event_organisation::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// People in roles at an event.
         EventParticipants: event_participant,
         Link::Column(col(event_participant::Column::EventId)),
-        [(qualified::<event_participant::Entity, _>(event_participant::Column::Position), Asc)]
+        [(qualified::<event_participant::Entity, _>(event_participant::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// An event's presentations in programme order.
         EventPresentations: presentation,
         Link::Column(col(presentation::Column::EventId)),
-        [(qualified::<presentation::Entity, _>(presentation::Column::Position), Asc)]
+        [(qualified::<presentation::Entity, _>(presentation::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// An event's outcomes.
         EventOutcomes: event_outcome,
         Link::Column(col(event_outcome::Column::EventId)),
-        [(qualified::<event_outcome::Entity, _>(event_outcome::Column::Position), Asc)]
+        [(qualified::<event_outcome::Entity, _>(event_outcome::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// Agreements signed at an event.
@@ -279,25 +293,29 @@ pub mod rel {
         /// A presentation's presenters in order.
         PresentationPresenters: presentation_presenter,
         Link::Column(col(presentation_presenter::Column::PresentationId)),
-        [(qualified::<presentation_presenter::Entity, _>(presentation_presenter::Column::Position), Asc)]
+        [(qualified::<presentation_presenter::Entity, _>(presentation_presenter::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// An agreement's parties.
         AgreementParties: agreement_party,
         Link::Column(col(agreement_party::Column::AgreementId)),
-        [(qualified::<agreement_party::Entity, _>(agreement_party::Column::Position), Asc)]
+        [(qualified::<agreement_party::Entity, _>(agreement_party::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// An agreement's signatories and witnesses.
         AgreementPeople: agreement_person,
         Link::Column(col(agreement_person::Column::AgreementId)),
-        [(qualified::<agreement_person::Entity, _>(agreement_person::Column::Position), Asc)]
+        [(qualified::<agreement_person::Entity, _>(agreement_person::Column::Position), Asc)],
+        parts
     );
     relation!(
         /// An agreement's fields of education.
         AgreementFields: agreement_field,
         Link::Column(col(agreement_field::Column::AgreementId)),
-        [(qualified::<agreement_field::Entity, _>(agreement_field::Column::IscedCode), Asc)]
+        [(qualified::<agreement_field::Entity, _>(agreement_field::Column::IscedCode), Asc)],
+        parts
     );
     relation!(
         /// Later agreements that renew this one.
@@ -309,13 +327,15 @@ pub mod rel {
         /// A standard's adoptions.
         StandardAdoptions: adoption,
         Link::Column(col(adoption::Column::StandardId)),
-        [(qualified::<adoption::Entity, _>(adoption::Column::CountryCode), Asc)]
+        [(qualified::<adoption::Entity, _>(adoption::Column::CountryCode), Asc)],
+        parts
     );
     relation!(
         /// A training centre's fields of education.
         CentreFields: training_centre_field,
         Link::Column(col(training_centre_field::Column::CentreId)),
-        [(qualified::<training_centre_field::Entity, _>(training_centre_field::Column::IscedCode), Asc)]
+        [(qualified::<training_centre_field::Entity, _>(training_centre_field::Column::IscedCode), Asc)],
+        parts
     );
     relation!(
         /// Organisations based in a country.

@@ -289,11 +289,11 @@ impl Scope {
         &self,
         parents: &[R::Key],
     ) -> (sea_orm::sea_query::SelectStatement, Expr) {
-        let mut query = self
-            .find::<R::Child>()
-            .filter(R::Child::live())
-            .filter(R::filter())
-            .into_query();
+        let mut select = self.find::<R::Child>().filter(R::filter());
+        if !R::parts() {
+            select = select.filter(R::Child::live());
+        }
+        let mut query = select.into_query();
         let parents: Vec<R::Key> = parents.to_vec();
         let parent = match R::link() {
             Link::Column(column) => {

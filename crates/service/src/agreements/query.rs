@@ -1,10 +1,14 @@
 //! The agreements list.
 use entity::enums::{AgreementKind, AgreementStatus};
-use entity::{agreement, agreement_country, agreement_field, agreement_party, agreement_person};
+use entity::{
+    agreement, agreement_country, agreement_field, agreement_party, agreement_person, event,
+};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use crate::query::{DateRange, Direction, RootList, all_of, archived, one_of, text_match};
+use crate::query::{
+    DateRange, Direction, RootList, all_of, archived, one_of, one_of_readable, text_match,
+};
 use crate::{Record, Scope};
 
 #[derive(Debug, Clone, Default)]
@@ -99,7 +103,11 @@ pub fn select(
         one_of(agreement::Column::OwnerId, &filter.owners),
         one_of(agreement::Column::Kind, &filter.kinds),
         one_of(agreement::Column::Status, &filter.statuses),
-        one_of(agreement::Column::SignedAtEventId, &filter.signed_at_events),
+        one_of_readable::<event::Entity>(
+            scope.principal(),
+            agreement::Column::SignedAtEventId,
+            &filter.signed_at_events,
+        ),
         Some(filter.signed_on.condition(agreement::Column::SignedOn)),
         by_party,
         by_party_country,

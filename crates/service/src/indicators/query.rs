@@ -1,10 +1,10 @@
 //! The reported indicators list.
 use entity::enums::IndicatorMetric;
-use entity::indicator;
+use entity::{event, indicator};
 use sea_orm::QueryFilter;
 
 use crate::Scope;
-use crate::query::{DateRange, Direction, RootList, all_of, archived, one_of};
+use crate::query::{DateRange, Direction, RootList, all_of, archived, one_of, one_of_readable};
 
 #[derive(Debug, Clone, Default)]
 pub struct IndicatorFilter {
@@ -36,7 +36,7 @@ pub fn select(
         archived(C::ArchivedAt, filter.archived),
         one_of(C::OwnerId, &filter.owners),
         one_of(C::OrganisationId, &filter.organisations),
-        one_of(C::EventId, &filter.events),
+        one_of_readable::<event::Entity>(scope.principal(), C::EventId, &filter.events),
         one_of(C::Metric, &filter.metrics),
         Some(filter.period_end.condition(C::PeriodEnd)),
     ]);

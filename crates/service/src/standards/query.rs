@@ -3,10 +3,11 @@ use entity::enums::AdoptionKind;
 use entity::{adoption, curriculum_standard};
 use sea_orm::QueryFilter;
 
-use crate::Scope;
 use crate::query::{
-    DateRange, Direction, RootList, all_of, archived, field_prefixes, one_of, text_match,
+    DateRange, Direction, RootList, all_of, archived, field_prefixes, one_of, one_of_readable,
+    text_match,
 };
+use crate::{Record, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct StandardFilter {
@@ -84,7 +85,11 @@ pub fn select_adoptions(
 ) -> RootList<adoption::Entity> {
     use adoption::Column as C;
     let condition = all_of([
-        one_of(C::StandardId, &filter.standards),
+        one_of_readable::<curriculum_standard::Entity>(
+            scope.principal(),
+            C::StandardId,
+            &filter.standards,
+        ),
         one_of(C::CountryCode, &filter.countries),
         one_of(C::InstitutionId, &filter.institutions),
         one_of(C::Kind, &filter.kinds),
@@ -95,7 +100,11 @@ pub fn select_adoptions(
         AdoptionOrderField::Country => C::CountryCode,
         AdoptionOrderField::CreatedAt => C::CreatedAt,
     };
-    RootList::new(scope.find::<adoption::Entity>().filter(condition))
+    // Adoptions of archived standards are listed nowhere but under the standard.
+    let live = scope
+        .find::<adoption::Entity>()
+        .filter(adoption::Entity::live());
+    RootList::new(live.filter(condition))
         .by_nulls_last(column, direction)
         .by(C::Id, direction)
 }
