@@ -1,13 +1,11 @@
 //! Members write their own records: mutations, validation, versions, idempotency,
 //! confirmations, merges, the audit log and tokens, over HTTP on both databases.
-mod common;
-
-use common::{Backend, TestApp, gid, key, nodes};
+use crate::helpers::{Backend, TestApp, gid, key, nodes, on_both};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
 
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
+const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 struct World {
     app: TestApp,

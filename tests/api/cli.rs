@@ -1,11 +1,9 @@
 //! The real `concord` binary: it serves the demo with no configuration at all, prints
 //! the address it listens on (also when the port was 0), and runs on PostgreSQL too.
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use common::{Backend, FreshDatabase};
+use crate::helpers::{Backend, FreshDatabase};
 use serde_json::{Value, json};
 
 /// A running `concord` process, killed when dropped.

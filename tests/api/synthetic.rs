@@ -1,8 +1,6 @@
 //! The generated consortium: deterministic, the shapes asked for, and served like any
 //! other data (visibility included).
-mod common;
-
-use common::{Backend, TestApp, assert_in_step, nodes};
+use crate::helpers::{Backend, TestApp, assert_in_step, nodes, on_both};
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 use service::entity::{

@@ -2,15 +2,13 @@
 //! step by step against a small reference model of the rules. Whatever the sequence, no
 //! principal reads or changes what the rules forbid, and every list shows exactly what
 //! the model says the caller may read.
-mod common;
-
-use common::{Backend, TestApp, gid};
+use crate::helpers::{Backend, TestApp, gid};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
 
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
+const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 /// Organisations: A and B share a consortium; C is outside it.
 #[derive(Debug, Clone, Copy, PartialEq)]

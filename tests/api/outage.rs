@@ -5,13 +5,11 @@
 //!
 //! The test runs its own PostgreSQL (initdb into a temporary directory, as the `postgres`
 //! user) so that stopping it disturbs no other test.
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::TestApp;
+use crate::helpers::TestApp;
 use serde_json::{Value, json};
 use service::entity::enums::Role;
 

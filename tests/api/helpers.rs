@@ -1,6 +1,5 @@
 //! The end-to-end test harness: spawns the real axum app on a random port over a fresh
 //! database (an SQLite file, or a new PostgreSQL database) and speaks HTTP to it.
-#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -323,7 +322,6 @@ pub async fn assert_in_step(app: &TestApp, after: &str) {
 }
 
 /// Runs each test body once on SQLite and once on PostgreSQL.
-#[macro_export]
 macro_rules! on_both {
     ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {$(
         mod $name {
@@ -340,6 +338,7 @@ macro_rules! on_both {
         }
     )*};
 }
+pub(crate) use on_both;
 
 /// The strings at `field` of each node of a connection (queried as `nodes` or `edges`).
 pub fn nodes(connection: &Value, field: &str) -> Vec<String> {

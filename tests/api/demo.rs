@@ -1,7 +1,5 @@
 //! The demo data answers questions about the five source articles.
-mod common;
-
-use common::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, gid, on_both};
 use serde_json::json;
 
 on_both! {
@@ -228,7 +226,7 @@ async fn seeding_twice_changes_nothing() {
 on_both! {
     async fn the_readme_queries_run_against_the_demo(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let blocks: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
         let (mutations, queries): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("mutation"));
         assert_eq!(queries.len(), 3);
@@ -238,8 +236,8 @@ on_both! {
         let ruse = app.organisation("University of Ruse").await;
         let editor = app.token(service::entity::enums::Role::Editor, Some(sspu)).await;
         let mutation = mutations[0]
-            .replace("<your organisation id>", &common::gid("Organisation", sspu))
-            .replace("<partner id>", &common::gid("Organisation", ruse));
+            .replace("<your organisation id>", &gid("Organisation", sspu))
+            .replace("<partner id>", &gid("Organisation", ruse));
         let created = app.data_as(Some(&editor), &mutation, json!({})).await;
         assert_eq!(created["createAgreement"]["agreement"]["version"], 1);
         for query in queries {

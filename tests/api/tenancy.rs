@@ -1,13 +1,11 @@
 //! The tenancy matrix: for every record kind × principal × visibility × operation, the
 //! outcome the rules give. The rules are the three small tables below; every expected
 //! outcome is computed from them, none is written out case by case.
-mod common;
-
-use common::{Backend, TestApp, gid, nodes};
+use crate::helpers::{Backend, TestApp, gid, nodes, on_both};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
 
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
+const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Who {

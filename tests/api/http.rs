@@ -1,11 +1,9 @@
 //! GraphQL over HTTP: the graphql-http audit suite against the real server, and the
 //! request shapes a hostile or confused client sends.
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, on_both};
 use serde_json::{Value, json};
 
 /// Runs the `graphql-http` package's server audits (installed from its lockfile).

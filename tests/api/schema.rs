@@ -1,7 +1,5 @@
 //! The checked-in SDL is the live schema, and the schema documents itself.
-mod common;
-
-use common::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp};
 use serde_json::json;
 
 #[test]

@@ -1,15 +1,13 @@
 //! The read API over HTTP: node round trips, relations both ways, filters, ordering,
 //! pagination edges and input errors, as an anonymous caller, on both databases.
-mod common;
-
+use crate::helpers::{Backend, TestApp, nodes, on_both};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{Backend, TestApp, nodes};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use service::entity::*;
 
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
+const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 async fn catalogue(backend: Backend) -> TestApp {
     TestApp::with_fixture(backend, CATALOGUE).await
