@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use crate::helpers::{Backend, FreshDatabase};
+use crate::helpers::{Backend, FreshDatabase, run_concord, temp_dir};
 use serde_json::{Value, json};
 
 /// A running `concord` process, killed when dropped.
@@ -47,13 +47,6 @@ fn start(dir: &std::path::Path, args: &[&str], database_url: Option<&str>) -> Se
     };
     assert!(!base.ends_with(":0"), "the real port is printed: {base}");
     Server { child, base }
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("concord_cli_{name}_{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 async fn check_serves_demo(server: &Server) {
@@ -125,20 +118,8 @@ async fn with_no_configuration_it_serves_the_demo_from_an_sqlite_file() {
 async fn on_postgres_it_migrates_seeds_and_serves() {
     let database = FreshDatabase::create(Backend::Postgres).await;
     let dir = temp_dir("pg");
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(args)
-            .env("DATABASE_URL", &database.url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&["migrate"]);
-    run(&["seed", "--demo"]);
+    run_concord(&database.url, &["migrate"]);
+    run_concord(&database.url, &["seed", "--demo"]);
     // On a configured database the demo is not loaded unasked; it is there from `seed`.
     let server = start(&dir, &["serve"], Some(&database.url));
     check_serves_demo(&server).await;
@@ -168,19 +149,7 @@ fn bad_configuration_fails_with_a_clear_message() {
 async fn the_first_token_comes_from_the_command_line() {
     let dir = temp_dir("token");
     let url = format!("sqlite://{}?mode=rwc", dir.join("concord.db").display());
-    let concord = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
+    let concord = |args: &[&str]| run_concord(&url, args);
     concord(&["seed", "--demo"]);
     let coordinator = concord(&["token", "create", "--coordinator", "--label", "first"]);
     assert!(coordinator.starts_with("concord_"), "{coordinator}");

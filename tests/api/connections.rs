@@ -4,13 +4,11 @@
 //! so no later write lands inside a transaction that never commits.
 use std::time::Duration;
 
-use crate::helpers::{Backend, TestApp, gid, on_both};
+use crate::helpers::{Backend, CATALOGUE, TestApp, gid, on_both};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 use service::entity::{country, enums::Role, organisation};
 use service::{Principal, Scope};
-
-const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 async fn rename(app: &TestApp, id: i64, name: &str) {
     let sql = format!("UPDATE organisation SET name_en = '{name}' WHERE id = {id}");

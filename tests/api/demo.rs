@@ -1,5 +1,5 @@
 //! The demo data answers questions about the five source articles.
-use crate::helpers::{Backend, TestApp, gid, on_both};
+use crate::helpers::{Backend, TestApp, gid, on_both, run_concord, temp_dir};
 use serde_json::json;
 
 on_both! {
@@ -178,22 +178,9 @@ on_both! {
 /// `concord seed --demo` run twice (as the real binary) loads once and then changes nothing.
 #[tokio::test]
 async fn seeding_twice_changes_nothing() {
-    let dir = std::env::temp_dir().join(format!("concord_seed_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("seed");
     let url = format!("sqlite://{}?mode=rwc", dir.join("seed.db").display());
-    let seed = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(["seed", "--demo"])
-            .env("DATABASE_URL", &url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let seed = || run_concord(&url, &["seed", "--demo"]);
     assert!(seed().contains("demo data loaded"));
     let db = service::connect(&url).await.unwrap();
     let counts = |db: service::Database| async move {

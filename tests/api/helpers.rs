@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use service::Database;
+use service::entity::enums::Role;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy)]
@@ -13,6 +14,10 @@ pub enum Backend {
     Sqlite,
     Postgres,
 }
+
+/// The fixture most tests load (demo format): members Alpha and Beta, which share a
+/// consortium, with records of every kind and visibility, and a few others.
+pub const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 /// Where the PostgreSQL server for tests is (a server URL without a database name).
 fn postgres_server() -> String {
@@ -32,6 +37,30 @@ fn unique_name() -> String {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A new empty directory under the system's temporary one, its name unique to this
+/// test (tests share one process, so the process id alone does not tell them apart).
+pub fn temp_dir(label: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{}_{label}", unique_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the `concord` binary with `args` on the database at `url`; it must succeed.
+/// Returns what it printed, trimmed.
+pub fn run_concord(url: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// A fresh, empty database; dropped again when the test ends.
@@ -215,11 +244,7 @@ impl TestApp {
     }
 
     /// Issues a token directly (as the command line does) and returns its secret.
-    pub async fn token(
-        &self,
-        role: service::entity::enums::Role,
-        organisation: Option<i64>,
-    ) -> String {
+    pub async fn token(&self, role: Role, organisation: Option<i64>) -> String {
         let cli = service::Principal::Coordinator {
             token_id: None,
             label: "test".into(),
@@ -258,15 +283,8 @@ impl TestApp {
     /// The first error of a request that must fail: (code, field).
     pub async fn error(&self, query: &str, variables: Value) -> (String, Option<String>) {
         let body = self.post(query, variables).await;
-        let error = &body["errors"][0];
-        assert!(error.is_object(), "expected an error: {body:#}");
-        (
-            error["extensions"]["code"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            error["extensions"]["field"].as_str().map(str::to_owned),
-        )
+        assert!(body["errors"][0].is_object(), "expected an error: {body:#}");
+        error(&body)
     }
 
     /// SQL statements the app ran while answering this request.
@@ -281,6 +299,65 @@ impl TestApp {
             fewest = fewest.min(self.db.statements() - before);
         }
         fewest
+    }
+}
+
+/// The first error of a response body: (code, field), an empty code when there is none.
+pub fn error(body: &Value) -> (String, Option<String>) {
+    let e = &body["errors"][0];
+    (
+        e["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        e["extensions"]["field"].as_str().map(str::to_owned),
+    )
+}
+
+/// The catalogue with a token for each principal the write tests act as: Alpha's
+/// editor, viewer and admin, an editor of Beta (Alpha's consortium peer), the coordinator.
+pub struct World {
+    pub app: TestApp,
+    pub alpha: i64,
+    pub beta: i64,
+    pub editor_a: String,
+    pub viewer_a: String,
+    pub admin_a: String,
+    pub editor_b: String,
+    pub coordinator: String,
+}
+
+pub async fn world(backend: Backend) -> World {
+    let app = TestApp::with_fixture(backend, CATALOGUE).await;
+    let alpha = app.organisation("Alpha Polytechnic").await;
+    let beta = app.organisation("Beta University").await;
+    World {
+        editor_a: app.token(Role::Editor, Some(alpha)).await,
+        viewer_a: app.token(Role::Viewer, Some(alpha)).await,
+        admin_a: app.token(Role::Admin, Some(alpha)).await,
+        editor_b: app.token(Role::Editor, Some(beta)).await,
+        coordinator: app.token(Role::Coordinator, None).await,
+        app,
+        alpha,
+        beta,
+    }
+}
+
+/// A record's visibility, as the rule models of `tenancy` and `model` name it; in this
+/// order, which their tables index by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Vis {
+    Private,
+    Consortium,
+    Public,
+}
+
+/// The API's name for `vis`.
+pub fn vis_name(vis: Vis) -> &'static str {
+    match vis {
+        Vis::Private => "PRIVATE",
+        Vis::Consortium => "CONSORTIUM",
+        Vis::Public => "PUBLIC",
     }
 }
 

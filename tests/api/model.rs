@@ -2,13 +2,11 @@
 //! step by step against a small reference model of the rules. Whatever the sequence, no
 //! principal reads or changes what the rules forbid, and every list shows exactly what
 //! the model says the caller may read.
-use crate::helpers::{Backend, TestApp, gid};
+use crate::helpers::{Backend, CATALOGUE, TestApp, Vis, gid, vis_name};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
-
-const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 /// Organisations: A and B share a consortium; C is outside it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,13 +23,6 @@ enum Who {
     Editor(Org),
     Admin(Org),
     Coordinator,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Vis {
-    Private,
-    Consortium,
-    Public,
 }
 
 #[derive(Debug, Clone)]
@@ -357,14 +348,6 @@ impl World {
 
 fn pick(index: usize, len: usize) -> usize {
     if len == 0 { usize::MAX } else { index % len }
-}
-
-fn vis_name(vis: Vis) -> &'static str {
-    match vis {
-        Vis::Private => "PRIVATE",
-        Vis::Consortium => "CONSORTIUM",
-        Vis::Public => "PUBLIC",
-    }
 }
 
 fn check(body: &Value, want: &str) -> Result<(), String> {

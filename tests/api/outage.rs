@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, temp_dir};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
 
@@ -43,9 +43,7 @@ impl Server {
             .local_addr()
             .unwrap()
             .port();
-        let dir =
-            std::env::temp_dir().join(format!("concord_outage_{}_{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = temp_dir("outage");
         assert!(
             Command::new("chown")
                 .args(["postgres", dir.to_str().unwrap()])
