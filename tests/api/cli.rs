@@ -3,7 +3,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use crate::helpers::{Backend, FreshDatabase, run_concord, temp_dir};
+use crate::helpers::{
+    Backend, FreshDatabase, alone, run_concord, shared, shared_blocking, temp_dir,
+};
 use serde_json::{Value, json};
 
 /// A running `concord` process, killed when dropped.
@@ -103,6 +105,7 @@ async fn check_serves_demo(server: &Server) {
 /// `cargo run` on a bare machine: no arguments, no DATABASE_URL.
 #[tokio::test]
 async fn with_no_configuration_it_serves_the_demo_from_an_sqlite_file() {
+    let _gate = shared().await;
     let dir = temp_dir("bare");
     let server = start(&dir, &[], None);
     check_serves_demo(&server).await;
@@ -116,6 +119,7 @@ async fn with_no_configuration_it_serves_the_demo_from_an_sqlite_file() {
 
 #[tokio::test]
 async fn on_postgres_it_migrates_seeds_and_serves() {
+    let _gate = shared().await;
     let database = FreshDatabase::create(Backend::Postgres).await;
     let dir = temp_dir("pg");
     run_concord(&database.url, &["migrate"]);
@@ -129,6 +133,7 @@ async fn on_postgres_it_migrates_seeds_and_serves() {
 
 #[test]
 fn bad_configuration_fails_with_a_clear_message() {
+    let _gate = shared_blocking();
     let out = Command::new(env!("CARGO_BIN_EXE_concord"))
         .args(["migrate"])
         .env("DATABASE_URL", "nosuchdatabase://example")
@@ -147,6 +152,7 @@ fn bad_configuration_fails_with_a_clear_message() {
 /// `concord token create` prints a token once; the server accepts it; `revoke` ends it.
 #[tokio::test]
 async fn the_first_token_comes_from_the_command_line() {
+    let _gate = shared().await;
     let dir = temp_dir("token");
     let url = format!("sqlite://{}?mode=rwc", dir.join("concord.db").display());
     let concord = |args: &[&str]| run_concord(&url, args);
@@ -187,11 +193,20 @@ async fn the_first_token_comes_from_the_command_line() {
 }
 
 /// SIGTERM: the server stops accepting, finishes what is in flight, and exits 0.
+/// Alone: the signal goes 30 ms after the requests, which must be in flight by then.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_requests_in_flight_and_exits_cleanly() {
+    let _alone = alone().await;
     let dir = temp_dir("sigterm");
     let mut server = start(&dir, &[], None);
     let client = reqwest::Client::new();
+    // The binary prints its address before it handles SIGTERM (the handler comes with
+    // the serving loop), and a signal in between kills it; once it answers, it handles it.
+    client
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap();
     let url = format!("{}/graphql", server.base);
     let query = json!({ "query": "{ organisations(first: 100) { totalCount nodes { nameEn events { totalCount } agreements { totalCount } } } }" });
     let mut load = Vec::new();

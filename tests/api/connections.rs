@@ -37,6 +37,9 @@ on_both! {
         assert_eq!(data["node"]["nameEn"], "Alpha Renamed");
     }
 
+    // Alone: its reads get 0 to 18 ms, and some must finish in time; beside another
+    // test on two cores none did.
+    #[alone]
     async fn reads_cut_off_at_any_point_give_their_connection_back_clean(backend: Backend) {
         let app = TestApp::with_fixture(backend, CATALOGUE).await;
         let alpha = app.organisation("Alpha Polytechnic").await;

@@ -1,5 +1,5 @@
 //! The demo data answers questions about the five source articles.
-use crate::helpers::{Backend, TestApp, gid, on_both, run_concord, temp_dir};
+use crate::helpers::{Backend, TestApp, gid, on_both, run_concord, shared, temp_dir};
 use serde_json::json;
 
 on_both! {
@@ -178,6 +178,7 @@ on_both! {
 /// `concord seed --demo` run twice (as the real binary) loads once and then changes nothing.
 #[tokio::test]
 async fn seeding_twice_changes_nothing() {
+    let _gate = shared().await;
     let dir = temp_dir("seed");
     let url = format!("sqlite://{}?mode=rwc", dir.join("seed.db").display());
     let seed = || run_concord(&url, &["seed", "--demo"]);

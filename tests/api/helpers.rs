@@ -7,6 +7,7 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use service::Database;
 use service::entity::enums::Role;
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy)]
@@ -398,24 +399,59 @@ pub async fn assert_in_step(app: &TestApp, after: &str) {
     assert_eq!(kept, implied, "after {after}");
 }
 
-/// Runs each test body once on SQLite and once on PostgreSQL.
+/// All tests run in this one process, as many at a time as there are cores. A test whose
+/// assertions hold only if it gets the machine within milliseconds runs alone: it holds
+/// `GATE` to write, and every other test holds it to read, as its first statement. The
+/// lock is fair, so a test waiting to run alone holds back those that start after it.
+static GATE: RwLock<()> = RwLock::const_new(());
+
+/// Every test's share of the machine, held while it runs.
+pub async fn shared() -> RwLockReadGuard<'static, ()> {
+    GATE.read().await
+}
+
+/// The same, for a test outside a runtime.
+pub fn shared_blocking() -> RwLockReadGuard<'static, ()> {
+    GATE.blocking_read()
+}
+
+/// The machine to itself, once the tests running now have finished.
+pub async fn alone() -> RwLockWriteGuard<'static, ()> {
+    GATE.write().await
+}
+
+/// Runs each test body once on SQLite and once on PostgreSQL, holding its share of the
+/// machine; `#[alone]` before a body runs it alone instead.
 macro_rules! on_both {
-    ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {$(
+    ($($(#[$gate:ident])? async fn $name:ident($backend:ident: Backend) $body:block)*) => {$(
         mod $name {
             use super::*;
             async fn run($backend: Backend) $body
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
+                let _gate = crate::helpers::gate!($($gate)?);
                 run(Backend::Sqlite).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
+                let _gate = crate::helpers::gate!($($gate)?);
                 run(Backend::Postgres).await
             }
         }
     )*};
 }
 pub(crate) use on_both;
+
+/// `on_both!`'s hold on `GATE`.
+macro_rules! gate {
+    () => {
+        crate::helpers::shared().await
+    };
+    (alone) => {
+        crate::helpers::alone().await
+    };
+}
+pub(crate) use gate;
 
 /// The strings at `field` of each node of a connection (queried as `nodes` or `edges`).
 pub fn nodes(connection: &Value, field: &str) -> Vec<String> {

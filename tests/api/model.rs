@@ -2,7 +2,7 @@
 //! step by step against a small reference model of the rules. Whatever the sequence, no
 //! principal reads or changes what the rules forbid, and every list shows exactly what
 //! the model says the caller may read.
-use crate::helpers::{Backend, CATALOGUE, TestApp, Vis, gid, vis_name};
+use crate::helpers::{Backend, CATALOGUE, TestApp, Vis, gid, shared_blocking, vis_name};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
@@ -390,10 +390,12 @@ fn run_model(backend: Backend, cases: u32) {
 
 #[test]
 fn random_writes_and_reads_follow_the_rules_on_sqlite() {
+    let _gate = shared_blocking();
     run_model(Backend::Sqlite, 24);
 }
 
 #[test]
 fn random_writes_and_reads_follow_the_rules_on_postgres() {
+    let _gate = shared_blocking();
     run_model(Backend::Postgres, 12);
 }
