@@ -1,8 +1,6 @@
 //! The generated consortium: deterministic, the shapes asked for, and served like any
 //! other data (visibility included).
-mod common;
-
-use common::{Backend, TestApp, assert_in_step, nodes};
+use crate::helpers::{Backend, TestApp, assert_in_step, nodes, on_both, shared};
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::{Value, json};
 use service::entity::{
@@ -144,6 +142,7 @@ on_both! {
 /// through a dozen formats.
 #[tokio::test]
 async fn sqlite_plans_from_averages_maps_the_file_and_reads_generated_timestamps_directly() {
+    let _gate = shared().await;
     let app = TestApp::spawn(Backend::Sqlite).await;
     let db = &app.db.connection;
     service::synthetic::load(db, 0.01, 3).await.unwrap();
@@ -229,6 +228,7 @@ async fn column<T: sea_orm::TryGetable>(
 /// on generated data.
 #[tokio::test]
 async fn sqlite_reads_children_in_index_order() {
+    let _gate = shared().await;
     use sea_orm::{ConnectionTrait, Statement};
     let app = TestApp::spawn(Backend::Sqlite).await;
     service::synthetic::load(&app.db.connection, 0.02, 3)

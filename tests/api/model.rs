@@ -2,15 +2,11 @@
 //! step by step against a small reference model of the rules. Whatever the sequence, no
 //! principal reads or changes what the rules forbid, and every list shows exactly what
 //! the model says the caller may read.
-mod common;
-
-use common::{Backend, TestApp, gid};
+use crate::helpers::{Backend, CATALOGUE, TestApp, Vis, gid, shared_blocking, vis_name};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
-
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
 
 /// Organisations: A and B share a consortium; C is outside it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,13 +23,6 @@ enum Who {
     Editor(Org),
     Admin(Org),
     Coordinator,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Vis {
-    Private,
-    Consortium,
-    Public,
 }
 
 #[derive(Debug, Clone)]
@@ -361,14 +350,6 @@ fn pick(index: usize, len: usize) -> usize {
     if len == 0 { usize::MAX } else { index % len }
 }
 
-fn vis_name(vis: Vis) -> &'static str {
-    match vis {
-        Vis::Private => "PRIVATE",
-        Vis::Consortium => "CONSORTIUM",
-        Vis::Public => "PUBLIC",
-    }
-}
-
 fn check(body: &Value, want: &str) -> Result<(), String> {
     let got = body["errors"][0]["extensions"]["code"].as_str().unwrap_or(
         if body.get("errors").is_some() {
@@ -409,10 +390,12 @@ fn run_model(backend: Backend, cases: u32) {
 
 #[test]
 fn random_writes_and_reads_follow_the_rules_on_sqlite() {
+    let _gate = shared_blocking();
     run_model(Backend::Sqlite, 24);
 }
 
 #[test]
 fn random_writes_and_reads_follow_the_rules_on_postgres() {
+    let _gate = shared_blocking();
     run_model(Backend::Postgres, 12);
 }

@@ -1,13 +1,8 @@
 //! The tenancy matrix: for every record kind × principal × visibility × operation, the
 //! outcome the rules give. The rules are the three small tables below; every expected
 //! outcome is computed from them, none is written out case by case.
-mod common;
-
-use common::{Backend, TestApp, gid, nodes};
+use crate::helpers::{Backend, TestApp, Vis, gid, nodes, on_both, vis_name, world};
 use serde_json::{Value, json};
-use service::entity::enums::Role;
-
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Who {
@@ -17,13 +12,6 @@ enum Who {
     EditorB,
     AdminA,
     Coordinator,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Vis {
-    Private,
-    Consortium,
-    Public,
 }
 
 const EVERYONE: [Who; 6] = [
@@ -122,14 +110,6 @@ const KINDS: [Kind; 6] = [
     Kind::Indicator,
     Kind::Adoption,
 ];
-
-fn vis_name(vis: Vis) -> &'static str {
-    match vis {
-        Vis::Private => "PRIVATE",
-        Vis::Consortium => "CONSORTIUM",
-        Vis::Public => "PUBLIC",
-    }
-}
 
 struct Matrix {
     app: TestApp,
@@ -375,18 +355,16 @@ impl Matrix {
 
 on_both! {
     async fn every_kind_principal_visibility_and_operation(backend: Backend) {
-        let app = TestApp::with_fixture(backend, CATALOGUE).await;
-        let alpha = app.organisation("Alpha Polytechnic").await;
-        let beta = app.organisation("Beta University").await;
+        let w = world(backend).await;
         let tokens = vec![
             (Who::Anonymous, None),
-            (Who::ViewerA, Some(app.token(Role::Viewer, Some(alpha)).await)),
-            (Who::EditorA, Some(app.token(Role::Editor, Some(alpha)).await)),
-            (Who::EditorB, Some(app.token(Role::Editor, Some(beta)).await)),
-            (Who::AdminA, Some(app.token(Role::Admin, Some(alpha)).await)),
-            (Who::Coordinator, Some(app.token(Role::Coordinator, None).await)),
+            (Who::ViewerA, Some(w.viewer_a)),
+            (Who::EditorA, Some(w.editor_a)),
+            (Who::EditorB, Some(w.editor_b)),
+            (Who::AdminA, Some(w.admin_a)),
+            (Who::Coordinator, Some(w.coordinator)),
         ];
-        let m = Matrix { app, a: gid("Organisation", alpha), b: gid("Organisation", beta), tokens, serial: Default::default() };
+        let m = Matrix { app: w.app, a: gid("Organisation", w.alpha), b: gid("Organisation", w.beta), tokens, serial: Default::default() };
         let mut failures = Vec::new();
         let mut checked = 0;
         for kind in KINDS {

@@ -1,24 +1,12 @@
 //! The read API over HTTP: node round trips, relations both ways, filters, ordering,
 //! pagination edges and input errors, as an anonymous caller, on both databases.
-mod common;
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{Backend, TestApp, nodes};
+use crate::helpers::{Backend, CATALOGUE, TestApp, gid, nodes, on_both};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use service::entity::*;
 
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
-
 async fn catalogue(backend: Backend) -> TestApp {
     TestApp::with_fixture(backend, CATALOGUE).await
-}
-
-/// The global id of a row, built the way the API builds it, to ask for rows the caller
-/// never saw.
-fn global_id(kind: &str, id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
 }
 
 async fn event_id(app: &TestApp, title: &str) -> i64 {
@@ -89,7 +77,7 @@ on_both! {
             assert_eq!(got["node"]["id"], id.as_str());
         }
         // `nodes` keeps the order asked for and answers null for an unknown record.
-        let unknown = global_id("Event", 999_999);
+        let unknown = gid("Event", 999_999);
         let asked: Vec<&str> = vec![ids[3].0.as_str(), unknown.as_str(), ids[0].0.as_str()];
         let got = app.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": asked })).await;
         assert_eq!(got["nodes"], json!([{ "id": asked[0] }, null, { "id": asked[2] }]));
@@ -100,7 +88,7 @@ on_both! {
         let secret = event_id(&app, "Private planning meeting").await;
         let shared = event_id(&app, "Consortium workshop").await;
         for id in [secret, shared] {
-            let got = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": global_id("Event", id) })).await;
+            let got = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": gid("Event", id) })).await;
             assert_eq!(got["node"], Value::Null, "an anonymous caller must not read a non-public event");
         }
         let data = app

@@ -5,13 +5,11 @@
 //!
 //! The test runs its own PostgreSQL (initdb into a temporary directory, as the `postgres`
 //! user) so that stopping it disturbs no other test.
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::TestApp;
+use crate::helpers::{TestApp, shared, temp_dir};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
 
@@ -31,6 +29,17 @@ fn as_postgres(program: &Path, args: &[&str]) -> std::process::Output {
         .expect("runuser and the PostgreSQL binaries are needed (see .ci/run)")
 }
 
+/// A free port below Linux's ephemeral range (32768 and up). The server leaves its port
+/// while it is down; the other tests in this process bind `127.0.0.1:0` and connect out
+/// all the while, and the kernel hands them ports from that range only, so none can take it.
+fn port_outside_the_ephemeral_range() -> u16 {
+    let start = 20_000 + (std::process::id() % 12_000) as u16;
+    (start..32_768)
+        .chain(20_000..start)
+        .find(|&port| std::net::TcpListener::bind(("127.0.0.1", port)).is_ok())
+        .expect("a free port below 32768")
+}
+
 impl Server {
     fn create() -> Server {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
@@ -40,14 +49,8 @@ impl Server {
             .filter(|p| p.join("initdb").exists())
             .max()
             .expect("an initdb");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let dir =
-            std::env::temp_dir().join(format!("concord_outage_{}_{port}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let port = port_outside_the_ephemeral_range();
+        let dir = temp_dir("outage");
         assert!(
             Command::new("chown")
                 .args(["postgres", dir.to_str().unwrap()])
@@ -137,6 +140,7 @@ async fn ready(app: &TestApp) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_rides_out_a_database_outage_and_loses_no_acknowledged_write() {
+    let _gate = shared().await;
     let server = Server::create();
     let app = TestApp::spawn_on(&server.url("postgres"), concord::Settings::default()).await;
     let token = app.token(Role::Coordinator, None).await;

@@ -1,12 +1,9 @@
 //! Optimistic concurrency under real parallelism: of N updates holding the same
 //! version, exactly one wins; the others get CONFLICT and write nothing.
-mod common;
-
-use common::{Backend, TestApp, gid};
+use crate::helpers::{Backend, CATALOGUE, TestApp, gid, on_both};
 use serde_json::json;
 use service::entity::enums::Role;
 
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
 const WRITERS: usize = 8;
 
 on_both! {

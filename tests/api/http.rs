@@ -1,16 +1,15 @@
 //! GraphQL over HTTP: the graphql-http audit suite against the real server, and the
 //! request shapes a hostile or confused client sends.
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, on_both, shared};
 use serde_json::{Value, json};
 
 /// Runs the `graphql-http` package's server audits (installed from its lockfile).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn passes_the_graphql_over_http_audits() {
+    let _gate = shared().await;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/http-audit");
     if !dir.join("node_modules/graphql-http").exists() {
         let status = Command::new("npm")
@@ -132,6 +131,7 @@ on_both! {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn limits_refuse_oversized_queries_and_the_server_keeps_serving() {
+    let _gate = shared().await;
     let app = TestApp::with_demo(Backend::Sqlite).await;
     let outcome = |query: String| {
         let app = &app;
@@ -214,6 +214,7 @@ async fn limits_refuse_oversized_queries_and_the_server_keeps_serving() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_settings_hide_introspection_graphiql_and_foreign_origins_and_limit_rates() {
+    let _gate = shared().await;
     let settings = concord::Settings {
         limits: api::Limits {
             introspection: false,
@@ -312,6 +313,7 @@ async fn production_settings_hide_introspection_graphiql_and_foreign_origins_and
 /// its cause; the id is the response's `x-request-id`, which the log carries too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn internal_failures_carry_a_request_id_and_no_internals() {
+    let _gate = shared().await;
     use sea_orm::ConnectionTrait;
     let app = TestApp::with_demo(Backend::Sqlite).await;
     app.db
@@ -351,6 +353,7 @@ async fn internal_failures_carry_a_request_id_and_no_internals() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_requests_outcomes_latency_pool_and_refusals() {
+    let _gate = shared().await;
     let app = TestApp::with_demo(Backend::Sqlite).await;
     let post = |body: Value| {
         app.client
@@ -402,6 +405,7 @@ async fn metrics_count_requests_outcomes_latency_pool_and_refusals() {
 /// A request past its time ends with a clean TIMEOUT error, and the server goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_past_its_time_ends_cleanly() {
+    let _gate = shared().await;
     let settings = concord::Settings {
         request_timeout: std::time::Duration::from_millis(1),
         ..Default::default()

@@ -1,12 +1,13 @@
 //! The end-to-end test harness: spawns the real axum app on a random port over a fresh
 //! database (an SQLite file, or a new PostgreSQL database) and speaks HTTP to it.
-#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use service::Database;
+use service::entity::enums::Role;
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +15,10 @@ pub enum Backend {
     Sqlite,
     Postgres,
 }
+
+/// The fixture most tests load (demo format): members Alpha and Beta, which share a
+/// consortium, with records of every kind and visibility, and a few others.
+pub const CATALOGUE: &str = include_str!("../fixtures/catalogue.json");
 
 /// Where the PostgreSQL server for tests is (a server URL without a database name).
 fn postgres_server() -> String {
@@ -33,6 +38,30 @@ fn unique_name() -> String {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A new empty directory under the system's temporary one, its name unique to this
+/// test (tests share one process, so the process id alone does not tell them apart).
+pub fn temp_dir(label: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{}_{label}", unique_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the `concord` binary with `args` on the database at `url`; it must succeed.
+/// Returns what it printed, trimmed.
+pub fn run_concord(url: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// A fresh, empty database; dropped again when the test ends.
@@ -216,11 +245,7 @@ impl TestApp {
     }
 
     /// Issues a token directly (as the command line does) and returns its secret.
-    pub async fn token(
-        &self,
-        role: service::entity::enums::Role,
-        organisation: Option<i64>,
-    ) -> String {
+    pub async fn token(&self, role: Role, organisation: Option<i64>) -> String {
         let cli = service::Principal::Coordinator {
             token_id: None,
             label: "test".into(),
@@ -260,15 +285,8 @@ impl TestApp {
     /// The first error of a request that must fail: (code, field).
     pub async fn error(&self, query: &str, variables: Value) -> (String, Option<String>) {
         let body = self.post(query, variables).await;
-        let error = &body["errors"][0];
-        assert!(error.is_object(), "expected an error: {body:#}");
-        (
-            error["extensions"]["code"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-            error["extensions"]["field"].as_str().map(str::to_owned),
-        )
+        assert!(body["errors"][0].is_object(), "expected an error: {body:#}");
+        error(&body)
     }
 
     /// SQL statements the app ran while answering this request.
@@ -283,6 +301,65 @@ impl TestApp {
             fewest = fewest.min(self.db.statements() - before);
         }
         fewest
+    }
+}
+
+/// The first error of a response body: (code, field), an empty code when there is none.
+pub fn error(body: &Value) -> (String, Option<String>) {
+    let e = &body["errors"][0];
+    (
+        e["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        e["extensions"]["field"].as_str().map(str::to_owned),
+    )
+}
+
+/// The catalogue with a token for each principal the write tests act as: Alpha's
+/// editor, viewer and admin, an editor of Beta (Alpha's consortium peer), the coordinator.
+pub struct World {
+    pub app: TestApp,
+    pub alpha: i64,
+    pub beta: i64,
+    pub editor_a: String,
+    pub viewer_a: String,
+    pub admin_a: String,
+    pub editor_b: String,
+    pub coordinator: String,
+}
+
+pub async fn world(backend: Backend) -> World {
+    let app = TestApp::with_fixture(backend, CATALOGUE).await;
+    let alpha = app.organisation("Alpha Polytechnic").await;
+    let beta = app.organisation("Beta University").await;
+    World {
+        editor_a: app.token(Role::Editor, Some(alpha)).await,
+        viewer_a: app.token(Role::Viewer, Some(alpha)).await,
+        admin_a: app.token(Role::Admin, Some(alpha)).await,
+        editor_b: app.token(Role::Editor, Some(beta)).await,
+        coordinator: app.token(Role::Coordinator, None).await,
+        app,
+        alpha,
+        beta,
+    }
+}
+
+/// A record's visibility, as the rule models of `tenancy` and `model` name it; in this
+/// order, which their tables index by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Vis {
+    Private,
+    Consortium,
+    Public,
+}
+
+/// The API's name for `vis`.
+pub fn vis_name(vis: Vis) -> &'static str {
+    match vis {
+        Vis::Private => "PRIVATE",
+        Vis::Consortium => "CONSORTIUM",
+        Vis::Public => "PUBLIC",
     }
 }
 
@@ -323,24 +400,59 @@ pub async fn assert_in_step(app: &TestApp, after: &str) {
     assert_eq!(kept, implied, "after {after}");
 }
 
-/// Runs each test body once on SQLite and once on PostgreSQL.
-#[macro_export]
+/// All tests run in this one process, as many at a time as there are cores. A test whose
+/// assertions hold only if it gets the machine within milliseconds runs alone: it holds
+/// `GATE` to write, and every other test holds it to read, as its first statement. The
+/// lock is fair, so a test waiting to run alone holds back those that start after it.
+static GATE: RwLock<()> = RwLock::const_new(());
+
+/// Every test's share of the machine, held while it runs.
+pub async fn shared() -> RwLockReadGuard<'static, ()> {
+    GATE.read().await
+}
+
+/// The same, for a test outside a runtime.
+pub fn shared_blocking() -> RwLockReadGuard<'static, ()> {
+    GATE.blocking_read()
+}
+
+/// The machine to itself, once the tests running now have finished.
+pub async fn alone() -> RwLockWriteGuard<'static, ()> {
+    GATE.write().await
+}
+
+/// Runs each test body once on SQLite and once on PostgreSQL, holding its share of the
+/// machine; `#[alone]` before a body runs it alone instead.
 macro_rules! on_both {
-    ($(async fn $name:ident($backend:ident: Backend) $body:block)*) => {$(
+    ($($(#[$gate:ident])? async fn $name:ident($backend:ident: Backend) $body:block)*) => {$(
         mod $name {
             use super::*;
             async fn run($backend: Backend) $body
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
+                let _gate = crate::helpers::gate!($($gate)?);
                 run(Backend::Sqlite).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
+                let _gate = crate::helpers::gate!($($gate)?);
                 run(Backend::Postgres).await
             }
         }
     )*};
 }
+pub(crate) use on_both;
+
+/// `on_both!`'s hold on `GATE`.
+macro_rules! gate {
+    () => {
+        crate::helpers::shared().await
+    };
+    (alone) => {
+        crate::helpers::alone().await
+    };
+}
+pub(crate) use gate;
 
 /// The strings at `field` of each node of a connection (queried as `nodes` or `edges`).
 pub fn nodes(connection: &Value, field: &str) -> Vec<String> {

@@ -1,8 +1,6 @@
 //! The number of SQL statements a request runs does not grow with its page size: nested
 //! fields are batched by dataloaders, not fetched per parent.
-mod common;
-
-use common::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, on_both};
 use serde_json::{Value, json};
 
 /// Events, each with organisations in roles, participants, presentations with presenters,

@@ -1,40 +1,9 @@
 //! Members write their own records: mutations, validation, versions, idempotency,
 //! confirmations, merges, the audit log and tokens, over HTTP on both databases.
-mod common;
-
-use common::{Backend, TestApp, gid, key, nodes};
+use crate::helpers::{Backend, TestApp, error, gid, key, nodes, on_both, world};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
-
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
-
-struct World {
-    app: TestApp,
-    alpha: i64,
-    beta: i64,
-    editor_a: String,
-    viewer_a: String,
-    admin_a: String,
-    editor_b: String,
-    coordinator: String,
-}
-
-async fn world(backend: Backend) -> World {
-    let app = TestApp::with_fixture(backend, CATALOGUE).await;
-    let alpha = app.organisation("Alpha Polytechnic").await;
-    let beta = app.organisation("Beta University").await;
-    World {
-        editor_a: app.token(Role::Editor, Some(alpha)).await,
-        viewer_a: app.token(Role::Viewer, Some(alpha)).await,
-        admin_a: app.token(Role::Admin, Some(alpha)).await,
-        editor_b: app.token(Role::Editor, Some(beta)).await,
-        coordinator: app.token(Role::Coordinator, None).await,
-        app,
-        alpha,
-        beta,
-    }
-}
 
 const CREATE_EVENT: &str = r#"mutation($input: CreateEventInput!) { createEvent(input: $input) {
     event { id version title owner { nameEn } visibility country { code }
@@ -65,17 +34,6 @@ async fn count_events(app: &TestApp) -> u64 {
 
 fn token_id_of(issued: &Value) -> Value {
     issued["createToken"]["token"]["id"].clone()
-}
-
-fn error(body: &Value) -> (String, Option<String>) {
-    let e = &body["errors"][0];
-    (
-        e["extensions"]["code"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-        e["extensions"]["field"].as_str().map(str::to_owned),
-    )
 }
 
 on_both! {

@@ -1,11 +1,10 @@
 //! The checked-in SDL is the live schema, and the schema documents itself.
-mod common;
-
-use common::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, shared, shared_blocking};
 use serde_json::json;
 
 #[test]
 fn schema_graphql_matches_the_live_schema() {
+    let _gate = shared_blocking();
     let checked_in =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
     assert!(
@@ -16,6 +15,7 @@ fn schema_graphql_matches_the_live_schema() {
 
 #[test]
 fn export_schema_prints_the_checked_in_sdl() {
+    let _gate = shared_blocking();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
         .arg("export-schema")
         .output()
@@ -30,6 +30,7 @@ fn export_schema_prints_the_checked_in_sdl() {
 /// and enum value of ours has a description.
 #[tokio::test]
 async fn every_type_and_field_is_described() {
+    let _gate = shared().await;
     let app = TestApp::spawn(Backend::Sqlite).await;
     let data = app
         .data(

@@ -2,13 +2,9 @@
 //! keep. Every write that moves an agreement in or out of a country's results (its
 //! parties, its own read columns, a party's country, a merge) is made over HTTP; after
 //! each, the table must equal what the parties say, and the search must answer from it.
-mod common;
-
-use common::{Backend, TestApp, assert_in_step, gid};
+use crate::helpers::{Backend, CATALOGUE, TestApp, assert_in_step, gid, nodes, on_both};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
-
-const CATALOGUE: &str = include_str!("fixtures/catalogue.json");
 
 /// Titles of the agreements `token` finds with a party in `country`.
 async fn search(app: &TestApp, token: Option<&str>, country: &str, extra: Value) -> Vec<String> {
@@ -24,7 +20,7 @@ async fn search(app: &TestApp, token: Option<&str>, country: &str, extra: Value)
             json!({ "f": filter }),
         )
         .await;
-    let titles = common::nodes(&data["agreements"], "title");
+    let titles = nodes(&data["agreements"], "title");
     assert_eq!(data["agreements"]["totalCount"], titles.len());
     titles
 }

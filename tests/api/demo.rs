@@ -1,7 +1,5 @@
 //! The demo data answers questions about the five source articles.
-mod common;
-
-use common::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, gid, on_both, run_concord, shared, temp_dir};
 use serde_json::json;
 
 on_both! {
@@ -180,22 +178,10 @@ on_both! {
 /// `concord seed --demo` run twice (as the real binary) loads once and then changes nothing.
 #[tokio::test]
 async fn seeding_twice_changes_nothing() {
-    let dir = std::env::temp_dir().join(format!("concord_seed_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let _gate = shared().await;
+    let dir = temp_dir("seed");
     let url = format!("sqlite://{}?mode=rwc", dir.join("seed.db").display());
-    let seed = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(["seed", "--demo"])
-            .env("DATABASE_URL", &url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let seed = || run_concord(&url, &["seed", "--demo"]);
     assert!(seed().contains("demo data loaded"));
     let db = service::connect(&url).await.unwrap();
     let counts = |db: service::Database| async move {
@@ -228,7 +214,7 @@ async fn seeding_twice_changes_nothing() {
 on_both! {
     async fn the_readme_queries_run_against_the_demo(backend: Backend) {
         let app = TestApp::with_demo(backend).await;
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let blocks: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
         let (mutations, queries): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("mutation"));
         assert_eq!(queries.len(), 3);
@@ -238,8 +224,8 @@ on_both! {
         let ruse = app.organisation("University of Ruse").await;
         let editor = app.token(service::entity::enums::Role::Editor, Some(sspu)).await;
         let mutation = mutations[0]
-            .replace("<your organisation id>", &common::gid("Organisation", sspu))
-            .replace("<partner id>", &common::gid("Organisation", ruse));
+            .replace("<your organisation id>", &gid("Organisation", sspu))
+            .replace("<partner id>", &gid("Organisation", ruse));
         let created = app.data_as(Some(&editor), &mutation, json!({})).await;
         assert_eq!(created["createAgreement"]["agreement"]["version"], 1);
         for query in queries {

@@ -1,11 +1,11 @@
 //! The real `concord` binary: it serves the demo with no configuration at all, prints
 //! the address it listens on (also when the port was 0), and runs on PostgreSQL too.
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use common::{Backend, FreshDatabase};
+use crate::helpers::{
+    Backend, FreshDatabase, alone, run_concord, shared, shared_blocking, temp_dir,
+};
 use serde_json::{Value, json};
 
 /// A running `concord` process, killed when dropped.
@@ -49,13 +49,6 @@ fn start(dir: &std::path::Path, args: &[&str], database_url: Option<&str>) -> Se
     };
     assert!(!base.ends_with(":0"), "the real port is printed: {base}");
     Server { child, base }
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("concord_cli_{name}_{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 async fn check_serves_demo(server: &Server) {
@@ -112,6 +105,7 @@ async fn check_serves_demo(server: &Server) {
 /// `cargo run` on a bare machine: no arguments, no DATABASE_URL.
 #[tokio::test]
 async fn with_no_configuration_it_serves_the_demo_from_an_sqlite_file() {
+    let _gate = shared().await;
     let dir = temp_dir("bare");
     let server = start(&dir, &[], None);
     check_serves_demo(&server).await;
@@ -125,22 +119,11 @@ async fn with_no_configuration_it_serves_the_demo_from_an_sqlite_file() {
 
 #[tokio::test]
 async fn on_postgres_it_migrates_seeds_and_serves() {
+    let _gate = shared().await;
     let database = FreshDatabase::create(Backend::Postgres).await;
     let dir = temp_dir("pg");
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(args)
-            .env("DATABASE_URL", &database.url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&["migrate"]);
-    run(&["seed", "--demo"]);
+    run_concord(&database.url, &["migrate"]);
+    run_concord(&database.url, &["seed", "--demo"]);
     // On a configured database the demo is not loaded unasked; it is there from `seed`.
     let server = start(&dir, &["serve"], Some(&database.url));
     check_serves_demo(&server).await;
@@ -150,6 +133,7 @@ async fn on_postgres_it_migrates_seeds_and_serves() {
 
 #[test]
 fn bad_configuration_fails_with_a_clear_message() {
+    let _gate = shared_blocking();
     let out = Command::new(env!("CARGO_BIN_EXE_concord"))
         .args(["migrate"])
         .env("DATABASE_URL", "nosuchdatabase://example")
@@ -168,21 +152,10 @@ fn bad_configuration_fails_with_a_clear_message() {
 /// `concord token create` prints a token once; the server accepts it; `revoke` ends it.
 #[tokio::test]
 async fn the_first_token_comes_from_the_command_line() {
+    let _gate = shared().await;
     let dir = temp_dir("token");
     let url = format!("sqlite://{}?mode=rwc", dir.join("concord.db").display());
-    let concord = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
+    let concord = |args: &[&str]| run_concord(&url, args);
     concord(&["seed", "--demo"]);
     let coordinator = concord(&["token", "create", "--coordinator", "--label", "first"]);
     assert!(coordinator.starts_with("concord_"), "{coordinator}");
@@ -220,11 +193,20 @@ async fn the_first_token_comes_from_the_command_line() {
 }
 
 /// SIGTERM: the server stops accepting, finishes what is in flight, and exits 0.
+/// Alone: the signal goes 30 ms after the requests, which must be in flight by then.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_requests_in_flight_and_exits_cleanly() {
+    let _alone = alone().await;
     let dir = temp_dir("sigterm");
     let mut server = start(&dir, &[], None);
     let client = reqwest::Client::new();
+    // The binary prints its address before it handles SIGTERM (the handler comes with
+    // the serving loop), and a signal in between kills it; once it answers, it handles it.
+    client
+        .get(format!("{}/health", server.base))
+        .send()
+        .await
+        .unwrap();
     let url = format!("{}/graphql", server.base);
     let query = json!({ "query": "{ organisations(first: 100) { totalCount nodes { nameEn events { totalCount } agreements { totalCount } } } }" });
     let mut load = Vec::new();
