@@ -8,6 +8,7 @@
 //! mutations out of reach of cross-site request forgery.
 use std::collections::HashMap;
 
+use api::code;
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
@@ -87,13 +88,17 @@ struct Params {
     extensions: Option<Value>,
 }
 
+/// The body of a request refused before execution: one error, with its code.
+pub(crate) fn refusal_body(code: &'static str, message: &str) -> String {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }).to_string()
+}
+
 /// A request refused before execution.
-fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+fn refuse(media: Media, status: StatusCode, code: &'static str, message: &str) -> Response {
     let response = (
         status,
         [(CONTENT_TYPE, media.content_type())],
-        body.to_string(),
+        refusal_body(code, message),
     )
         .into_response();
     tell(response, OUTCOME, Some(code))
@@ -271,7 +276,7 @@ fn checked(
     let token_count = tokens(query);
     if token_count > limits.tokens {
         return Err((
-            "LIMIT_EXCEEDED",
+            code::LIMIT_EXCEEDED,
             format!(
                 "the document has {token_count} tokens; at most {} are allowed",
                 limits.tokens
@@ -279,7 +284,7 @@ fn checked(
         ));
     }
     let document = async_graphql::parser::parse_query(query)
-        .map_err(|e| ("GRAPHQL_PARSE_FAILED", e.to_string()))?;
+        .map_err(|e| (code::GRAPHQL_PARSE_FAILED, e.to_string()))?;
     let (mut aliases, mut fields) = (0, 0);
     for (_, op) in document.operations.iter() {
         count(&op.node.selection_set.node, &mut aliases, &mut fields);
@@ -289,7 +294,7 @@ fn checked(
     }
     if aliases > limits.aliases {
         return Err((
-            "LIMIT_EXCEEDED",
+            code::LIMIT_EXCEEDED,
             format!(
                 "the document uses {aliases} aliases; at most {} are allowed",
                 limits.aliases
@@ -298,7 +303,7 @@ fn checked(
     }
     if fields > limits.fields {
         return Err((
-            "LIMIT_EXCEEDED",
+            code::LIMIT_EXCEEDED,
             format!(
                 "the document selects {fields} fields; at most {} are allowed",
                 limits.fields
@@ -338,13 +343,13 @@ pub async fn graphql(
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => refuse(
             media,
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            code::PAYLOAD_TOO_LARGE,
             "the request body is too large",
         ),
         Err(_) => refuse(
             media,
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            code::BAD_REQUEST,
             "the request body could not be read",
         ),
         Ok(body) => match tokio::time::timeout(
@@ -358,7 +363,7 @@ pub async fn graphql(
             Err(_) => refuse(
                 media,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "TIMEOUT",
+                code::TIMEOUT,
                 "the request took too long",
             ),
         },
@@ -372,13 +377,13 @@ pub async fn graphql(
     let operation = header(&mut response, OPERATION);
     if matches!(
         outcome.as_str(),
-        "LIMIT_EXCEEDED"
-            | "PAYLOAD_TOO_LARGE"
-            | "TIMEOUT"
-            | "UNSUPPORTED_MEDIA_TYPE"
-            | "METHOD_NOT_ALLOWED"
-            | "NOT_ACCEPTABLE"
-            | "BAD_REQUEST"
+        code::LIMIT_EXCEEDED
+            | code::PAYLOAD_TOO_LARGE
+            | code::TIMEOUT
+            | code::UNSUPPORTED_MEDIA_TYPE
+            | code::METHOD_NOT_ALLOWED
+            | code::NOT_ACCEPTABLE
+            | code::BAD_REQUEST
     ) {
         state.metrics.refusal(&outcome.to_ascii_lowercase());
     }
@@ -399,7 +404,7 @@ async fn handle(
         return refuse(
             Media::Json,
             StatusCode::NOT_ACCEPTABLE,
-            "NOT_ACCEPTABLE",
+            code::NOT_ACCEPTABLE,
             "accept application/graphql-response+json or application/json",
         );
     };
@@ -417,7 +422,7 @@ async fn handle(
             return refuse(
                 media,
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                code::BAD_REQUEST,
                 "`variables` and `extensions` must be JSON",
             );
         };
@@ -442,7 +447,7 @@ async fn handle(
             return refuse(
                 media,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
+                code::UNSUPPORTED_MEDIA_TYPE,
                 "send the request as application/json",
             );
         }
@@ -453,7 +458,7 @@ async fn handle(
                     return refuse(
                         media,
                         StatusCode::BAD_REQUEST,
-                        "BAD_REQUEST",
+                        code::BAD_REQUEST,
                         "the body is not a GraphQL request",
                     );
                 }
@@ -462,7 +467,7 @@ async fn handle(
                 return refuse(
                     media,
                     StatusCode::BAD_REQUEST,
-                    "BAD_REQUEST",
+                    code::BAD_REQUEST,
                     "batched requests are not supported",
                 );
             }
@@ -470,7 +475,7 @@ async fn handle(
                 return refuse(
                     media,
                     StatusCode::BAD_REQUEST,
-                    "BAD_REQUEST",
+                    code::BAD_REQUEST,
                     "the body is not a JSON object",
                 );
             }
@@ -482,7 +487,7 @@ async fn handle(
     };
     let (mut request, query) = match request(params) {
         Ok(r) => r,
-        Err(message) => return refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+        Err(message) => return refuse(media, StatusCode::BAD_REQUEST, code::BAD_REQUEST, message),
     };
     let checked =
         state
@@ -502,7 +507,7 @@ async fn handle(
             let mut response = refuse(
                 media,
                 StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
+                code::METHOD_NOT_ALLOWED,
                 "mutations are sent by POST",
             );
             response
@@ -522,14 +527,19 @@ async fn handle(
     let principal = match service::auth::authenticate(&state.db.connection, header).await {
         Ok(principal) => principal,
         Err(service::Error::Unauthenticated(message)) => {
-            return refuse(media, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message);
+            return refuse(
+                media,
+                StatusCode::UNAUTHORIZED,
+                code::UNAUTHENTICATED,
+                &message,
+            );
         }
         Err(error) => {
             tracing::error!(%error, "authentication failed");
             return refuse(
                 media,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "UNAVAILABLE",
+                code::UNAVAILABLE,
                 "credentials could not be checked; try again",
             );
         }
@@ -587,15 +597,15 @@ fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> 
                     || e.message.starts_with("Query is nested too deep")
                     || e.message.starts_with("The number of directives");
                 let code = if over_limit {
-                    "LIMIT_EXCEEDED"
+                    code::LIMIT_EXCEEDED
                 } else if request_error {
-                    "GRAPHQL_VALIDATION_FAILED"
+                    code::GRAPHQL_VALIDATION_FAILED
                 } else {
-                    "BAD_USER_INPUT"
+                    code::BAD_USER_INPUT
                 };
                 error["extensions"] = json!({ "code": code });
             }
-            if error.pointer("/extensions/code") == Some(&json!("INTERNAL")) {
+            if error.pointer("/extensions/code") == Some(&json!(code::INTERNAL)) {
                 error["extensions"]["requestId"] = json!(request_id);
             }
             error
@@ -619,7 +629,7 @@ fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> 
         extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
     };
     let text = serde_json::to_string(&body).unwrap_or_else(|_| {
-        json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": "INTERNAL", "requestId": request_id } }] }).to_string()
+        json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": code::INTERNAL, "requestId": request_id } }] }).to_string()
     });
     let response = (status, [(CONTENT_TYPE, media.content_type())], text).into_response();
     tell(response, OUTCOME, outcome.as_deref())
@@ -690,7 +700,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        assert_eq!(is_write(&many, None).unwrap_err().0, "LIMIT_EXCEEDED");
+        assert_eq!(is_write(&many, None).unwrap_err().0, code::LIMIT_EXCEEDED);
     }
 
     #[test]

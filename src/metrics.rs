@@ -161,7 +161,11 @@ mod tests {
     fn renders_counters_histograms_and_gauges() {
         let m = Metrics::default();
         m.request(Some("Home"), "ok", Duration::from_millis(20));
-        m.request(Some("Home"), "BAD_USER_INPUT", Duration::from_millis(2));
+        m.request(
+            Some("Home"),
+            api::code::BAD_USER_INPUT,
+            Duration::from_millis(2),
+        );
         m.refusal("rate");
         let text = m.render((4, 3), 17);
         assert!(text.contains(r#"concord_requests_total{operation="Home",outcome="ok"} 1"#));

@@ -1,33 +1,35 @@
 //! How service errors reach clients: each has a stable `extensions.code`.
 use async_graphql::ErrorExtensions;
 
+use crate::code;
+
 /// Turns a service error into a GraphQL error with its `extensions.code`
 /// (and `extensions.field` for bad input). Database failures are logged here, with
 /// their cause, and reach the client only as INTERNAL.
 pub fn to_gql(error: &service::Error) -> async_graphql::Error {
     match error {
         service::Error::NotFound => async_graphql::Error::new("No such record.")
-            .extend_with(|_, e| e.set("code", "NOT_FOUND")),
+            .extend_with(|_, e| e.set("code", code::NOT_FOUND)),
         service::Error::BadInput { field, message } => async_graphql::Error::new(message.clone())
             .extend_with(|_, e| {
-                e.set("code", "BAD_USER_INPUT");
+                e.set("code", code::BAD_USER_INPUT);
                 e.set("field", field.clone());
             }),
         service::Error::Unauthenticated(message) => async_graphql::Error::new(message.clone())
-            .extend_with(|_, e| e.set("code", "UNAUTHENTICATED")),
+            .extend_with(|_, e| e.set("code", code::UNAUTHENTICATED)),
         service::Error::Forbidden(message) => async_graphql::Error::new(message.clone())
-            .extend_with(|_, e| e.set("code", "FORBIDDEN")),
+            .extend_with(|_, e| e.set("code", code::FORBIDDEN)),
         service::Error::Conflict { expected, current } => async_graphql::Error::new(format!(
             "the record has changed since version {expected}; it is now at version {current}"
         ))
         .extend_with(|_, e| {
-            e.set("code", "CONFLICT");
+            e.set("code", code::CONFLICT);
             e.set("currentVersion", *current);
         }),
         service::Error::Database(cause) => {
             tracing::error!(%cause, "database error");
             async_graphql::Error::new("Internal error.")
-                .extend_with(|_, e| e.set("code", "INTERNAL"))
+                .extend_with(|_, e| e.set("code", code::INTERNAL))
         }
     }
 }

@@ -2,6 +2,7 @@
 //! call the service crate; they never build SQL and never decide visibility.
 
 mod batch;
+pub mod code;
 mod connection;
 mod error;
 mod ids;
