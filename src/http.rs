@@ -6,7 +6,7 @@
 //! `POST` bodies of any other type are refused (415): `text/plain`, form and multipart
 //! bodies are what a browser sends cross-site without a preflight, so refusing them keeps
 //! mutations out of reach of cross-site request forgery.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use api::code;
 use async_graphql::parser::types::{
@@ -562,7 +562,7 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     tell(
-        answer(media, response, request_id),
+        answer(media, response, request_id, &query),
         OPERATION,
         operation_name.as_deref(),
     )
@@ -581,29 +581,38 @@ struct Body<'a> {
 
 /// The execution result as the response body. A request that never started executing
 /// (it did not validate, or its variables did not fit) has no `data` and, for
-/// `application/graphql-response+json`, status 400.
-fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> Response {
+/// `application/graphql-response+json`, status 400. `query` is the document's text: an
+/// error without a code is placed by it (see [`uncoded`]).
+fn answer(
+    media: Media,
+    response: async_graphql::Response,
+    request_id: &str,
+    query: &str,
+) -> Response {
+    // The executor sets a path on every error a field raises; errors without one, and
+    // no data, come from before execution.
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    let arguments = std::cell::OnceCell::new();
     let errors: Vec<Value> = response
         .errors
         .iter()
         .map(|e| {
             let mut error = serde_json::to_value(e).unwrap_or(Value::Null);
-            // Every error carries a code: the schema's own, or what kind of failure it was.
             if error.pointer("/extensions/code").is_none() {
-                let over_limit = e.message.starts_with("Query is too complex")
-                    || e.message.starts_with("Query is nested too deep")
-                    || e.message.starts_with("The number of directives");
-                let code = if over_limit {
-                    code::LIMIT_EXCEEDED
-                } else if request_error {
-                    code::GRAPHQL_VALIDATION_FAILED
-                } else {
-                    code::BAD_USER_INPUT
+                let at_argument = || {
+                    let positions = arguments.get_or_init(|| argument_positions(query));
+                    e.locations.iter().any(|pos| positions.contains(pos))
                 };
-                error["extensions"] = json!({ "code": code });
+                let code = uncoded(e, request_error, at_argument);
+                if code == code::INTERNAL {
+                    // Its message may be anything (a database error's text, a file
+                    // name): it is in the log, and the client gets what to_gql sends.
+                    error["message"] = json!("Internal error.");
+                    error["extensions"] = json!({});
+                }
+                error["extensions"]["code"] = json!(code);
             }
             if error.pointer("/extensions/code") == Some(&json!(code::INTERNAL)) {
                 error["extensions"]["requestId"] = json!(request_id);
@@ -635,6 +644,79 @@ fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> 
     tell(response, OUTCOME, outcome.as_deref())
 }
 
+/// The code of an error that reached the HTTP layer without one. The schema codes every
+/// error it raises itself (`api::code`, through `error::to_gql`); what is left came from
+/// async-graphql, or is a bug. Fails closed: an error from execution that is not
+/// async-graphql refusing an argument is INTERNAL, logged with its message, never
+/// BAD_USER_INPUT.
+fn uncoded(
+    error: &async_graphql::ServerError,
+    request_error: bool,
+    at_argument: impl FnOnce() -> bool,
+) -> &'static str {
+    if request_error {
+        // Parse errors and our own limits are coded in `checked`; async-graphql's
+        // validation, variable coercion, operation choice and limits are not.
+        if async_graphql_limit(&error.message) {
+            code::LIMIT_EXCEEDED
+        } else {
+            code::GRAPHQL_VALIDATION_FAILED
+        }
+    } else if at_argument() {
+        // async-graphql coerces a field's arguments as the field runs, and places a
+        // failure at the argument's value; a resolver's own errors are placed at the
+        // field. A Date that is not a date, or an Int past 32 bits, land here.
+        code::BAD_USER_INPUT
+    } else {
+        tracing::error!(
+            message = %error.message,
+            path = ?error.path,
+            "an error without a code reached the client; sent as INTERNAL"
+        );
+        code::INTERNAL
+    }
+}
+
+/// Whether `message` is one of async-graphql's own limit refusals: depth, complexity, or
+/// directives on a field. async-graphql gives them no code and no type of their own, and
+/// the one place that tells them apart by structure (an extension's `validation` hook)
+/// would also put every field of every request through an extension's `resolve` hook.
+/// So their text is matched here, and only here; the unit tests produce each message
+/// from the real schema, so an async-graphql that rewords one fails a test.
+fn async_graphql_limit(message: &str) -> bool {
+    message.starts_with("Query is too complex")
+        || message.starts_with("Query is nested too deep")
+        || message.starts_with("The number of directives on the field")
+}
+
+/// Where the document's field arguments' values start: async-graphql places an
+/// argument it could not coerce there. Found only when an uncoded error needs them.
+fn argument_positions(query: &str) -> HashSet<async_graphql::Pos> {
+    fn visit(set: &SelectionSet, out: &mut HashSet<async_graphql::Pos>) {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(f) => {
+                    out.extend(f.node.arguments.iter().map(|(_, value)| value.pos));
+                    visit(&f.node.selection_set.node, out);
+                }
+                Selection::InlineFragment(f) => visit(&f.node.selection_set.node, out),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    // The text already parsed once to run; the same text gives the same positions.
+    if let Ok(document) = async_graphql::parser::parse_query(query) {
+        for (_, op) in document.operations.iter() {
+            visit(&op.node.selection_set.node, &mut out);
+        }
+        for fragment in document.fragments.values() {
+            visit(&fragment.node.selection_set.node, &mut out);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,6 +725,134 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_str(value).unwrap());
         negotiate(&headers)
+    }
+
+    /// `query` run on the schema with `limits` (no scope: these documents fail before
+    /// any resolver reads), answered as graphql-response+json: the status and the body.
+    async fn run(limits: api::Limits, query: &str) -> (StatusCode, Value) {
+        let response = api::schema_with(&limits).execute(query).await;
+        answered(response, query).await
+    }
+
+    async fn answered(response: async_graphql::Response, query: &str) -> (StatusCode, Value) {
+        let response = answer(Media::GraphqlResponse, response, "req-1", query);
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    fn first_code(body: &Value) -> &str {
+        body["errors"][0]["extensions"]["code"].as_str().unwrap()
+    }
+
+    /// Each of async-graphql's limit messages that `async_graphql_limit` matches, as the
+    /// real schema words it: if an upgrade rewords one, this fails.
+    #[tokio::test]
+    async fn async_graphql_limits_are_told_by_their_messages() {
+        let deep = api::Limits {
+            depth: 1,
+            ..Default::default()
+        };
+        let complex = api::Limits {
+            complexity: 1,
+            ..Default::default()
+        };
+        let directives = format!("{{ viewer {} {{ role }} }}", "@skip(if: false) ".repeat(9));
+        for (limits, query) in [
+            (deep, "{ viewer { role } }"),
+            (complex, "{ viewer { role } }"),
+            (api::Limits::default(), directives.as_str()),
+        ] {
+            let response = api::schema_with(&limits).execute(query).await;
+            let message = response.errors[0].message.clone();
+            assert!(
+                async_graphql_limit(&message),
+                "not known as a limit: {message}"
+            );
+            let (status, body) = answered(response, query).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(first_code(&body), code::LIMIT_EXCEEDED, "{body}");
+            assert!(body.get("data").is_none());
+        }
+    }
+
+    /// What async-graphql refuses before execution that is not a limit: validation,
+    /// variables, the choice of operation.
+    #[tokio::test]
+    async fn requests_that_cannot_run_fail_validation() {
+        for query in [
+            "{ nope }",
+            "query A { viewer { role } } query B { viewer { role } }",
+            "fragment A on Query { ...B } fragment B on Query { ...A } { ...A }",
+        ] {
+            let (status, body) = run(api::Limits::default(), query).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+            assert_eq!(first_code(&body), code::GRAPHQL_VALIDATION_FAILED, "{body}");
+            assert!(!async_graphql_limit(
+                body["errors"][0]["message"].as_str().unwrap()
+            ));
+        }
+    }
+
+    /// Arguments async-graphql could not coerce as the field ran are the client's
+    /// mistake: BAD_USER_INPUT, with the message that says why, and `data`. (An Int past
+    /// 32 bits on a paged field is refused earlier, by the complexity count that reads it.)
+    #[tokio::test]
+    async fn arguments_that_do_not_coerce_are_bad_input() {
+        for (query, says) in [
+            (
+                r#"{ events(filter: { startDate: { from: "5 May" } }) { totalCount } }"#,
+                "not a date",
+            ),
+            (
+                "query($d: Date) { events(filter: { startDate: { from: $d } }) { totalCount } }",
+                "",
+            ),
+        ] {
+            let request = async_graphql::Request::new(query).variables(
+                async_graphql::Variables::from_json(json!({ "d": "yesterday" })),
+            );
+            let response = api::schema().execute(request).await;
+            let (status, body) = answered(response, query).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(first_code(&body), code::BAD_USER_INPUT, "{body}");
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(says)
+            );
+            assert!(body.get("data").is_some());
+        }
+    }
+
+    /// Fail closed: an error from execution without a code (a resolver that dropped it)
+    /// reaches the client as INTERNAL, with the request id and none of its message.
+    #[tokio::test]
+    async fn an_error_without_a_code_is_internal() {
+        let query = "{ indicators { totalCount } }";
+        let mut error =
+            async_graphql::ServerError::new("no such table: indicator", Some(Default::default()));
+        error.locations = vec![async_graphql::Pos { line: 1, column: 3 }];
+        error.path = vec![async_graphql::PathSegment::Field("indicators".into())];
+        let mut response = async_graphql::Response::new(
+            async_graphql::Value::from_json(json!({ "indicators": null })).unwrap(),
+        );
+        response.errors.push(error);
+        let (status, body) = answered(response, query).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body["errors"][0],
+            json!({
+                "message": "Internal error.",
+                "locations": [{ "line": 1, "column": 3 }],
+                "path": ["indicators"],
+                "extensions": { "code": code::INTERNAL, "requestId": "req-1" },
+            })
+        );
+        assert_eq!(body["data"], json!({ "indicators": null }));
     }
 
     #[test]
