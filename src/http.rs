@@ -535,7 +535,7 @@ async fn handle(
             );
         }
         Err(error) => {
-            tracing::error!(%error, "authentication failed");
+            tracing::error!(error = %error.message(), "authentication failed");
             return refuse(
                 media,
                 StatusCode::SERVICE_UNAVAILABLE,
