@@ -101,17 +101,23 @@ fn refuse(media: Media, status: StatusCode, code: &'static str, message: &str) -
         refusal_body(code, message),
     )
         .into_response();
-    tell(response, OUTCOME, Some(code))
+    with_outcome(response, Some(code))
 }
 
-/// Internal headers through which the handler tells the metrics what happened; taken
-/// off before the response leaves.
-const OUTCOME: &str = "x-concord-outcome";
-const OPERATION: &str = "x-concord-operation";
+/// What the metrics count of a request, handed from where it is known to [`graphql`]
+/// in the response's extensions, which stay in the server (headers would have to be
+/// taken off again before the response left). The outcome is the first error's code;
+/// a response without one is `ok`.
+#[derive(Clone)]
+struct Outcome(String);
 
-fn tell(mut response: Response, name: &'static str, value: Option<&str>) -> Response {
-    if let Some(value) = value.and_then(|v| HeaderValue::from_str(v).ok()) {
-        response.headers_mut().insert(name, value);
+/// The operation name the client gave, for the metrics (see [`Outcome`]).
+#[derive(Clone)]
+struct OperationName(String);
+
+fn with_outcome(mut response: Response, code: Option<&str>) -> Response {
+    if let Some(code) = code {
+        response.extensions_mut().insert(Outcome(code.to_owned()));
     }
     response
 }
@@ -368,13 +374,12 @@ pub async fn graphql(
             ),
         },
     };
-    let header = |r: &mut Response, name: &str| {
-        r.headers_mut()
-            .remove(name)
-            .and_then(|v| v.to_str().ok().map(str::to_owned))
-    };
-    let outcome = header(&mut response, OUTCOME).unwrap_or_else(|| "ok".to_owned());
-    let operation = header(&mut response, OPERATION);
+    let outcome = response
+        .extensions_mut()
+        .remove::<Outcome>()
+        .map_or_else(|| "ok".to_owned(), |o| o.0);
+    let operation = response.extensions_mut().remove::<OperationName>();
+    // Refusals are also counted by the limit that refused them: the code in lower case.
     if matches!(
         outcome.as_str(),
         code::LIMIT_EXCEEDED
@@ -387,9 +392,11 @@ pub async fn graphql(
     ) {
         state.metrics.refusal(&outcome.to_ascii_lowercase());
     }
-    state
-        .metrics
-        .request(operation.as_deref(), &outcome, started.elapsed());
+    state.metrics.request(
+        operation.as_ref().map(|o| o.0.as_str()),
+        &outcome,
+        started.elapsed(),
+    );
     response
 }
 
@@ -561,11 +568,11 @@ async fn handle(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    tell(
-        answer(media, response, request_id, &query),
-        OPERATION,
-        operation_name.as_deref(),
-    )
+    let mut response = answer(media, response, request_id, &query);
+    if let Some(name) = operation_name {
+        response.extensions_mut().insert(OperationName(name));
+    }
+    response
 }
 
 /// A GraphQL response body, in the spec's key order.
@@ -641,7 +648,7 @@ fn answer(
         json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": code::INTERNAL, "requestId": request_id } }] }).to_string()
     });
     let response = (status, [(CONTENT_TYPE, media.content_type())], text).into_response();
-    tell(response, OUTCOME, outcome.as_deref())
+    with_outcome(response, outcome.as_deref())
 }
 
 /// The code of an error that reached the HTTP layer without one. The schema codes every
