@@ -6,6 +6,19 @@
 //! `POST` bodies of any other type are refused (415): `text/plain`, form and multipart
 //! bodies are what a browser sends cross-site without a preflight, so refusing them keeps
 //! mutations out of reach of cross-site request forgery.
+//!
+//! Why by hand, not async-graphql-axum's `GraphQLRequest` and `GraphQLResponse` (which
+//! this replaced in 2846240): those read any body that is not multipart as JSON
+//! (`text/plain` and forms included, so CSRF), take multipart uploads and batches, run
+//! mutations from `GET`, and answer `application/json` with 200 whatever happened, so
+//! the graphql-http audits failed. The steps before execution need the request too:
+//! a body is refused from its declared length, a document's tokens are counted before
+//! it is parsed and its aliases and fields after (`checked`), a parsed document is kept
+//! by its text (`Documents`), reads are told from writes before the scope is made (a
+//! query reads through one connection, `api::Operation`), credentials are checked with
+//! a 401 of their own, and a request past its time ends with a coded `TIMEOUT`. And every
+//! error leaves with an `extensions.code` (`answer`, `uncoded`), which async-graphql does
+//! not give its own errors.
 use std::collections::{HashMap, HashSet};
 
 use api::code;
