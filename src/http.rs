@@ -685,7 +685,8 @@ fn uncoded(
     } else if at_argument() {
         // async-graphql coerces a field's arguments as the field runs, and places a
         // failure at the argument's value; a resolver's own errors are placed at the
-        // field. A Date that is not a date, or an Int past 32 bits, land here.
+        // field. A Date that is not a date lands here, or an Int past 32 bits in an
+        // input (on a paged field's `first`, the complexity count refuses it earlier).
         code::BAD_USER_INPUT
     } else {
         tracing::error!(
