@@ -6,8 +6,22 @@
 //! `POST` bodies of any other type are refused (415): `text/plain`, form and multipart
 //! bodies are what a browser sends cross-site without a preflight, so refusing them keeps
 //! mutations out of reach of cross-site request forgery.
-use std::collections::HashMap;
+//!
+//! Why by hand, not async-graphql-axum's `GraphQLRequest` and `GraphQLResponse` (which
+//! this replaced in 2846240): those read any body that is not multipart as JSON
+//! (`text/plain` and forms included, so CSRF), take multipart uploads and batches, run
+//! mutations from `GET`, and answer `application/json` with 200 whatever happened, so
+//! the graphql-http audits failed. The steps before execution need the request too:
+//! a body is refused from its declared length, a document's tokens are counted before
+//! it is parsed and its aliases and fields after (`checked`), a parsed document is kept
+//! by its text (`Documents`), reads are told from writes before the scope is made (a
+//! query reads through one connection, `api::Operation`), credentials are checked with
+//! a 401 of their own, and a request past its time ends with a coded `TIMEOUT`. And every
+//! error leaves with an `extensions.code` (`answer`, `uncoded`), which async-graphql does
+//! not give its own errors.
+use std::collections::{HashMap, HashSet};
 
+use api::code;
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
 };
@@ -87,26 +101,36 @@ struct Params {
     extensions: Option<Value>,
 }
 
+/// The body of a request refused before execution: one error, with its code.
+pub(crate) fn refusal_body(code: &'static str, message: &str) -> String {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }).to_string()
+}
+
 /// A request refused before execution.
-fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+fn refuse(media: Media, status: StatusCode, code: &'static str, message: &str) -> Response {
     let response = (
         status,
         [(CONTENT_TYPE, media.content_type())],
-        body.to_string(),
+        refusal_body(code, message),
     )
         .into_response();
-    tell(response, OUTCOME, Some(code))
+    with_outcome(response, Some(code))
 }
 
-/// Internal headers through which the handler tells the metrics what happened; taken
-/// off before the response leaves.
-const OUTCOME: &str = "x-concord-outcome";
-const OPERATION: &str = "x-concord-operation";
+/// What the metrics count of a request, handed from where it is known to [`graphql`]
+/// in the response's extensions, which stay in the server (headers would have to be
+/// taken off again before the response left). The outcome is the first error's code;
+/// a response without one is `ok`.
+#[derive(Clone)]
+struct Outcome(String);
 
-fn tell(mut response: Response, name: &'static str, value: Option<&str>) -> Response {
-    if let Some(value) = value.and_then(|v| HeaderValue::from_str(v).ok()) {
-        response.headers_mut().insert(name, value);
+/// The operation name the client gave, for the metrics (see [`Outcome`]).
+#[derive(Clone)]
+struct OperationName(String);
+
+fn with_outcome(mut response: Response, code: Option<&str>) -> Response {
+    if let Some(code) = code {
+        response.extensions_mut().insert(Outcome(code.to_owned()));
     }
     response
 }
@@ -271,7 +295,7 @@ fn checked(
     let token_count = tokens(query);
     if token_count > limits.tokens {
         return Err((
-            "LIMIT_EXCEEDED",
+            code::LIMIT_EXCEEDED,
             format!(
                 "the document has {token_count} tokens; at most {} are allowed",
                 limits.tokens
@@ -279,7 +303,7 @@ fn checked(
         ));
     }
     let document = async_graphql::parser::parse_query(query)
-        .map_err(|e| ("GRAPHQL_PARSE_FAILED", e.to_string()))?;
+        .map_err(|e| (code::GRAPHQL_PARSE_FAILED, e.to_string()))?;
     let (mut aliases, mut fields) = (0, 0);
     for (_, op) in document.operations.iter() {
         count(&op.node.selection_set.node, &mut aliases, &mut fields);
@@ -289,7 +313,7 @@ fn checked(
     }
     if aliases > limits.aliases {
         return Err((
-            "LIMIT_EXCEEDED",
+            code::LIMIT_EXCEEDED,
             format!(
                 "the document uses {aliases} aliases; at most {} are allowed",
                 limits.aliases
@@ -298,7 +322,7 @@ fn checked(
     }
     if fields > limits.fields {
         return Err((
-            "LIMIT_EXCEEDED",
+            code::LIMIT_EXCEEDED,
             format!(
                 "the document selects {fields} fields; at most {} are allowed",
                 limits.fields
@@ -338,13 +362,13 @@ pub async fn graphql(
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => refuse(
             media,
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            code::PAYLOAD_TOO_LARGE,
             "the request body is too large",
         ),
         Err(_) => refuse(
             media,
             StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
+            code::BAD_REQUEST,
             "the request body could not be read",
         ),
         Ok(body) => match tokio::time::timeout(
@@ -358,33 +382,34 @@ pub async fn graphql(
             Err(_) => refuse(
                 media,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "TIMEOUT",
+                code::TIMEOUT,
                 "the request took too long",
             ),
         },
     };
-    let header = |r: &mut Response, name: &str| {
-        r.headers_mut()
-            .remove(name)
-            .and_then(|v| v.to_str().ok().map(str::to_owned))
-    };
-    let outcome = header(&mut response, OUTCOME).unwrap_or_else(|| "ok".to_owned());
-    let operation = header(&mut response, OPERATION);
+    let outcome = response
+        .extensions_mut()
+        .remove::<Outcome>()
+        .map_or_else(|| "ok".to_owned(), |o| o.0);
+    let operation = response.extensions_mut().remove::<OperationName>();
+    // Refusals are also counted by the limit that refused them: the code in lower case.
     if matches!(
         outcome.as_str(),
-        "LIMIT_EXCEEDED"
-            | "PAYLOAD_TOO_LARGE"
-            | "TIMEOUT"
-            | "UNSUPPORTED_MEDIA_TYPE"
-            | "METHOD_NOT_ALLOWED"
-            | "NOT_ACCEPTABLE"
-            | "BAD_REQUEST"
+        code::LIMIT_EXCEEDED
+            | code::PAYLOAD_TOO_LARGE
+            | code::TIMEOUT
+            | code::UNSUPPORTED_MEDIA_TYPE
+            | code::METHOD_NOT_ALLOWED
+            | code::NOT_ACCEPTABLE
+            | code::BAD_REQUEST
     ) {
         state.metrics.refusal(&outcome.to_ascii_lowercase());
     }
-    state
-        .metrics
-        .request(operation.as_deref(), &outcome, started.elapsed());
+    state.metrics.request(
+        operation.as_ref().map(|o| o.0.as_str()),
+        &outcome,
+        started.elapsed(),
+    );
     response
 }
 
@@ -399,7 +424,7 @@ async fn handle(
         return refuse(
             Media::Json,
             StatusCode::NOT_ACCEPTABLE,
-            "NOT_ACCEPTABLE",
+            code::NOT_ACCEPTABLE,
             "accept application/graphql-response+json or application/json",
         );
     };
@@ -417,7 +442,7 @@ async fn handle(
             return refuse(
                 media,
                 StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
+                code::BAD_REQUEST,
                 "`variables` and `extensions` must be JSON",
             );
         };
@@ -442,7 +467,7 @@ async fn handle(
             return refuse(
                 media,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
+                code::UNSUPPORTED_MEDIA_TYPE,
                 "send the request as application/json",
             );
         }
@@ -453,7 +478,7 @@ async fn handle(
                     return refuse(
                         media,
                         StatusCode::BAD_REQUEST,
-                        "BAD_REQUEST",
+                        code::BAD_REQUEST,
                         "the body is not a GraphQL request",
                     );
                 }
@@ -462,7 +487,7 @@ async fn handle(
                 return refuse(
                     media,
                     StatusCode::BAD_REQUEST,
-                    "BAD_REQUEST",
+                    code::BAD_REQUEST,
                     "batched requests are not supported",
                 );
             }
@@ -470,7 +495,7 @@ async fn handle(
                 return refuse(
                     media,
                     StatusCode::BAD_REQUEST,
-                    "BAD_REQUEST",
+                    code::BAD_REQUEST,
                     "the body is not a JSON object",
                 );
             }
@@ -482,7 +507,7 @@ async fn handle(
     };
     let (mut request, query) = match request(params) {
         Ok(r) => r,
-        Err(message) => return refuse(media, StatusCode::BAD_REQUEST, "BAD_REQUEST", message),
+        Err(message) => return refuse(media, StatusCode::BAD_REQUEST, code::BAD_REQUEST, message),
     };
     let checked =
         state
@@ -502,7 +527,7 @@ async fn handle(
             let mut response = refuse(
                 media,
                 StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
+                code::METHOD_NOT_ALLOWED,
                 "mutations are sent by POST",
             );
             response
@@ -522,14 +547,19 @@ async fn handle(
     let principal = match service::auth::authenticate(&state.db, header).await {
         Ok(principal) => principal,
         Err(service::Error::Unauthenticated(message)) => {
-            return refuse(media, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message);
+            return refuse(
+                media,
+                StatusCode::UNAUTHORIZED,
+                code::UNAUTHENTICATED,
+                &message,
+            );
         }
         Err(error) => {
-            tracing::error!(%error, "authentication failed");
+            tracing::error!(error = %error.message(), "authentication failed");
             return refuse(
                 media,
                 StatusCode::SERVICE_UNAVAILABLE,
-                "UNAVAILABLE",
+                code::UNAVAILABLE,
                 "credentials could not be checked; try again",
             );
         }
@@ -551,11 +581,11 @@ async fn handle(
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    tell(
-        answer(media, response, request_id),
-        OPERATION,
-        operation_name.as_deref(),
-    )
+    let mut response = answer(media, response, request_id, &query);
+    if let Some(name) = operation_name {
+        response.extensions_mut().insert(OperationName(name));
+    }
+    response
 }
 
 /// A GraphQL response body, in the spec's key order.
@@ -571,31 +601,40 @@ struct Body<'a> {
 
 /// The execution result as the response body. A request that never started executing
 /// (it did not validate, or its variables did not fit) has no `data` and, for
-/// `application/graphql-response+json`, status 400.
-fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> Response {
+/// `application/graphql-response+json`, status 400. `query` is the document's text: an
+/// error without a code is placed by it (see [`uncoded`]).
+fn answer(
+    media: Media,
+    response: async_graphql::Response,
+    request_id: &str,
+    query: &str,
+) -> Response {
+    // The executor sets a path on every error a field raises; errors without one, and
+    // no data, come from before execution.
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    let arguments = std::cell::OnceCell::new();
     let errors: Vec<Value> = response
         .errors
         .iter()
         .map(|e| {
             let mut error = serde_json::to_value(e).unwrap_or(Value::Null);
-            // Every error carries a code: the schema's own, or what kind of failure it was.
             if error.pointer("/extensions/code").is_none() {
-                let over_limit = e.message.starts_with("Query is too complex")
-                    || e.message.starts_with("Query is nested too deep")
-                    || e.message.starts_with("The number of directives");
-                let code = if over_limit {
-                    "LIMIT_EXCEEDED"
-                } else if request_error {
-                    "GRAPHQL_VALIDATION_FAILED"
-                } else {
-                    "BAD_USER_INPUT"
+                let at_argument = || {
+                    let positions = arguments.get_or_init(|| argument_positions(query));
+                    e.locations.iter().any(|pos| positions.contains(pos))
                 };
-                error["extensions"] = json!({ "code": code });
+                let code = uncoded(e, request_error, at_argument);
+                if code == code::INTERNAL {
+                    // Its message may be anything (a database error's text, a file
+                    // name): it is in the log, and the client gets what to_gql sends.
+                    error["message"] = json!("Internal error.");
+                    error["extensions"] = json!({});
+                }
+                error["extensions"]["code"] = json!(code);
             }
-            if error.pointer("/extensions/code") == Some(&json!("INTERNAL")) {
+            if error.pointer("/extensions/code") == Some(&json!(code::INTERNAL)) {
                 error["extensions"]["requestId"] = json!(request_id);
             }
             error
@@ -619,10 +658,84 @@ fn answer(media: Media, response: async_graphql::Response, request_id: &str) -> 
         extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
     };
     let text = serde_json::to_string(&body).unwrap_or_else(|_| {
-        json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": "INTERNAL", "requestId": request_id } }] }).to_string()
+        json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": code::INTERNAL, "requestId": request_id } }] }).to_string()
     });
     let response = (status, [(CONTENT_TYPE, media.content_type())], text).into_response();
-    tell(response, OUTCOME, outcome.as_deref())
+    with_outcome(response, outcome.as_deref())
+}
+
+/// The code of an error that reached the HTTP layer without one. The schema codes every
+/// error it raises itself (`api::code`, through `error::to_gql`); what is left came from
+/// async-graphql, or is a bug. Fails closed: an error from execution that is not
+/// async-graphql refusing an argument is INTERNAL, logged with its message, never
+/// BAD_USER_INPUT.
+fn uncoded(
+    error: &async_graphql::ServerError,
+    request_error: bool,
+    at_argument: impl FnOnce() -> bool,
+) -> &'static str {
+    if request_error {
+        // Parse errors and our own limits are coded in `checked`; async-graphql's
+        // validation, variable coercion, operation choice and limits are not.
+        if async_graphql_limit(&error.message) {
+            code::LIMIT_EXCEEDED
+        } else {
+            code::GRAPHQL_VALIDATION_FAILED
+        }
+    } else if at_argument() {
+        // async-graphql coerces a field's arguments as the field runs, and places a
+        // failure at the argument's value; a resolver's own errors are placed at the
+        // field. A Date that is not a date lands here, or an Int past 32 bits in an
+        // input (on a paged field's `first`, the complexity count refuses it earlier).
+        code::BAD_USER_INPUT
+    } else {
+        tracing::error!(
+            message = %error.message,
+            path = ?error.path,
+            "an error without a code reached the client; sent as INTERNAL"
+        );
+        code::INTERNAL
+    }
+}
+
+/// Whether `message` is one of async-graphql's own limit refusals: depth, complexity, or
+/// directives on a field. async-graphql gives them no code and no type of their own, and
+/// the one place that tells them apart by structure (an extension's `validation` hook)
+/// would also put every field of every request through an extension's `resolve` hook.
+/// So their text is matched here, and only here; the unit tests produce each message
+/// from the real schema, so an async-graphql that rewords one fails a test.
+fn async_graphql_limit(message: &str) -> bool {
+    message.starts_with("Query is too complex")
+        || message.starts_with("Query is nested too deep")
+        || message.starts_with("The number of directives on the field")
+}
+
+/// Where the document's field arguments' values start: async-graphql places an
+/// argument it could not coerce there. Found only when an uncoded error needs them.
+fn argument_positions(query: &str) -> HashSet<async_graphql::Pos> {
+    fn visit(set: &SelectionSet, out: &mut HashSet<async_graphql::Pos>) {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(f) => {
+                    out.extend(f.node.arguments.iter().map(|(_, value)| value.pos));
+                    visit(&f.node.selection_set.node, out);
+                }
+                Selection::InlineFragment(f) => visit(&f.node.selection_set.node, out),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    // The text already parsed once to run; the same text gives the same positions.
+    if let Ok(document) = async_graphql::parser::parse_query(query) {
+        for (_, op) in document.operations.iter() {
+            visit(&op.node.selection_set.node, &mut out);
+        }
+        for fragment in document.fragments.values() {
+            visit(&fragment.node.selection_set.node, &mut out);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -633,6 +746,134 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_str(value).unwrap());
         negotiate(&headers)
+    }
+
+    /// `query` run on the schema with `limits` (no scope: these documents fail before
+    /// any resolver reads), answered as graphql-response+json: the status and the body.
+    async fn run(limits: api::Limits, query: &str) -> (StatusCode, Value) {
+        let response = api::schema_with(&limits).execute(query).await;
+        answered(response, query).await
+    }
+
+    async fn answered(response: async_graphql::Response, query: &str) -> (StatusCode, Value) {
+        let response = answer(Media::GraphqlResponse, response, "req-1", query);
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    fn first_code(body: &Value) -> &str {
+        body["errors"][0]["extensions"]["code"].as_str().unwrap()
+    }
+
+    /// Each of async-graphql's limit messages that `async_graphql_limit` matches, as the
+    /// real schema words it: if an upgrade rewords one, this fails.
+    #[tokio::test]
+    async fn async_graphql_limits_are_told_by_their_messages() {
+        let deep = api::Limits {
+            depth: 1,
+            ..Default::default()
+        };
+        let complex = api::Limits {
+            complexity: 1,
+            ..Default::default()
+        };
+        let directives = format!("{{ viewer {} {{ role }} }}", "@skip(if: false) ".repeat(9));
+        for (limits, query) in [
+            (deep, "{ viewer { role } }"),
+            (complex, "{ viewer { role } }"),
+            (api::Limits::default(), directives.as_str()),
+        ] {
+            let response = api::schema_with(&limits).execute(query).await;
+            let message = response.errors[0].message.clone();
+            assert!(
+                async_graphql_limit(&message),
+                "not known as a limit: {message}"
+            );
+            let (status, body) = answered(response, query).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(first_code(&body), code::LIMIT_EXCEEDED, "{body}");
+            assert!(body.get("data").is_none());
+        }
+    }
+
+    /// What async-graphql refuses before execution that is not a limit: validation,
+    /// variables, the choice of operation.
+    #[tokio::test]
+    async fn requests_that_cannot_run_fail_validation() {
+        for query in [
+            "{ nope }",
+            "query A { viewer { role } } query B { viewer { role } }",
+            "fragment A on Query { ...B } fragment B on Query { ...A } { ...A }",
+        ] {
+            let (status, body) = run(api::Limits::default(), query).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+            assert_eq!(first_code(&body), code::GRAPHQL_VALIDATION_FAILED, "{body}");
+            assert!(!async_graphql_limit(
+                body["errors"][0]["message"].as_str().unwrap()
+            ));
+        }
+    }
+
+    /// Arguments async-graphql could not coerce as the field ran are the client's
+    /// mistake: BAD_USER_INPUT, with the message that says why, and `data`. (An Int past
+    /// 32 bits on a paged field is refused earlier, by the complexity count that reads it.)
+    #[tokio::test]
+    async fn arguments_that_do_not_coerce_are_bad_input() {
+        for (query, says) in [
+            (
+                r#"{ events(filter: { startDate: { from: "5 May" } }) { totalCount } }"#,
+                "not a date",
+            ),
+            (
+                "query($d: Date) { events(filter: { startDate: { from: $d } }) { totalCount } }",
+                "",
+            ),
+        ] {
+            let request = async_graphql::Request::new(query).variables(
+                async_graphql::Variables::from_json(json!({ "d": "yesterday" })),
+            );
+            let response = api::schema().execute(request).await;
+            let (status, body) = answered(response, query).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(first_code(&body), code::BAD_USER_INPUT, "{body}");
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(says)
+            );
+            assert!(body.get("data").is_some());
+        }
+    }
+
+    /// Fail closed: an error from execution without a code (a resolver that dropped it)
+    /// reaches the client as INTERNAL, with the request id and none of its message.
+    #[tokio::test]
+    async fn an_error_without_a_code_is_internal() {
+        let query = "{ indicators { totalCount } }";
+        let mut error =
+            async_graphql::ServerError::new("no such table: indicator", Some(Default::default()));
+        error.locations = vec![async_graphql::Pos { line: 1, column: 3 }];
+        error.path = vec![async_graphql::PathSegment::Field("indicators".into())];
+        let mut response = async_graphql::Response::new(
+            async_graphql::Value::from_json(json!({ "indicators": null })).unwrap(),
+        );
+        response.errors.push(error);
+        let (status, body) = answered(response, query).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body["errors"][0],
+            json!({
+                "message": "Internal error.",
+                "locations": [{ "line": 1, "column": 3 }],
+                "path": ["indicators"],
+                "extensions": { "code": code::INTERNAL, "requestId": "req-1" },
+            })
+        );
+        assert_eq!(body["data"], json!({ "indicators": null }));
     }
 
     #[test]
@@ -690,7 +931,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        assert_eq!(is_write(&many, None).unwrap_err().0, "LIMIT_EXCEEDED");
+        assert_eq!(is_write(&many, None).unwrap_err().0, code::LIMIT_EXCEEDED);
     }
 
     #[test]

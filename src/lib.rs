@@ -237,3 +237,75 @@ pub async fn serve_until(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// A code is written once, in `api::code`: a string literal elsewhere could drift from
+    /// it (and from the README) without any test noticing.
+    #[test]
+    fn codes_are_spelled_only_in_the_code_module() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let module = root.join("crates/api/src/code.rs");
+        let mut files = Vec::new();
+        for dir in ["src", "bench/src", "migrations/src"] {
+            sources(&root.join(dir), &mut files);
+        }
+        for krate in std::fs::read_dir(root.join("crates")).unwrap() {
+            sources(&krate.unwrap().path().join("src"), &mut files);
+        }
+        assert!(
+            files.contains(&module),
+            "{} is where codes live",
+            module.display()
+        );
+        let mut found = Vec::new();
+        for file in files.iter().filter(|f| **f != module) {
+            let text = std::fs::read_to_string(file).unwrap();
+            for code in api::code::ALL {
+                if text.contains(&format!("\"{code}\"")) {
+                    found.push(format!("{}: \"{code}\"", file.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "use api::code instead:\n{}",
+            found.join("\n")
+        );
+    }
+
+    /// Every code in `api::code` is listed in `ALL`, spelled as named, and documented in
+    /// the README's HTTP section.
+    #[test]
+    fn the_code_module_and_the_readme_agree() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let module = std::fs::read_to_string(root.join("crates/api/src/code.rs")).unwrap();
+        let declared: Vec<&str> = module
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub const "))
+            .filter_map(|l| l.split_once(": &str = "))
+            .map(|(name, value)| {
+                assert_eq!(value, format!("\"{name}\";"), "{name} is spelled as named");
+                name
+            })
+            .collect();
+        assert_eq!(declared, api::code::ALL);
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        for code in api::code::ALL {
+            assert!(readme.contains(&format!("`{code}`")), "README lists {code}");
+        }
+    }
+}

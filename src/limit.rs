@@ -96,7 +96,10 @@ pub async fn rate_limit(
         Ok(()) => next.run(request).await,
         Err(wait) => {
             limiter.metrics.refusal("rate");
-            let body = r#"{"errors":[{"message":"too many requests; retry later","extensions":{"code":"RATE_LIMITED"}}]}"#;
+            let body = crate::http::refusal_body(
+                api::code::RATE_LIMITED,
+                "too many requests; retry later",
+            );
             let mut response = (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(CONTENT_TYPE, "application/json")],

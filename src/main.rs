@@ -225,7 +225,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let started = std::time::Instant::now();
                 let counts = service::synthetic::load(&db.connection, scale, seed)
                     .await
-                    .map_err(|e| format!("generating data: {e:?}"))?;
+                    .map_err(|e| format!("generating data: {}", e.message()))?;
                 println!(
                     "generated in {:.1} s: {counts:?}",
                     started.elapsed().as_secs_f64()
@@ -302,7 +302,7 @@ async fn open(url: &str) -> Result<service::Database, String> {
 async fn seed_demo(db: &service::Database) -> Result<(), String> {
     let loaded = service::demo::load_articles(&db.connection)
         .await
-        .map_err(|e| format!("loading demo data: {e}"))?;
+        .map_err(|e| format!("loading demo data: {}", e.message()))?;
     if loaded {
         println!("demo data loaded");
     } else {
@@ -358,7 +358,7 @@ async fn token(db: &service::Database, action: TokenAction) -> Result<(), String
                     expires_at,
                 })
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.message())?;
             println!("{}", issued.secret);
             eprintln!(
                 "Store this token now: it is shown only once. Send it as `Authorization: Bearer <token>`."
@@ -369,7 +369,7 @@ async fn token(db: &service::Database, action: TokenAction) -> Result<(), String
             let revoked = scope
                 .revoke_token_by_public_id(&public_id)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.message())?;
             println!("revoked token {} ({})", revoked.public_id, revoked.label);
         }
     }

@@ -1,6 +1,8 @@
-//! Prometheus metrics at `/metrics`: requests by operation and outcome, latency, the
-//! database pool, and refusals by limit. Kept by hand in a few maps: the set is small
-//! and fixed, and a metrics framework would be more code to configure than this.
+//! Prometheus metrics at `/metrics`: GraphQL requests by operation and outcome, their
+//! latency, refusals by limit, the database pool's connections, and the SQL statements
+//! run (the README lists them; a test holds the two together). Kept by hand in a few
+//! maps: the set is small and fixed, and a metrics framework would be more code to
+//! configure than this.
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};
@@ -24,8 +26,9 @@ struct State {
 pub struct Metrics(Arc<Mutex<State>>);
 
 impl Metrics {
-    /// Counts a GraphQL request: its operation name, its outcome (`ok` or the first
-    /// error's code) and how long it took.
+    /// Counts a GraphQL request: its operation name (`anonymous` without one, `other`
+    /// past the first 200 names or for an empty one or one over 64 bytes), its outcome
+    /// (`ok`, or the first error's code) and how long it took.
     pub fn request(&self, operation: Option<&str>, outcome: &str, elapsed: Duration) {
         let mut state = self.0.lock().expect("metrics lock");
         let known = state.latency.len() < MAX_OPERATIONS;
@@ -58,7 +61,9 @@ impl Metrics {
         entry.2 += seconds;
     }
 
-    /// Counts a request refused by a limit (`rate`, `body_size`, `media_type`, ...).
+    /// Counts a request refused by a limit: `rate` from the rate limiter, otherwise the
+    /// refusal's code in lower case (`limit_exceeded`, `payload_too_large`, `timeout`,
+    /// `unsupported_media_type`, `method_not_allowed`, `not_acceptable`, `bad_request`).
     pub fn refusal(&self, limit: &str) {
         *self
             .0
@@ -161,7 +166,11 @@ mod tests {
     fn renders_counters_histograms_and_gauges() {
         let m = Metrics::default();
         m.request(Some("Home"), "ok", Duration::from_millis(20));
-        m.request(Some("Home"), "BAD_USER_INPUT", Duration::from_millis(2));
+        m.request(
+            Some("Home"),
+            api::code::BAD_USER_INPUT,
+            Duration::from_millis(2),
+        );
         m.refusal("rate");
         let text = m.render((4, 3), 17);
         assert!(text.contains(r#"concord_requests_total{operation="Home",outcome="ok"} 1"#));
@@ -178,5 +187,50 @@ mod tests {
         assert!(text.contains(r#"concord_refusals_total{limit="rate"} 1"#));
         assert!(text.contains(r#"concord_db_connections{state="in_use"} 1"#));
         assert!(text.contains("concord_sql_statements_total 17"));
+    }
+
+    /// The README's list of metrics and their labels is what `/metrics` serves.
+    #[test]
+    fn the_readme_lists_what_is_served() {
+        let m = Metrics::default();
+        m.request(Some("Home"), "ok", Duration::from_millis(20));
+        m.refusal("rate");
+        let text = m.render((4, 3), 17);
+        // Each metric served, with its label names (a histogram's `le` aside).
+        let mut served = std::collections::BTreeMap::<String, Vec<String>>::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let series = line.split(' ').next().unwrap();
+            let (name, labels) = series.split_once('{').unwrap_or((series, ""));
+            let name = ["_bucket", "_sum", "_count"]
+                .iter()
+                .find_map(|s| name.strip_suffix(s))
+                .filter(|n| n.ends_with("_seconds"))
+                .unwrap_or(name);
+            let labels: Vec<String> = labels
+                .trim_end_matches('}')
+                .split(',')
+                .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_owned()))
+                .filter(|k| k != "le")
+                .collect();
+            served.insert(name.to_owned(), labels);
+        }
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("`GET /metrics`").unwrap()..];
+        let section = &section[..section.find("\n\n").unwrap()];
+        let mut listed = std::collections::BTreeMap::<String, Vec<String>>::new();
+        for item in section.split('`').skip(1).step_by(2) {
+            if let Some(metric) = item.strip_prefix("concord_") {
+                let (name, labels) = metric.split_once('{').unwrap_or((metric, ""));
+                let labels = labels
+                    .trim_end_matches('}')
+                    .split(',')
+                    .filter(|l| !l.is_empty());
+                listed.insert(
+                    format!("concord_{name}"),
+                    labels.map(str::to_owned).collect(),
+                );
+            }
+        }
+        assert_eq!(listed, served, "README's metrics against /metrics:\n{text}");
     }
 }

@@ -367,9 +367,18 @@ async fn metrics_count_requests_outcomes_latency_pool_and_refusals() {
     post(json!({ "query": "query Home { events { totalCount } }", "operationName": "Home" }))
         .await
         .unwrap();
-    post(json!({ "query": "query Bad { node(id: \"x\") { id } }", "operationName": "Bad" }))
-        .await
-        .unwrap();
+    let bad =
+        post(json!({ "query": "query Bad { node(id: \"x\") { id } }", "operationName": "Bad" }))
+            .await
+            .unwrap();
+    // What the handler tells the metrics stays in the server.
+    assert!(
+        bad.headers()
+            .keys()
+            .all(|name| !name.as_str().starts_with("x-concord")),
+        "{:?}",
+        bad.headers()
+    );
     raw(&app, reqwest::Method::POST, Some("text/plain"), "{}").await;
     let text = app
         .client

@@ -10,6 +10,7 @@
 
 // The machinery every resource uses.
 mod batch;
+pub mod code;
 mod connection;
 mod error;
 mod ids;
@@ -119,14 +120,6 @@ pub fn schema() -> ConcordSchema {
 /// The schema in SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
     schema().sdl()
-}
-
-/// The response to a request whose credentials were refused: UNAUTHENTICATED, and
-/// nothing executed.
-pub fn unauthenticated(error: &service::Error) -> async_graphql::Response {
-    let mut error = error::to_gql(error).into_server_error(async_graphql::Pos::default());
-    error.locations.clear();
-    async_graphql::Response::from_errors(vec![error])
 }
 
 /// What the request's operation does, as its type says.

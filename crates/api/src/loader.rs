@@ -1,5 +1,6 @@
-//! Batch loading for nested fields: every key a page's resolvers ask for in one tick is
-//! loaded in one statement, so the statements of a request do not grow with page size.
+//! Batch loading for nested fields: the keys a page's resolvers ask for before the
+//! request next stalls are loaded in one statement (`crate::batch`), so the statements
+//! of a request do not grow with page size.
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;

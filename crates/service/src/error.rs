@@ -1,32 +1,39 @@
 //! The service's one error type. Each variant maps to one client-facing outcome.
+//!
+//! It implements neither `Display` nor `std::error::Error`, on purpose: async-graphql
+//! turns any `Display` value into a GraphQL error (`impl<T: Display> From<T> for
+//! async_graphql::Error`), so a plain `?` on a service result in a resolver would compile
+//! and reach the client without its code. Without `Display` that `?` does not compile;
+//! the API's `error::to_gql` (or its `svc` and `ServiceError`) is the only way out, and
+//! it gives every variant its code. Logs and the command line read [`Error::message`].
 use sea_orm::DbErr;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// The record does not exist or the caller may not read it. The two are
     /// deliberately indistinguishable, so a caller never learns a hidden record exists.
-    #[error("no such record")]
     NotFound,
     /// The input breaks a rule; `field` is the input path at fault (e.g. `after`,
     /// `filter.startDate.from`) so a frontend can point at it.
-    #[error("{message}")]
     BadInput { field: String, message: String },
     /// No valid credentials: a bearer token was sent but is malformed, unknown,
     /// expired or revoked. (No token at all is not an error: it means anonymous.)
-    #[error("{0}")]
     Unauthenticated(String),
     /// The caller may read the record but not do this to it.
-    #[error("{0}")]
     Forbidden(String),
     /// The record changed since the caller read it: `expectedVersion` is stale.
-    #[error("the record has changed since version {expected}; it is now at version {current}")]
     Conflict { expected: i32, current: i32 },
     /// The database failed in a way the caller cannot fix. Logged with its cause;
     /// callers see only that something went wrong.
-    #[error("internal error")]
-    Database(#[from] DbErr),
+    Database(DbErr),
+}
+
+impl From<DbErr> for Error {
+    fn from(cause: DbErr) -> Self {
+        Error::Database(cause)
+    }
 }
 
 impl Error {
@@ -38,6 +45,21 @@ impl Error {
         Error::BadInput {
             field: field.into(),
             message: message.into(),
+        }
+    }
+
+    /// What went wrong, for whoever runs the server: the command line prints it and logs
+    /// carry it. A database failure includes its cause, which clients never see.
+    pub fn message(&self) -> String {
+        match self {
+            Error::NotFound => "no such record".to_owned(),
+            Error::BadInput { message, .. }
+            | Error::Unauthenticated(message)
+            | Error::Forbidden(message) => message.clone(),
+            Error::Conflict { expected, current } => format!(
+                "the record has changed since version {expected}; it is now at version {current}"
+            ),
+            Error::Database(cause) => format!("database error: {cause}"),
         }
     }
 }
