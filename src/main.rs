@@ -237,6 +237,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             demo,
             exposure,
         } => {
+            // Registered before the address is printed: a SIGTERM sent as soon as the
+            // server says it is serving must drain it, not kill it.
+            let shutdown = shutdown_signal();
             let db = open(&url).await?;
             if demo.unwrap_or(embedded) {
                 seed_demo(&db).await?;
@@ -254,7 +257,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             concord::serve_until(
                 listener,
                 concord::app(db.clone(), &settings),
-                shutdown_signal(),
+                shutdown,
                 drain,
             )
             .await
@@ -266,26 +269,32 @@ async fn run(cli: Cli) -> Result<(), String> {
     Ok(())
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that resolves on SIGTERM or Ctrl-C. The SIGTERM handler is installed when
+/// this is called, not when the future is first polled, so no signal falls in between.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async {
+            match term {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+        tracing::info!("shutting down: no new connections, finishing requests in flight");
     }
-    tracing::info!("shutting down: no new connections, finishing requests in flight");
 }
 
 /// Connects and migrates.
