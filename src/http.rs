@@ -564,6 +564,16 @@ async fn handle(
             );
         }
     };
+    if writes && matches!(principal, service::Principal::Anonymous) {
+        // Before variables are coerced, so an anonymous caller learns nothing of the
+        // input rules, nor whether an id names a record.
+        return refuse(
+            media,
+            StatusCode::UNAUTHORIZED,
+            code::UNAUTHENTICATED,
+            "mutations need a bearer token",
+        );
+    }
     let operation = if writes {
         api::Operation::Write
     } else {

@@ -18,6 +18,11 @@ struct Cli {
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
 
+    /// The consortium's time zone (IANA name, e.g. `Asia/Shanghai`): a membership counts
+    /// from its `joinedOn` to its `leftOn`, both included, on the date there.
+    #[arg(long, env = "CONCORD_TIME_ZONE", default_value = "UTC", global = true)]
+    time_zone: chrono_tz::Tz,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -176,6 +181,7 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let embedded = cli.database_url.is_none();
+    let zone = cli.time_zone;
     let url = cli
         .database_url
         .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
@@ -197,11 +203,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
         Command::Token { action } => {
-            let db = open(&url).await?;
+            let db = open(&url, zone).await?;
             token(&db, action).await?;
         }
         Command::Migrate => {
-            let db = open(&url).await?;
+            let db = open(&url, zone).await?;
             println!("migrations applied to {}", redact(&url));
             drop(db);
         }
@@ -217,7 +223,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             if synthetic && !(scale > 0.0 && scale <= 100.0) {
                 return Err("--scale must be above 0 and at most 100".into());
             }
-            let db = open(&url).await?;
+            let db = open(&url, zone).await?;
             if demo {
                 seed_demo(&db).await?;
             }
@@ -240,7 +246,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             // Registered before the address is printed: a SIGTERM sent as soon as the
             // server says it is serving must drain it, not kill it.
             let shutdown = shutdown_signal();
-            let db = open(&url).await?;
+            let db = open(&url, zone).await?;
             if demo.unwrap_or(embedded) {
                 seed_demo(&db).await?;
             }
@@ -298,10 +304,11 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 }
 
 /// Connects and migrates.
-async fn open(url: &str) -> Result<service::Database, String> {
+async fn open(url: &str, zone: chrono_tz::Tz) -> Result<service::Database, String> {
     let db = service::connect(url)
         .await
-        .map_err(|e| format!("cannot open database {}: {e}", redact(url)))?;
+        .map_err(|e| format!("cannot open database {}: {e}", redact(url)))?
+        .with_time_zone(zone);
     service::migrate(&db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;

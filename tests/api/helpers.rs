@@ -156,7 +156,16 @@ impl TestApp {
 
     /// The app over the database at `url`, migrated.
     pub async fn spawn_on(url: &str, settings: concord::Settings) -> TestApp {
-        let db = service::connect(url).await.unwrap();
+        Self::spawn_in_zone(url, settings, chrono_tz::UTC).await
+    }
+
+    /// The same, dating memberships in `zone` (`concord --time-zone`).
+    pub async fn spawn_in_zone(
+        url: &str,
+        settings: concord::Settings,
+        zone: chrono_tz::Tz,
+    ) -> TestApp {
+        let db = service::connect(url).await.unwrap().with_time_zone(zone);
         service::migrate(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -185,7 +194,14 @@ impl TestApp {
 
     /// The app with a fixture document (demo format) loaded.
     pub async fn with_fixture(backend: Backend, json: &str) -> TestApp {
-        let app = Self::spawn(backend).await;
+        Self::with_fixture_in(backend, json, chrono_tz::UTC).await
+    }
+
+    /// The same, dating memberships in `zone`.
+    pub async fn with_fixture_in(backend: Backend, json: &str, zone: chrono_tz::Tz) -> TestApp {
+        let database = FreshDatabase::create(backend).await;
+        let mut app = Self::spawn_in_zone(&database.url, Default::default(), zone).await;
+        app.database = Some(database);
         let document = service::demo::parse(json).unwrap();
         service::demo::load(&app.db.connection, &document)
             .await

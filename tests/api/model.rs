@@ -98,10 +98,11 @@ fn may_write(who: Who, owner: Org) -> bool {
 
 /// The outcome of changing `r`, before the change-specific checks.
 fn gate(who: Who, r: &Record) -> Option<&'static str> {
-    if !may_read(who, r) {
-        Some("NOT_FOUND")
-    } else if who == Who::Anonymous {
+    if who == Who::Anonymous {
+        // Refused before the input is read, so it learns nothing of the record.
         Some("UNAUTHENTICATED")
+    } else if !may_read(who, r) {
+        Some("NOT_FOUND")
     } else if !may_write(who, r.owner) {
         Some("FORBIDDEN")
     } else {

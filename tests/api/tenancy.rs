@@ -68,13 +68,13 @@ fn confirms(who: Who) -> bool {
     CONFIRMS.iter().find(|(w, _)| *w == who).unwrap().1
 }
 
-/// The outcome of changing an existing record: hidden records do not exist; then a
-/// token is needed; then the right to write.
+/// The outcome of changing an existing record: a token is needed before anything is
+/// read; then hidden records do not exist; then the right to write.
 fn change(who: Who, vis: Vis, allowed: bool) -> &'static str {
-    if !reads(who, vis) {
-        "NOT_FOUND"
-    } else if who == Who::Anonymous {
+    if who == Who::Anonymous {
         "UNAUTHENTICATED"
+    } else if !reads(who, vis) {
+        "NOT_FOUND"
     } else if allowed {
         "OK"
     } else {
