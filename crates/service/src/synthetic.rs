@@ -1,4 +1,5 @@
 //! A generated consortium for measuring Concord at scale (`concord seed --synthetic`).
+//! (Long because it is one recipe: each table's rows follow from the ones before.)
 //!
 //! Deterministic: the same scale and seed give the same data. Scale 1 is 20 member
 //! universities with units and people, 2,000 foreign partners in 120 countries and

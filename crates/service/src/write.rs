@@ -1,4 +1,6 @@
 //! The steps every write shares, so that each resource's writes say only what is theirs.
+//! (One file past 600 lines on purpose: the steps are read together, in the order a
+//! mutation takes them, and each is short.)
 //!
 //! A mutation runs in one transaction: it loads the record as the caller may read it
 //! (absent means NOT_FOUND), asks `access` whether the caller may change it (FORBIDDEN),
