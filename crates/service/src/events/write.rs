@@ -1,5 +1,6 @@
 //! Writing events and their parts; confirming co-hosted events. (Past 600 lines: an
-//! event has four kinds of part, each with its set, add and remove.)
+//! event has four kinds of part (organisations, participants, presentations, outcomes),
+//! each with its own writes.)
 use chrono::NaiveDate;
 use entity::enums::{
     EventFormat, EventKind, EventOrganisationRole, EventStatus, ParticipantRole, Visibility,
