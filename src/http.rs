@@ -579,14 +579,7 @@ async fn handle(
     } else {
         api::Operation::Read
     };
-    let response = api::execute(
-        &state.schema,
-        request,
-        &state.db.connection,
-        principal,
-        operation,
-    )
-    .await;
+    let response = api::execute(&state.schema, request, &state.db, principal, operation).await;
     let request_id = headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())

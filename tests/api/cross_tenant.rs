@@ -328,6 +328,9 @@ async fn build(backend: Backend) -> World {
             "mutation($i: SetConsortiumMembersInput!) { setConsortiumMembers(input: $i) { __typename } }",
             json!({ "i": { "id": other["id"], "expectedVersion": other["version"], "members": [
                 { "organisation": delta, "joinedOn": "2010-01-01" },
+                // Epsilon and Zeta hold tokens as members here (tokens go to members only).
+                { "organisation": epsilon, "joinedOn": "2010-01-01" },
+                { "organisation": zeta, "joinedOn": "2010-01-01" },
             ] } }),
         )
         .await;
@@ -928,6 +931,7 @@ on_both! {
                     .unwrap()
                     .to_owned();
                 members.push(json!({ "organisation": id, "joinedOn": joined, "leftOn": left }));
+                app.consortium_of_its_own(crate::helpers::key(&id)).await;
                 tokens.push(app.token(Role::Viewer, Some(crate::helpers::key(&id))).await);
             }
             let consortium = app

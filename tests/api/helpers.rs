@@ -273,10 +273,38 @@ impl TestApp {
             expires_at: None,
         };
         service::Scope::new(self.db.connection.clone(), cli)
+            .on(self.db.today())
             .issue_token(new)
             .await
             .unwrap()
             .secret
+    }
+
+    /// Makes `organisation` the one member of a consortium of its own, so that it may
+    /// hold tokens without sharing anything with anyone.
+    pub async fn consortium_of_its_own(&self, organisation: i64) {
+        let cli = service::Principal::Coordinator {
+            token_id: None,
+            label: "test".into(),
+        };
+        let scope = service::Scope::new(self.db.connection.clone(), cli).on(self.db.today());
+        let consortium = scope
+            .create_consortium(service::consortia::ConsortiumInput {
+                name_en: format!("Consortium of organisation {organisation}"),
+                name_zh: None,
+                coordinator: None,
+            })
+            .await
+            .unwrap();
+        let member = service::consortia::MemberInput {
+            organisation,
+            joined_on: None,
+            left_on: None,
+        };
+        scope
+            .add_consortium_member(consortium.id, consortium.version, member)
+            .await
+            .unwrap();
     }
 
     /// The id of the organisation named `name_en`.

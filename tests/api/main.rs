@@ -9,6 +9,7 @@ mod connections;
 mod cross_tenant;
 mod demo;
 mod http;
+mod membership;
 mod model;
 mod outage;
 mod read_api;

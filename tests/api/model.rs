@@ -156,6 +156,8 @@ impl World {
             (Org::B, app.organisation("Beta University").await),
             (Org::C, app.organisation("Bangkok Technical College").await),
         ];
+        // C shares no consortium with A and B, but is in one, so it may hold tokens.
+        app.consortium_of_its_own(orgs[2].1).await;
         let mut tokens = vec![(Who::Coordinator, app.token(Role::Coordinator, None).await)];
         for (org, id) in orgs {
             tokens.push((Who::Viewer(org), app.token(Role::Viewer, Some(id)).await));

@@ -138,14 +138,15 @@ pub enum Operation {
 pub async fn execute(
     schema: &ConcordSchema,
     request: async_graphql::Request,
-    db: &service::DatabaseConnection,
+    db: &service::Database,
     principal: Principal,
     operation: Operation,
 ) -> async_graphql::Response {
     let scope = match operation {
-        Operation::Read => Scope::pinned(db.clone(), principal),
-        Operation::Write => Scope::new(db.clone(), principal),
-    };
+        Operation::Read => Scope::pinned(db.connection.clone(), principal),
+        Operation::Write => Scope::new(db.connection.clone(), principal),
+    }
+    .on(db.today());
     let batcher = Batcher::new(loader::Loaders::new(scope.clone()));
     let request = request.data(scope).data(batcher.clone());
     Batched::new(schema.execute(request), batcher).await

@@ -7,7 +7,8 @@
 //! Writes: a new owned record asks [`owner_of_new`] and [`may_write`]; a registry entry
 //! [`may_add_to_registry`] (and a unit [`may_place_unit`]); a change of an existing
 //! record asks its table's [`Changeable::may_change`]; a confirmation [`may_confirm`];
-//! consortia and merges [`coordinator_only`]; tokens [`may_issue_token`] (revoking is
+//! consortia and merges [`coordinator_only`]; tokens [`may_issue_token`] and
+//! [`may_hold_token`] (revoking is
 //! reading: a token the caller may read is one it manages). A record the caller may not
 //! read is reported as not found, never forbidden.
 use entity::enums::{Role, Visibility};
@@ -343,6 +344,57 @@ pub fn may_issue_token(issuer: &Principal, role: Role, organisation: Option<i64>
                 "only the coordinator and the organisation's admins may issue its tokens",
             )),
         },
+    }
+}
+
+/// Whether `organisation` may hold a member token: it (or an organisation it is a unit
+/// of, at any depth) is a current member of a consortium on `today`, or coordinates
+/// one. A token acts inside a consortium; an organisation outside every consortium
+/// (a foreign partner in the registry, say) has nothing to act in.
+pub async fn may_hold_token(
+    db: &impl sea_orm::ConnectionTrait,
+    organisation: i64,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    use sea_orm::QueryFilter;
+    let mut line = vec![organisation];
+    while line.len() < 32 {
+        let parent = organisation::Entity::find_by_id(*line.last().expect("not empty"))
+            .one(db)
+            .await?
+            .and_then(|o| o.parent_id);
+        match parent {
+            Some(p) if !line.contains(&p) => line.push(p),
+            _ => break,
+        }
+    }
+    let member = consortium_member::Entity::find()
+        .filter(consortium_member::Column::OrganisationId.is_in(line.clone()))
+        .filter(
+            Condition::any()
+                .add(consortium_member::Column::JoinedOn.is_null())
+                .add(consortium_member::Column::JoinedOn.lte(today)),
+        )
+        .filter(
+            Condition::any()
+                .add(consortium_member::Column::LeftOn.is_null())
+                .add(consortium_member::Column::LeftOn.gte(today)),
+        )
+        .one(db)
+        .await?
+        .is_some();
+    let coordinates = consortium::Entity::find()
+        .filter(consortium::Column::CoordinatorId.is_in(line))
+        .one(db)
+        .await?
+        .is_some();
+    if member || coordinates {
+        Ok(())
+    } else {
+        Err(Error::bad_input(
+            "input.organisation",
+            "tokens are issued only to current consortium members, their units, and coordinating organisations",
+        ))
     }
 }
 

@@ -117,15 +117,18 @@ pub async fn authenticate(db: &Database, header: Option<&str>) -> Result<Princip
     })
 }
 
-/// Every organisation that shares a membership current on `today` with `org`, itself
-/// included. A membership counts from its `joinedOn` to its `leftOn`, both days
-/// included; an open end counts as always.
+/// Every organisation that shares a consortium with `org` on `today`, itself included:
+/// the consortia it is a current member of or coordinates, and their current members
+/// and coordinating organisations. A membership counts from its `joinedOn` to its
+/// `leftOn`, both days included; an open end counts as always. A coordinating
+/// organisation belongs to its consortium for as long as it coordinates it.
 pub async fn consortium_peers(
     db: &impl sea_orm::ConnectionTrait,
     org: i64,
     today: NaiveDate,
 ) -> Result<Vec<i64>> {
-    use entity::consortium_member as cm;
+    use entity::{consortium as c, consortium_member as cm};
+    use sea_orm::sea_query::{Alias, Expr, UnionType};
     let current = || {
         Condition::all()
             .add(
@@ -139,20 +142,42 @@ pub async fn consortium_peers(
                     .add(cm::Column::LeftOn.gte(today)),
             )
     };
+    // The consortia `org` belongs to, then everyone in them: one statement, as the
+    // request's authentication should be.
     let mine = Query::select()
         .column(cm::Column::ConsortiumId)
         .from(cm::Entity)
         .and_where(cm::Column::OrganisationId.eq(org))
         .cond_where(current())
+        .union(
+            UnionType::All,
+            Query::select()
+                .column(c::Column::Id)
+                .from(c::Entity)
+                .and_where(c::Column::CoordinatorId.eq(org))
+                .to_owned(),
+        )
         .to_owned();
-    let mut peers: Vec<i64> = cm::Entity::find()
-        .filter(cm::Column::ConsortiumId.in_subquery(mine))
-        .filter(current())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.organisation_id)
-        .collect();
+    let everyone = Query::select()
+        .expr_as(Expr::col(cm::Column::OrganisationId), Alias::new("peer"))
+        .from(cm::Entity)
+        .and_where(cm::Column::ConsortiumId.in_subquery(mine.clone()))
+        .cond_where(current())
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr_as(Expr::col(c::Column::CoordinatorId), Alias::new("peer"))
+                .from(c::Entity)
+                .and_where(c::Column::Id.in_subquery(mine))
+                .and_where(c::Column::CoordinatorId.is_not_null())
+                .to_owned(),
+        )
+        .to_owned();
+    let rows = db.query_all(&everyone).await?;
+    let mut peers = rows
+        .iter()
+        .map(|row| row.try_get::<i64>("", "peer"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
     peers.push(org);
     peers.sort_unstable();
     peers.dedup();

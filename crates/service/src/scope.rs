@@ -37,6 +37,8 @@ pub struct Scope {
     db: DatabaseConnection,
     reads: Reads,
     principal: Arc<Principal>,
+    /// The date in the server's time zone when the request began (`Database::today`).
+    today: chrono::NaiveDate,
 }
 
 /// A model's primary key, for batch loading by key.
@@ -110,6 +112,7 @@ impl Scope {
             db,
             reads: Reads::Pooled,
             principal: Arc::new(principal),
+            today: chrono::Utc::now().date_naive(),
         }
     }
 
@@ -122,7 +125,19 @@ impl Scope {
             db,
             reads: Reads::Pinned(Arc::default()),
             principal: Arc::new(principal),
+            today: chrono::Utc::now().date_naive(),
         }
+    }
+
+    /// The same scope, dating what depends on the day (memberships) on `today`, the
+    /// date in the server's time zone; without it, the date in UTC.
+    pub fn on(mut self, today: chrono::NaiveDate) -> Self {
+        self.today = today;
+        self
+    }
+
+    pub(crate) fn today(&self) -> chrono::NaiveDate {
+        self.today
     }
 
     pub fn principal(&self) -> &Principal {

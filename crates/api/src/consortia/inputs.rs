@@ -78,7 +78,55 @@ pub struct SetConsortiumMembersInput {
     pub members: Vec<MemberInput>,
 }
 
+/// One new member of a consortium; the others stay as they are (coordinator only).
+#[derive(InputObject)]
+pub struct AddConsortiumMemberInput {
+    /// The consortium's global id.
+    pub id: ID,
+    /// The version the caller last read.
+    pub expected_version: i32,
+    /// The organisation joining.
+    pub organisation: ID,
+    /// When it joined (membership counts from this day).
+    pub joined_on: Option<Date>,
+    /// When it left, if it has (membership counts up to this day).
+    pub left_on: Option<Date>,
+}
+
+impl AddConsortiumMemberInput {
+    /// The consortium, its version and the membership in the service's form.
+    pub fn parse(&self) -> Result<(i64, i32, con::MemberInput)> {
+        let id = key("input.id", Kind::Consortium, &self.id)?;
+        let organisation = key("input.organisation", Kind::Organisation, &self.organisation)?;
+        Ok((
+            id,
+            self.expected_version,
+            con::MemberInput {
+                organisation,
+                joined_on: date(self.joined_on),
+                left_on: date(self.left_on),
+            },
+        ))
+    }
+}
+
+/// A member leaving a consortium (coordinator only).
+#[derive(InputObject)]
+pub struct RemoveConsortiumMemberInput {
+    /// The consortium's global id.
+    pub id: ID,
+    /// The version the caller last read.
+    pub expected_version: i32,
+    /// The member organisation.
+    pub organisation: ID,
+    /// The last day of its membership, kept in the consortium's history; without it the
+    /// membership is deleted as if it had never been (for one entered by mistake).
+    pub left_on: Option<Date>,
+}
+
 payload! {
+    AddConsortiumMemberPayload { consortium: Consortium } "The consortium with its new member.";
+    RemoveConsortiumMemberPayload { consortium: Consortium } "The consortium without the member, or with its membership ended.";
     UpdateConsortiumPayload { consortium: Consortium } "The consortium updated.";
     CreateConsortiumPayload { consortium: Consortium } "The consortium created.";
     SetConsortiumMembersPayload { consortium: Consortium } "The consortium with its new members.";

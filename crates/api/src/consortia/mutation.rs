@@ -74,4 +74,43 @@ impl ConsortiumEdits {
             consortium: Consortium(consortium),
         })
     }
+
+    /// Adds one member to a consortium, leaving the others as they are (coordinator only).
+    async fn add_consortium_member(
+        &self,
+        ctx: &Context<'_>,
+        input: AddConsortiumMemberInput,
+    ) -> Result<AddConsortiumMemberPayload> {
+        let (id, version, member) = input.parse()?;
+        let consortium = svc(scope(ctx).add_consortium_member(id, version, member).await)?;
+        Ok(AddConsortiumMemberPayload {
+            consortium: Consortium(consortium),
+        })
+    }
+
+    /// Ends a membership on `leftOn`, or deletes it when no date is given (coordinator
+    /// only).
+    async fn remove_consortium_member(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveConsortiumMemberInput,
+    ) -> Result<RemoveConsortiumMemberPayload> {
+        let id = key("input.id", Kind::Consortium, &input.id)?;
+        let organisation = key(
+            "input.organisation",
+            Kind::Organisation,
+            &input.organisation,
+        )?;
+        let consortium = svc(scope(ctx)
+            .remove_consortium_member(
+                id,
+                input.expected_version,
+                organisation,
+                crate::input::date(input.left_on),
+            )
+            .await)?;
+        Ok(RemoveConsortiumMemberPayload {
+            consortium: Consortium(consortium),
+        })
+    }
 }

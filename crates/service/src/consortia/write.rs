@@ -1,13 +1,13 @@
 //! Writing consortia and their members (the coordinator's alone).
 use chrono::NaiveDate;
 use entity::{consortium, consortium_member, organisation};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
 use crate::access::coordinator_only;
 use crate::domain::{DateSpan, TITLE_MAX};
 use crate::write::{Patch, patch_text, replace, required_text, text};
-use crate::{Result, Scope};
+use crate::{Error, Result, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct ConsortiumPatch {
@@ -131,5 +131,105 @@ impl Scope {
         self.changed::<consortium::Entity>(txn, "setConsortiumMembers", &record, &before, &list)
             .await?;
         Ok(record)
+    }
+
+    /// Adds one member, leaving the others as they are.
+    pub async fn add_consortium_member(
+        &self,
+        id: i64,
+        expected_version: i32,
+        member: MemberInput,
+    ) -> Result<consortium::Model> {
+        coordinator_only(self.principal(), "manage consortia")?;
+        let (txn, record) = self
+            .begin_change::<consortium::Entity>(id, expected_version)
+            .await?;
+        self.require::<organisation::Entity>(
+            &txn,
+            "input.organisation",
+            "organisation",
+            [member.organisation],
+        )
+        .await?;
+        if self
+            .membership(&txn, id, member.organisation)
+            .await?
+            .is_some()
+        {
+            return Err(Error::bad_input(
+                "input.organisation",
+                "is already a member of this consortium; set its members to change its dates",
+            ));
+        }
+        let span = DateSpan::parse("input.leftOn", member.joined_on, member.left_on)?;
+        self.bump_version(&txn, "consortium", id, expected_version)
+            .await?;
+        consortium_member::ActiveModel {
+            consortium_id: Set(id),
+            organisation_id: Set(member.organisation),
+            joined_on: Set(span.from),
+            left_on: Set(span.to),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let record = self.reload::<consortium::Entity>(&txn, &record).await?;
+        self.changed::<consortium::Entity>(txn, "addConsortiumMember", &record, &(), &member)
+            .await?;
+        Ok(record)
+    }
+
+    /// Ends a membership on `left_on` (kept, so the history stays), or, without a date,
+    /// removes it as if it had never been (a membership entered by mistake).
+    pub async fn remove_consortium_member(
+        &self,
+        id: i64,
+        expected_version: i32,
+        organisation: i64,
+        left_on: Option<NaiveDate>,
+    ) -> Result<consortium::Model> {
+        coordinator_only(self.principal(), "manage consortia")?;
+        let (txn, record) = self
+            .begin_change::<consortium::Entity>(id, expected_version)
+            .await?;
+        let Some(before) = self.membership(&txn, id, organisation).await? else {
+            return Err(Error::bad_input(
+                "input.organisation",
+                "is not a member of this consortium",
+            ));
+        };
+        self.bump_version(&txn, "consortium", id, expected_version)
+            .await?;
+        let after = match left_on {
+            Some(day) => {
+                let span = DateSpan::parse("input.leftOn", before.joined_on, Some(day))?;
+                let mut row: consortium_member::ActiveModel = before.clone().into();
+                row.left_on = Set(span.to);
+                Some(row.update(&txn).await?)
+            }
+            None => {
+                consortium_member::Entity::delete_by_id(before.id)
+                    .exec(&txn)
+                    .await?;
+                None
+            }
+        };
+        let record = self.reload::<consortium::Entity>(&txn, &record).await?;
+        self.changed::<consortium::Entity>(txn, "removeConsortiumMember", &record, &before, &after)
+            .await?;
+        Ok(record)
+    }
+
+    async fn membership(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        consortium: i64,
+        organisation: i64,
+    ) -> Result<Option<consortium_member::Model>> {
+        Ok(consortium_member::Entity::find()
+            .filter(consortium_member::Column::ConsortiumId.eq(consortium))
+            .filter(consortium_member::Column::OrganisationId.eq(organisation))
+            .one(txn)
+            .await?)
     }
 }

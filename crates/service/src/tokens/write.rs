@@ -5,7 +5,7 @@ use entity::enums::Role;
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::access::may_issue_token;
+use crate::access::{may_hold_token, may_issue_token};
 use crate::audit::Audit;
 use crate::auth::{PREFIX, hash, random};
 use crate::domain::{NAME_MAX, Text};
@@ -53,6 +53,7 @@ impl Scope {
                     "no such organisation",
                 ));
             }
+            may_hold_token(&txn, org, self.today()).await?;
         }
         let public_id = {
             let mut id = [0u8; 8];
