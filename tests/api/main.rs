@@ -6,6 +6,7 @@ mod agreement_countries;
 mod cli;
 mod concurrency;
 mod connections;
+mod crash;
 mod cross_tenant;
 mod demo;
 mod http;

@@ -87,7 +87,10 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         .sqlx_logging(false);
     if url.starts_with("sqlite:") {
         // One writer at a time is SQLite's model; a small pool avoids lock churn. WAL lets
-        // readers run beside the writer; FULL sync makes an acknowledged write durable.
+        // readers run beside the writer. FULL syncs the log at every commit, so an
+        // acknowledged write survives a power loss too; NORMAL would survive a killed
+        // process (what `tests/api/crash.rs` measures) but may lose the last commits when
+        // the machine itself goes down.
         // Reads go through a memory map: with SQLite's default 2 MiB page cache per
         // connection, a search touching 1,700 agreements at scale 10 made as many `pread`
         // calls, and its time grew with the file instead of with the rows.

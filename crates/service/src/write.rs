@@ -18,9 +18,9 @@ use chrono::{DateTime, Utc};
 use entity::{country, idempotency_key, isced_field};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend,
+    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+    SqlErr, Statement, TransactionTrait,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -174,6 +174,18 @@ impl Scope {
         let (Some(key), Some(token)) = (key, self.principal().token()) else {
             return Ok(None);
         };
+        // Requests with one key, sent at once, must not all miss it and each create a
+        // record. PostgreSQL: the lookup waits on the key's lock, held by the first until
+        // it commits, and (READ COMMITTED) then sees its row. SQLite's `BEGIN IMMEDIATE`
+        // already runs write transactions one at a time.
+        if txn.get_database_backend() == DatabaseBackend::Postgres {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                [format!("idempotency {token} {key}").into()],
+            ))
+            .await?;
+        }
         let found = idempotency_key::Entity::find()
             .filter(idempotency_key::Column::TokenId.eq(token))
             .filter(idempotency_key::Column::Key.eq(key.as_str()))
