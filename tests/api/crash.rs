@@ -206,6 +206,27 @@ on_both! {
             .as_str()
             .unwrap_or_else(|| panic!("{made}"))
             .to_owned();
+        // Tokens go to consortium members only.
+        let joined: Value = http
+            .post(format!("{}/graphql", server.base))
+            .bearer_auth(&coordinator)
+            .json(&json!({
+                "query": "mutation { createConsortium(input: { nameEn: \"Crash Consortium\" }) { consortium { id } } }"
+            }))
+            .send().await.unwrap().json().await.unwrap();
+        let consortium = joined["data"]["createConsortium"]["consortium"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{joined}"))
+            .to_owned();
+        let joined: Value = http
+            .post(format!("{}/graphql", server.base))
+            .bearer_auth(&coordinator)
+            .json(&json!({
+                "query": "mutation($c: ID!, $o: ID!) { addConsortiumMember(input: { id: $c, expectedVersion: 1, organisation: $o }) { consortium { id } } }",
+                "variables": { "c": consortium, "o": organisation }
+            }))
+            .send().await.unwrap().json().await.unwrap();
+        assert!(joined.get("errors").is_none(), "{joined}");
         let editor = run_concord(&url, &["token", "create", "--org", &organisation, "--role", "editor"]);
         if let Backend::Sqlite = backend {
             assert_eq!(sqlite_pragmas(&url).await, ("wal".to_owned(), 2), "WAL with synchronous = FULL");
