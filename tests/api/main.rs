@@ -3,6 +3,7 @@
 mod helpers;
 
 mod agreement_countries;
+mod browser;
 mod cli;
 mod concurrency;
 mod connections;
@@ -10,6 +11,7 @@ mod demo;
 mod http;
 mod model;
 mod outage;
+mod persisted;
 mod read_api;
 mod schema;
 mod statements;
