@@ -99,6 +99,9 @@ struct Params {
     operation_name: Option<Value>,
     #[serde(default)]
     extensions: Option<Value>,
+    /// A persisted document's id (see [`crate::persisted`]).
+    #[serde(default)]
+    document_id: Option<Value>,
 }
 
 /// The body of a request refused before execution: one error, with its code.
@@ -147,10 +150,11 @@ fn persisted_document(
         Some(_) => return Ok(params),
         None => None,
     };
-    if let Some(document) = state
-        .persisted
-        .document(query, params.extensions.as_ref())?
-    {
+    if let Some(document) = state.persisted.document(
+        query,
+        params.document_id.as_ref(),
+        params.extensions.as_ref(),
+    )? {
         params.query = Some(Value::String(document));
     }
     Ok(params)
@@ -497,6 +501,7 @@ async fn handle(
             variables,
             operation_name: pairs.get("operationName").cloned().map(Value::String),
             extensions,
+            document_id: pairs.get("documentId").cloned().map(Value::String),
         }
     } else {
         let content_type = headers

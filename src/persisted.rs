@@ -78,6 +78,9 @@ impl TrustedDocuments {
         let mut documents = HashMap::new();
         for (hash, document) in pairs {
             let actual = sha256(document);
+            // Codegen's client preset writes `sha256:<hex>`, the persisted-documents
+            // proposal's document id.
+            let hash = hash.strip_prefix("sha256:").unwrap_or(hash);
             if !hash.eq_ignore_ascii_case(&actual) {
                 return Err(format!(
                     "{hash} is not the SHA-256 of its document ({actual})"
@@ -104,12 +107,24 @@ pub(crate) fn sha256(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-/// The hash a request names, if its extensions name one.
-fn requested_hash(extensions: Option<&Value>) -> Result<Option<String>, Refusal> {
+/// The hash a request names, if it names one: Apollo's `extensions.persistedQuery`, or
+/// the persisted-documents proposal's `documentId` (`sha256:<hex>`).
+fn requested_hash(
+    document_id: Option<&Value>,
+    extensions: Option<&Value>,
+) -> Result<Option<String>, Refusal> {
+    let bad = |message: &str| Err((code::BAD_REQUEST, message.to_owned()));
+    if let Some(id) = document_id {
+        return match id.as_str().and_then(|id| id.strip_prefix("sha256:")) {
+            Some(hash) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Ok(Some(hash.to_ascii_lowercase()))
+            }
+            _ => bad("`documentId` must be `sha256:` and 64 hexadecimal digits"),
+        };
+    }
     let Some(persisted) = extensions.and_then(|e| e.get("persistedQuery")) else {
         return Ok(None);
     };
-    let bad = |message: &str| Err((code::BAD_REQUEST, message.to_owned()));
     if persisted.get("version") != Some(&Value::from(1)) {
         return bad("`extensions.persistedQuery.version` must be 1");
     }
@@ -141,9 +156,10 @@ impl Persisted {
     pub(crate) fn document(
         &self,
         query: Option<&str>,
+        document_id: Option<&Value>,
         extensions: Option<&Value>,
     ) -> Result<Option<String>, Refusal> {
-        let hash = requested_hash(extensions)?;
+        let hash = requested_hash(document_id, extensions)?;
         if let (Some(hash), Some(query)) = (&hash, query)
             && sha256(query) != *hash
         {
@@ -217,20 +233,20 @@ mod tests {
         for q in queries {
             let e = ext(&sha256(q));
             assert_eq!(
-                persisted.document(Some(q), Some(&e)),
+                persisted.document(Some(q), None, Some(&e)),
                 Ok(Some(q.to_owned()))
             );
         }
         // The oldest went; the two newest are known by hash alone.
         let first = ext(&sha256("{ a }"));
         assert_eq!(
-            persisted.document(None, Some(&first)).unwrap_err().0,
+            persisted.document(None, None, Some(&first)).unwrap_err().0,
             code::PERSISTED_QUERY_NOT_FOUND
         );
         for q in &queries[1..] {
             let e = ext(&sha256(q));
             assert_eq!(
-                persisted.document(None, Some(&e)),
+                persisted.document(None, None, Some(&e)),
                 Ok(Some((*q).to_owned()))
             );
         }
@@ -240,7 +256,8 @@ mod tests {
     fn manifests_of_both_shapes_load_and_are_checked() {
         let doc = "query A { a }";
         let hash = sha256(doc);
-        let codegen = TrustedDocuments::from_manifest(&json!({ hash.clone(): doc })).unwrap();
+        let codegen =
+            TrustedDocuments::from_manifest(&json!({ format!("sha256:{hash}"): doc })).unwrap();
         let apollo = TrustedDocuments::from_manifest(&json!({
             "format": "apollo-persisted-query-manifest",
             "version": 1,

@@ -5,6 +5,7 @@ mod helpers;
 mod agreement_countries;
 mod browser;
 mod cli;
+mod clients;
 mod concurrency;
 mod connections;
 mod demo;
