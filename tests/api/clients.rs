@@ -147,9 +147,21 @@ async fn codegen_types_compile_and_its_manifest_is_trusted() {
     );
 }
 
+/// The text of the operation the Relay compiler wrote for `query`.
+fn relay_text(query: &str) -> String {
+    let file = clients_dir().join(format!("relay/__generated__/{query}.graphql.ts"));
+    let source = std::fs::read_to_string(&file).unwrap();
+    let line = source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("\"text\": "))
+        .unwrap_or_else(|| panic!("no text in {}", file.display()));
+    serde_json::from_str(line.trim_end_matches(',')).unwrap()
+}
+
 /// The Relay compiler accepts `schema.graphql` and fragments paginated with
-/// `@connection` and refetched through `node(id:)` with `@refetchable`, and writes the
-/// pagination queries.
+/// `@connection` and refetched through `node(id:)` with `@refetchable`, and the
+/// queries it writes run on the server: page one, the next page from its cursor, and
+/// the refetch of an organisation's events by its id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn relay_compiler_accepts_connections_and_refetchable_fragments() {
     let _gate = shared().await;
@@ -157,12 +169,37 @@ async fn relay_compiler_accepts_connections_and_refetchable_fragments() {
         .await
         .unwrap();
     assert!(out.contains("Compilation completed"), "{out}");
-    let generated = clients_dir().join("relay/__generated__");
-    for query in [
-        "OrganisationEventsPaginationQuery",
-        "EventListPaginationQuery",
-    ] {
-        let text = std::fs::read_to_string(generated.join(format!("{query}.graphql.ts"))).unwrap();
-        assert!(text.contains("pageInfo"), "{query} pages");
-    }
+
+    let app = TestApp::with_demo(Backend::Sqlite).await;
+    let list = relay_text("EventListPaginationQuery");
+    let first = app.data_as(None, &list, json!({ "count": 2 })).await;
+    let events = &first["events"];
+    assert_eq!(events["edges"].as_array().unwrap().len(), 2, "{first}");
+    assert_eq!(events["pageInfo"]["hasNextPage"], true, "{first}");
+    let next = app
+        .data_as(
+            None,
+            &list,
+            json!({ "count": 2, "cursor": events["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_ne!(
+        next["events"]["edges"][0]["node"]["id"], events["edges"][0]["node"]["id"],
+        "the next page"
+    );
+
+    let org = app
+        .data_as(
+            None,
+            "{ organisations(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let id = &org["organisations"]["nodes"][0]["id"];
+    let refetch = relay_text("OrganisationEventsPaginationQuery");
+    let data = app
+        .data_as(None, &refetch, json!({ "id": id, "count": 3 }))
+        .await;
+    assert_eq!(data["node"]["id"], *id, "{data}");
+    assert!(data["node"]["events"]["edges"].is_array(), "{data}");
 }
