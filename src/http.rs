@@ -28,7 +28,7 @@ use async_graphql::parser::types::{
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
-use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -99,6 +99,9 @@ struct Params {
     operation_name: Option<Value>,
     #[serde(default)]
     extensions: Option<Value>,
+    /// A persisted document's id (see [`crate::persisted`]).
+    #[serde(default)]
+    document_id: Option<Value>,
 }
 
 /// The body of a request refused before execution: one error, with its code.
@@ -133,6 +136,28 @@ fn with_outcome(mut response: Response, code: Option<&str>) -> Response {
         response.extensions_mut().insert(Outcome(code.to_owned()));
     }
     response
+}
+
+/// The parameters with the document a persisted-query hash names put in `query`
+/// (see [`crate::persisted`]), or why the request may not run.
+fn persisted_document(
+    state: &AppState,
+    mut params: Params,
+) -> Result<Params, crate::persisted::Refusal> {
+    let query = match &params.query {
+        Some(Value::String(q)) => Some(q.as_str()),
+        // Not a string: `request` says so.
+        Some(_) => return Ok(params),
+        None => None,
+    };
+    if let Some(document) = state.persisted.document(
+        query,
+        params.document_id.as_ref(),
+        params.extensions.as_ref(),
+    )? {
+        params.query = Some(Value::String(document));
+    }
+    Ok(params)
 }
 
 /// The parameters as an `async_graphql::Request`, or why they are not one.
@@ -357,6 +382,8 @@ pub async fn graphql(
 ) -> Response {
     let started = std::time::Instant::now();
     let media = negotiate(&headers).unwrap_or(Media::Json);
+    let anonymous = !headers.contains_key(AUTHORIZATION);
+    let get = method == Method::GET;
     let mut response = match body {
         // Refused from its declared length, before it is read.
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => refuse(
@@ -392,6 +419,13 @@ pub async fn graphql(
         .remove::<Outcome>()
         .map_or_else(|| "ok".to_owned(), |o| o.0);
     let operation = response.extensions_mut().remove::<OperationName>();
+    if get {
+        cache_control(
+            &mut response,
+            anonymous && outcome == "ok",
+            state.public_max_age,
+        );
+    }
     // Refusals are also counted by the limit that refused them: the code in lower case.
     if matches!(
         outcome.as_str(),
@@ -411,6 +445,22 @@ pub async fn graphql(
         started.elapsed(),
     );
     response
+}
+
+/// Caching of a `GET` answer: an anonymous read that succeeded is the same for every
+/// anonymous caller, so a CDN may keep it for `max_age`; anything else (an answer for a
+/// token, an error) is kept by no one.
+fn cache_control(response: &mut Response, public: bool, max_age: std::time::Duration) {
+    let value = if public && response.status() == StatusCode::OK {
+        HeaderValue::from_str(&format!("public, max-age={}", max_age.as_secs()))
+            .expect("a number is a header value")
+    } else {
+        HeaderValue::from_static("private, no-store")
+    };
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, value);
+    // The same URL answers differently with a token and in another media type.
+    headers.insert(VARY, HeaderValue::from_static("authorization, accept"));
 }
 
 async fn handle(
@@ -451,6 +501,7 @@ async fn handle(
             variables,
             operation_name: pairs.get("operationName").cloned().map(Value::String),
             extensions,
+            document_id: pairs.get("documentId").cloned().map(Value::String),
         }
     } else {
         let content_type = headers
@@ -504,6 +555,12 @@ async fn handle(
     let operation_name = match &params.operation_name {
         Some(Value::String(n)) => Some(n.clone()),
         _ => None,
+    };
+    let params = match persisted_document(state, params) {
+        Ok(params) => params,
+        Err((code, message)) => {
+            return refuse(media, StatusCode::BAD_REQUEST, code, &message);
+        }
     };
     let (mut request, query) = match request(params) {
         Ok(r) => r,

@@ -1,14 +1,14 @@
 //! The Concord server: configuration, the HTTP app, and the commands of the `concord`
 //! binary. The GraphQL schema lives in the `api` crate, the rules in `service`.
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use axum::http::{HeaderValue, Method, StatusCode};
-use axum::response::{Html, IntoResponse};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use service::Database;
@@ -26,9 +26,12 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://concord.db?mode=rwc";
 /// client from making the server buffer megabytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+mod graphiql;
 mod http;
 pub use http::DocumentLimits;
 mod limit;
+mod persisted;
+pub use persisted::TrustedDocuments;
 mod metrics;
 
 /// How the server behaves: limits and what it exposes. Defaults suit development; the
@@ -47,7 +50,43 @@ pub struct Settings {
     pub rate_limit_per_minute: Option<u32>,
     /// Aliases, fields and tokens a document may have.
     pub document_limits: DocumentLimits,
+    /// Request headers browsers may send cross-origin (CORS preflight).
+    pub cors_headers: Vec<String>,
+    /// How long a browser may reuse a preflight's answer.
+    pub cors_max_age: Duration,
+    /// How long a CDN or browser may keep an anonymous `GET` answer.
+    pub public_max_age: Duration,
+    /// Automatic persisted queries kept (least recently used go first).
+    pub persisted_queries: NonZeroUsize,
+    /// When set, only these documents run (see `persisted`).
+    pub trusted_documents: Option<TrustedDocuments>,
 }
+
+/// Request headers browsers may send cross-origin by default: credentials and media
+/// types, a request id and trace context to join logs, and Apollo's client-awareness
+/// headers.
+pub const DEFAULT_CORS_HEADERS: [&str; 7] = [
+    "authorization",
+    "content-type",
+    "accept",
+    "x-request-id",
+    "traceparent",
+    "apollographql-client-name",
+    "apollographql-client-version",
+];
+
+/// Response headers browser code may read cross-origin: the request id (to report a
+/// problem) and the rate limit's (to back off). Both the IETF draft's spellings of the
+/// rate-limit headers are listed, so the limiter may send either.
+pub const CORS_EXPOSED_HEADERS: [&str; 7] = [
+    "x-request-id",
+    "retry-after",
+    "ratelimit",
+    "ratelimit-policy",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+];
 
 impl Default for Settings {
     fn default() -> Self {
@@ -58,6 +97,11 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(30),
             rate_limit_per_minute: None,
             document_limits: DocumentLimits::default(),
+            cors_headers: DEFAULT_CORS_HEADERS.map(str::to_owned).to_vec(),
+            cors_max_age: Duration::from_secs(600),
+            public_max_age: Duration::from_secs(60),
+            persisted_queries: NonZeroUsize::new(1_000).expect("not zero"),
+            trusted_documents: None,
         }
     }
 }
@@ -100,6 +144,8 @@ struct AppState {
     document_limits: DocumentLimits,
     documents: Arc<http::Documents>,
     request_timeout: Duration,
+    persisted: Arc<persisted::Persisted>,
+    public_max_age: Duration,
 }
 
 /// The HTTP app over `db`: GraphQL at `/graphql`, GraphiQL at `/` (unless switched off),
@@ -113,6 +159,11 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         document_limits: settings.document_limits,
         documents: Arc::default(),
         request_timeout: settings.request_timeout,
+        persisted: Arc::new(match &settings.trusted_documents {
+            Some(documents) => persisted::Persisted::trusted(documents.clone()),
+            None => persisted::Persisted::automatic(settings.persisted_queries),
+        }),
+        public_max_age: settings.public_max_age,
     };
     let mut router = Router::new()
         .route("/graphql", get(http::graphql).post(http::graphql))
@@ -120,7 +171,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         .route("/ready", get(ready))
         .route("/metrics", get(prometheus));
     if settings.graphiql {
-        router = router.route("/", get(graphiql));
+        router = router.merge(graphiql::routes());
     }
     if let Some(per_minute) = settings.rate_limit_per_minute {
         let limiter = limit::RateLimiter::new(per_minute, metrics);
@@ -137,7 +188,15 @@ pub fn app(db: Database, settings: &Settings) -> Router {
                 .filter_map(|o| o.parse::<HeaderValue>().ok()),
         ))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([AUTHORIZATION, CONTENT_TYPE, ACCEPT]);
+        .allow_headers(
+            settings
+                .cors_headers
+                .iter()
+                .filter_map(|h| h.trim().parse::<HeaderName>().ok())
+                .collect::<Vec<_>>(),
+        )
+        .expose_headers(CORS_EXPOSED_HEADERS.map(HeaderName::from_static))
+        .max_age(settings.cors_max_age);
     // Each request gets an id (or keeps the one a proxy gave it): it is in the log span,
     // in the response header, and in any INTERNAL error, to join a report to its cause.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
@@ -156,15 +215,6 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
         .with_state(state)
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Concord")
-            .finish(),
-    )
 }
 
 async fn health() -> impl IntoResponse {

@@ -83,6 +83,24 @@ struct Exposure {
     /// Browser origins allowed to call the API (CORS), comma-separated; default: same origin only.
     #[arg(long, env = "CONCORD_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
+    /// Request headers browsers may send cross-origin (CORS), comma-separated.
+    #[arg(long, env = "CONCORD_CORS_HEADERS", value_delimiter = ',',
+          default_values_t = concord::DEFAULT_CORS_HEADERS.map(str::to_owned))]
+    cors_headers: Vec<String>,
+    /// How long browsers may reuse a CORS preflight's answer, in seconds.
+    #[arg(long, env = "CONCORD_CORS_MAX_AGE", default_value_t = 600)]
+    cors_max_age: u64,
+    /// How long CDNs and browsers may keep an anonymous GET answer, in seconds.
+    #[arg(long, env = "CONCORD_PUBLIC_MAX_AGE", default_value_t = 60)]
+    public_max_age: u64,
+    /// Automatic persisted queries kept in memory (least recently used go first).
+    #[arg(long, env = "CONCORD_PERSISTED_QUERIES", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    persisted_queries: u64,
+    /// Run only the documents in this manifest (JSON: hash to document, or Apollo's
+    /// persisted-query manifest); anything else is refused.
+    #[arg(long, env = "CONCORD_TRUSTED_DOCUMENTS")]
+    trusted_documents: Option<PathBuf>,
     /// Deepest query nesting.
     #[arg(long, env = "CONCORD_MAX_DEPTH", default_value_t = 15)]
     max_depth: usize,
@@ -110,8 +128,16 @@ struct Exposure {
 }
 
 impl Exposure {
-    fn settings(&self) -> concord::Settings {
-        concord::Settings {
+    fn settings(&self) -> Result<concord::Settings, String> {
+        let trusted_documents = match &self.trusted_documents {
+            Some(path) => {
+                let documents = concord::TrustedDocuments::load(path)?;
+                tracing::info!(documents = documents.len(), "only trusted documents run");
+                Some(documents)
+            }
+            None => None,
+        };
+        Ok(concord::Settings {
             limits: api::Limits {
                 depth: self.max_depth,
                 complexity: self.max_complexity,
@@ -126,7 +152,13 @@ impl Exposure {
                 fields: self.max_fields,
                 tokens: self.max_tokens,
             },
-        }
+            cors_headers: self.cors_headers.clone(),
+            cors_max_age: std::time::Duration::from_secs(self.cors_max_age),
+            public_max_age: std::time::Duration::from_secs(self.public_max_age),
+            persisted_queries: std::num::NonZeroUsize::new(self.persisted_queries as usize)
+                .unwrap_or(std::num::NonZeroUsize::MIN),
+            trusted_documents,
+        })
     }
 }
 
@@ -246,6 +278,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             // Registered before the address is printed: a SIGTERM sent as soon as the
             // server says it is serving must drain it, not kill it.
             let shutdown = shutdown_signal();
+            // A manifest that does not load stops the server before it opens anything.
+            let settings = exposure.settings()?;
             let db = open(&url, zone).await?;
             if demo.unwrap_or(embedded) {
                 seed_demo(&db).await?;
@@ -258,7 +292,6 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "Concord serving GraphQL at http://{addr}/graphql (GraphiQL at http://{addr}/)"
             );
             tracing::info!(%addr, database = %redact(&url), "listening");
-            let settings = exposure.settings();
             let drain = std::time::Duration::from_secs(exposure.drain);
             concord::serve_until(
                 listener,

@@ -3,7 +3,9 @@
 mod helpers;
 
 mod agreement_countries;
+mod browser;
 mod cli;
+mod clients;
 mod concurrency;
 mod connections;
 mod crash;
@@ -13,6 +15,7 @@ mod http;
 mod membership;
 mod model;
 mod outage;
+mod persisted;
 mod read_api;
 mod schema;
 mod statements;

@@ -49,9 +49,14 @@ pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
 /// The credentials could not be checked because the database did not answer (503).
 pub const UNAVAILABLE: &str = "UNAVAILABLE";
+/// An automatic persisted query's hash the server does not know: send the query with it
+/// (400 under `graphql-response+json`; the message is Apollo's `PersistedQueryNotFound`).
+pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
+/// With trusted documents on, a document that is not on the list (400).
+pub const PERSISTED_QUERY_NOT_ALLOWED: &str = "PERSISTED_QUERY_NOT_ALLOWED";
 
 /// Every code above.
-pub const ALL: [&str; 17] = [
+pub const ALL: [&str; 19] = [
     UNAUTHENTICATED,
     FORBIDDEN,
     NOT_FOUND,
@@ -69,4 +74,6 @@ pub const ALL: [&str; 17] = [
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
     UNAVAILABLE,
+    PERSISTED_QUERY_NOT_FOUND,
+    PERSISTED_QUERY_NOT_ALLOWED,
 ];
