@@ -8,6 +8,7 @@ mod concurrency;
 mod connections;
 mod demo;
 mod http;
+mod limits;
 mod model;
 mod outage;
 mod read_api;
