@@ -271,6 +271,7 @@ pub(crate) async fn guard(
     mut request: Request,
     next: Next,
 ) -> Response {
+    let started = Instant::now();
     let inner = &guard.0;
     inner.housekeeping();
     let address = network(inner.address(&request));
@@ -283,7 +284,21 @@ pub(crate) async fn guard(
                 .await
             {
                 Ok(principal) => principal,
-                Err(refusal) => return refusal,
+                Err(refusal) => {
+                    // Counted as GraphQL requests, as when the handler checked credentials
+                    // (429s never were: they are refusals).
+                    let outcome = match refusal.status() {
+                        StatusCode::UNAUTHORIZED => Some(api::code::UNAUTHENTICATED),
+                        StatusCode::SERVICE_UNAVAILABLE => Some(api::code::UNAVAILABLE),
+                        _ => None,
+                    };
+                    if let Some(outcome) = outcome
+                        && request.uri().path() == "/graphql"
+                    {
+                        inner.metrics.request(None, outcome, started.elapsed());
+                    }
+                    return refusal;
+                }
             }
         }
     };
