@@ -15,9 +15,9 @@
 //! a body is refused from its declared length, a document's tokens are counted before
 //! it is parsed and its aliases and fields after (`checked`), a parsed document is kept
 //! by its text (`Documents`), reads are told from writes before the scope is made (a
-//! query reads through one connection, `api::Operation`), credentials are checked with
-//! a 401 of their own, and a request past its time ends with a coded `TIMEOUT`. And every
-//! error leaves with an `extensions.code` (`answer`, `uncoded`), which async-graphql does
+//! query reads through one connection, `api::Operation`), credentials are checked
+//! first, with a 401 of their own (`limit::guard`, which hands the principal on), and a
+//! request past its time ends with a coded `TIMEOUT`. And every error leaves with an `extensions.code` (`answer`, `uncoded`), which async-graphql does
 //! not give its own errors.
 use std::collections::{HashMap, HashSet};
 
@@ -27,7 +27,7 @@ use async_graphql::parser::types::{
 };
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Extension, RawQuery, State};
 use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -35,6 +35,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::limit::Authenticated;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -105,8 +106,24 @@ struct Params {
 }
 
 /// The body of a request refused before execution: one error, with its code.
-pub(crate) fn refusal_body(code: &'static str, message: &str) -> String {
+fn refusal_body(code: &'static str, message: &str) -> String {
     json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }).to_string()
+}
+
+/// A request refused before it reached GraphQL (by [`crate::limit`]), answered in the
+/// media type its `Accept` asks for.
+pub(crate) fn refusal(
+    headers: &HeaderMap,
+    status: StatusCode,
+    code: &'static str,
+    message: &str,
+) -> Response {
+    refuse(
+        negotiate(headers).unwrap_or(Media::Json),
+        status,
+        code,
+        message,
+    )
 }
 
 /// A request refused before execution.
@@ -378,6 +395,7 @@ pub async fn graphql(
     method: Method,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
+    Extension(Authenticated(principal)): Extension<Authenticated>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = std::time::Instant::now();
@@ -400,7 +418,7 @@ pub async fn graphql(
         ),
         Ok(body) => match tokio::time::timeout(
             state.request_timeout,
-            handle(&state, method, headers, raw, body),
+            handle(&state, method, headers, raw, principal, body),
         )
         .await
         {
@@ -468,6 +486,7 @@ async fn handle(
     method: Method,
     headers: HeaderMap,
     raw: Option<String>,
+    principal: service::Principal,
     body: Bytes,
 ) -> Response {
     let Some(media) = negotiate(&headers) else {
@@ -598,29 +617,6 @@ async fn handle(
         }
     };
 
-    let header = headers
-        .get(AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("\u{fffd}"));
-    let principal = match service::auth::authenticate(&state.db, header).await {
-        Ok(principal) => principal,
-        Err(service::Error::Unauthenticated(message)) => {
-            return refuse(
-                media,
-                StatusCode::UNAUTHORIZED,
-                code::UNAUTHENTICATED,
-                &message,
-            );
-        }
-        Err(error) => {
-            tracing::error!(error = %error.message(), "authentication failed");
-            return refuse(
-                media,
-                StatusCode::SERVICE_UNAVAILABLE,
-                code::UNAVAILABLE,
-                "credentials could not be checked; try again",
-            );
-        }
-    };
     if writes && matches!(principal, service::Principal::Anonymous) {
         // Before variables are coerced, so an anonymous caller learns nothing of the
         // input rules, nor whether an id names a record.

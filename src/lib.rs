@@ -1,6 +1,5 @@
 //! The Concord server: configuration, the HTTP app, and the commands of the `concord`
 //! binary. The GraphQL schema lives in the `api` crate, the rules in `service`.
-use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +32,8 @@ mod limit;
 mod persisted;
 pub use persisted::TrustedDocuments;
 mod metrics;
+mod server;
+pub use server::ConnectionTimeouts;
 
 /// How the server behaves: limits and what it exposes. Defaults suit development; the
 /// `concord serve` flags (and their environment variables) set them for production.
@@ -46,8 +47,19 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Longest a request may take.
     pub request_timeout: Duration,
-    /// Requests per minute per token (or client address); `None` for no limit.
+    /// Requests per minute per authenticated token (or, without one, client address);
+    /// `None` for no limit.
     pub rate_limit_per_minute: Option<u32>,
+    /// Checks of unfamiliar tokens per minute per client address, taken before the
+    /// database is asked (429 past it); a token that authenticated is familiar for ten
+    /// minutes and passes without. In effect, failed authentications per address.
+    /// `None` for no limit.
+    pub auth_failures_per_minute: Option<u32>,
+    /// The header a trusted reverse proxy puts the client's address in (its right-most
+    /// entry counts); `None`: the socket's peer is the client.
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// How long a connection may sit idle or take to send a request's headers.
+    pub connections: ConnectionTimeouts,
     /// Aliases, fields and tokens a document may have.
     pub document_limits: DocumentLimits,
     /// Request headers browsers may send cross-origin (CORS preflight).
@@ -96,6 +108,9 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             request_timeout: Duration::from_secs(30),
             rate_limit_per_minute: None,
+            auth_failures_per_minute: None,
+            trusted_proxy_header: None,
+            connections: ConnectionTimeouts::default(),
             document_limits: DocumentLimits::default(),
             cors_headers: DEFAULT_CORS_HEADERS.map(str::to_owned).to_vec(),
             cors_max_age: Duration::from_secs(600),
@@ -154,7 +169,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
     let metrics = metrics::Metrics::default();
     let state = AppState {
         schema: api::schema_with(&settings.limits),
-        db,
+        db: db.clone(),
         metrics: metrics.clone(),
         document_limits: settings.document_limits,
         documents: Arc::default(),
@@ -173,13 +188,17 @@ pub fn app(db: Database, settings: &Settings) -> Router {
     if settings.graphiql {
         router = router.merge(graphiql::routes());
     }
-    if let Some(per_minute) = settings.rate_limit_per_minute {
-        let limiter = limit::RateLimiter::new(per_minute, metrics);
-        router = router.layer(axum::middleware::from_fn_with_state(
-            limiter,
-            limit::rate_limit,
-        ));
-    }
+    // Every request is authenticated (and its budget taken) here, before its handler.
+    let guard = limit::Guard::new(
+        db,
+        metrics,
+        limit::Budgets {
+            requests_per_minute: settings.rate_limit_per_minute,
+            auth_failures_per_minute: settings.auth_failures_per_minute,
+            proxy_header: settings.trusted_proxy_header.clone(),
+        },
+    );
+    router = router.layer(axum::middleware::from_fn_with_state(guard, limit::guard));
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(
             settings
@@ -247,13 +266,15 @@ async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> i
     }
 }
 
-/// Serves `app` on `listener` until the process is stopped.
-pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+/// Serves `app` on `listener` until the process is stopped, with the connection
+/// timeouts of `settings`.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    settings: &Settings,
+) -> std::io::Result<()> {
+    server::run(listener, app, settings.connections, std::future::pending()).await;
+    Ok(())
 }
 
 /// Serves until `shutdown` resolves, then stops accepting, lets requests in flight
@@ -261,15 +282,12 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::R
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     app: Router,
+    settings: &Settings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     drain: Duration,
 ) -> std::io::Result<()> {
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let server = server::run(listener, app, settings.connections, async move {
         shutdown.await;
         let _ = stopping_tx.send(());
     });
@@ -280,8 +298,8 @@ pub async fn serve_until(
         tokio::time::sleep(drain).await;
     };
     tokio::select! {
-        result = server => result,
-        _ = drained => {
+        () = server => Ok(()),
+        () = drained => {
             tracing::warn!("requests still running after the drain time; stopping anyway");
             Ok(())
         }

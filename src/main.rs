@@ -119,9 +119,26 @@ struct Exposure {
     /// Longest a request may run, in seconds.
     #[arg(long, env = "CONCORD_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
-    /// Requests per minute per token or client address (0: no limit).
+    /// Requests per minute per authenticated token, or per client address without one
+    /// (0: no limit).
     #[arg(long, env = "CONCORD_RATE_LIMIT", default_value_t = 600)]
     rate_limit: u32,
+    /// Checks of unfamiliar tokens per minute per client address, refused (429) before
+    /// the database past it; a token that authenticated passes without for ten minutes.
+    /// In effect, failed authentications per minute per address (0: no limit).
+    #[arg(long, env = "CONCORD_AUTH_FAILURE_LIMIT", default_value_t = 30)]
+    auth_failure_limit: u32,
+    /// Header in which a trusted reverse proxy appends the client's address, such as
+    /// `x-forwarded-for` (its right-most entry counts); default: the socket's peer.
+    /// Set it only behind a proxy that appends to it: clients can write it themselves.
+    #[arg(long, env = "CONCORD_TRUSTED_PROXY_HEADER")]
+    trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// Seconds a connection may sit idle (no request in progress) before it is closed.
+    #[arg(long, env = "CONCORD_IDLE_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Seconds a client may take to send a request's headers before its connection is closed.
+    #[arg(long, env = "CONCORD_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
     /// On SIGTERM, how long requests in flight may take to finish, in seconds.
     #[arg(long, env = "CONCORD_DRAIN", default_value_t = 20)]
     drain: u64,
@@ -147,6 +164,13 @@ impl Exposure {
             cors_origins: self.cors_origins.clone(),
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
             rate_limit_per_minute: (self.rate_limit > 0).then_some(self.rate_limit),
+            auth_failures_per_minute: (self.auth_failure_limit > 0)
+                .then_some(self.auth_failure_limit),
+            trusted_proxy_header: self.trusted_proxy_header.clone(),
+            connections: concord::ConnectionTimeouts {
+                idle: std::time::Duration::from_secs(self.idle_timeout),
+                header_read: std::time::Duration::from_secs(self.header_read_timeout),
+            },
             document_limits: concord::DocumentLimits {
                 aliases: self.max_aliases,
                 fields: self.max_fields,
@@ -296,6 +320,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             concord::serve_until(
                 listener,
                 concord::app(db.clone(), &settings),
+                &settings,
                 shutdown,
                 drain,
             )

@@ -61,9 +61,10 @@ impl Metrics {
         entry.2 += seconds;
     }
 
-    /// Counts a request refused by a limit: `rate` from the rate limiter, otherwise the
-    /// refusal's code in lower case (`limit_exceeded`, `payload_too_large`, `timeout`,
-    /// `unsupported_media_type`, `method_not_allowed`, `not_acceptable`, `bad_request`).
+    /// Counts a request refused by a limit: `rate` from the rate limiter, `auth` from the
+    /// budget for checking tokens, otherwise the refusal's code in lower case
+    /// (`limit_exceeded`, `payload_too_large`, `timeout`, `unsupported_media_type`,
+    /// `method_not_allowed`, `not_acceptable`, `bad_request`).
     pub fn refusal(&self, limit: &str) {
         *self
             .0

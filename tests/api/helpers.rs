@@ -169,10 +169,8 @@ impl TestApp {
         service::migrate(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(concord::serve(
-            listener,
-            concord::app(db.clone(), &settings),
-        ));
+        let app = concord::app(db.clone(), &settings);
+        tokio::spawn(async move { concord::serve(listener, app, &settings).await });
         TestApp {
             base: format!("http://{addr}"),
             db,

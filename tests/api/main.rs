@@ -12,6 +12,7 @@ mod crash;
 mod cross_tenant;
 mod demo;
 mod http;
+mod limits;
 mod membership;
 mod model;
 mod outage;

@@ -897,8 +897,9 @@ async fn plans(args: &Args, url: &str) -> Fallible<()> {
         .await
         .map_err(|e| e.to_string())?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = concord::app(db.clone(), &concord::Settings::default());
-    tokio::spawn(concord::serve(listener, app));
+    let settings = concord::Settings::default();
+    let app = concord::app(db.clone(), &settings);
+    tokio::spawn(async move { concord::serve(listener, app, &settings).await });
     let graphql = format!("http://{address}/graphql");
     let client = reqwest::Client::new();
     let targets = Targets::find(&client, &graphql, String::new()).await?;
