@@ -107,7 +107,7 @@ struct AppState {
 pub fn app(db: Database, settings: &Settings) -> Router {
     let metrics = metrics::Metrics::default();
     let state = AppState {
-        schema: api::schema_with(&settings.limits),
+        schema: api::schema_in(&settings.limits, db.time_zone()),
         db,
         metrics: metrics.clone(),
         document_limits: settings.document_limits,

@@ -52,6 +52,7 @@ pub struct Query(
     people::PersonQuery,
     events::EventQuery,
     agreements::AgreementQuery,
+    agreements::ExpiringQuery,
     standards::StandardQuery,
     centres::CentreQuery,
     indicators::IndicatorQuery,
@@ -101,6 +102,11 @@ impl Default for Limits {
 /// Builds the schema with `limits`. Per-request state (the caller's scope and its
 /// loader) is added by [`execute`].
 pub fn schema_with(limits: &Limits) -> ConcordSchema {
+    schema_in(limits, service::TimeZone::UTC)
+}
+
+/// Builds the schema with `limits`, its "today" (validity, expiry) taken in `time_zone`.
+pub fn schema_in(limits: &Limits, time_zone: service::TimeZone) -> ConcordSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
@@ -109,8 +115,14 @@ pub fn schema_with(limits: &Limits) -> ConcordSchema {
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.data(countries::CountryTable::default()).finish()
+    builder
+        .data(countries::CountryTable::default())
+        .data(ConsortiumTime(time_zone))
+        .finish()
 }
+
+/// The consortium's time zone, kept with the schema so each request's scope has it.
+struct ConsortiumTime(service::TimeZone);
 
 /// The schema with the default limits.
 pub fn schema() -> ConcordSchema {
@@ -145,6 +157,10 @@ pub async fn execute(
     let scope = match operation {
         Operation::Read => Scope::pinned(db.clone(), principal),
         Operation::Write => Scope::new(db.clone(), principal),
+    };
+    let scope = match schema.data::<ConsortiumTime>() {
+        Some(ConsortiumTime(time_zone)) => scope.in_time_zone(*time_zone),
+        None => scope,
     };
     let batcher = Batcher::new(loader::Loaders::new(scope.clone()));
     let request = request.data(scope).data(batcher.clone());

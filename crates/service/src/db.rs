@@ -32,6 +32,11 @@ impl Database {
         self
     }
 
+    /// Where the consortium is.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.time_zone
+    }
+
     /// Today's date where the consortium is.
     pub fn today(&self) -> chrono::NaiveDate {
         chrono::Utc::now()

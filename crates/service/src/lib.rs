@@ -36,6 +36,7 @@ pub mod demo;
 pub mod synthetic;
 
 pub use access::Record;
+pub use chrono_tz::Tz as TimeZone;
 pub use db::{Database, connect, migrate, readiness};
 pub use entity;
 pub use error::{Error, Result};
