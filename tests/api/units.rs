@@ -79,6 +79,16 @@ on_both! {
         assert!(as_owner[0].0.contains(&"Office private briefing".to_owned()));
         assert_eq!(as_owner[1].0, s(&["Lab seminar", "Office and university forum", "Office private briefing"]));
 
+        // Counts asked for alone (one grouped statement) agree with the lists.
+        let counts = app.data(r#"query($ids: [ID!]!) { nodes(ids: $ids) { ... on Organisation {
+            events { totalCount } agreements { totalCount } indicators { totalCount } } } }"#,
+            json!({ "ids": [alpha, office, lab] })).await;
+        for (org, lists) in counts["nodes"].as_array().unwrap().iter().zip(&rolled) {
+            assert_eq!(org["events"]["totalCount"], lists.0.len());
+            assert_eq!(org["agreements"]["totalCount"], lists.1.len());
+            assert_eq!(org["indicators"]["totalCount"], lists.2.len());
+        }
+
         // The hierarchy is read inside each list's statement.
         let with = app.statements(LISTS, json!({ "ids": [alpha, office, lab], "units": true })).await;
         let without = app.statements(LISTS, json!({ "ids": [alpha, office, lab], "units": false })).await;
