@@ -22,4 +22,6 @@ mod schema;
 mod statements;
 mod synthetic;
 mod tenancy;
+mod units;
+mod validity;
 mod writes;

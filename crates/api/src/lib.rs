@@ -52,6 +52,7 @@ pub struct Query(
     people::PersonQuery,
     events::EventQuery,
     agreements::AgreementQuery,
+    agreements::ExpiringQuery,
     standards::StandardQuery,
     centres::CentreQuery,
     indicators::IndicatorQuery,
@@ -99,7 +100,7 @@ impl Default for Limits {
 }
 
 /// Builds the schema with `limits`. Per-request state (the caller's scope and its
-/// loader) is added by [`execute`].
+/// loader, and the date in the server's time zone) is added by [`execute`].
 pub fn schema_with(limits: &Limits) -> ConcordSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.depth)

@@ -359,6 +359,28 @@ impl DateSpan {
         }
         Ok(DateSpan { from, to })
     }
+
+    /// Refuses an agreement stored as `IN_EFFECT` whose validity already ended before
+    /// `today`: its status must say it expired (or was renewed, or terminated).
+    pub fn check_in_effect(
+        self,
+        field: &str,
+        status: AgreementStatus,
+        today: NaiveDate,
+    ) -> Result<Self> {
+        if status == AgreementStatus::InEffect
+            && let Some(to) = self.to
+            && to < today
+        {
+            return Err(Error::bad_input(
+                field,
+                format!(
+                    "`{field}` ({to}) has passed, so the agreement cannot be IN_EFFECT; give its status as EXPIRED, RENEWED or TERMINATED"
+                ),
+            ));
+        }
+        Ok(self)
+    }
 }
 
 /// The version a client last read, for optimistic concurrency (`expectedVersion`);
@@ -949,6 +971,33 @@ mod tests {
         ));
         assert_eq!(field, "filter.startDate");
         assert_eq!(msg, "`filter.startDate` ends before it starts");
+    }
+
+    #[test]
+    fn in_effect_needs_an_end_not_yet_past() {
+        use AgreementStatus::*;
+        let today = date(2026, 3, 1);
+        let span = |to| DateSpan::parse("input.validTo", Some(date(2020, 1, 1)), to).unwrap();
+        for (status, to) in [
+            (InEffect, None),
+            (InEffect, Some(today)),
+            (InEffect, Some(date(2027, 1, 1))),
+            (Expired, Some(date(2021, 1, 1))),
+            (Terminated, Some(date(2021, 1, 1))),
+        ] {
+            assert!(
+                span(to)
+                    .check_in_effect("input.validTo", status, today)
+                    .is_ok()
+            );
+        }
+        let (field, msg) = rejected(span(Some(date(2026, 2, 28))).check_in_effect(
+            "input.validTo",
+            InEffect,
+            today,
+        ));
+        assert_eq!(field, "input.validTo");
+        assert!(msg.contains("2026-02-28"), "{msg}");
     }
 
     fn any_date() -> impl Strategy<Value = NaiveDate> {

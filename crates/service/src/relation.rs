@@ -46,6 +46,38 @@ pub trait Relation: Copy + Send + Sync + 'static {
     fn parts() -> bool {
         false
     }
+    /// Whether a parent organisation's units, at any depth, count as the parent (see
+    /// [`WithUnits`]).
+    fn units() -> bool {
+        false
+    }
+}
+
+/// `R`, a relation from an organisation, with the records of the organisation's units
+/// (schools, centres, offices, at any depth) listed as its own. The hierarchy is read
+/// with a recursive query in the same statement; a record linked to an organisation and
+/// to its unit is listed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WithUnits<R>(std::marker::PhantomData<R>);
+
+impl<R: Relation<Key = i64>> Relation for WithUnits<R> {
+    type Child = R::Child;
+    type Key = i64;
+    fn link() -> Link {
+        R::link()
+    }
+    fn order() -> Vec<(SortKey, Order)> {
+        R::order()
+    }
+    fn filter() -> sea_orm::Condition {
+        R::filter()
+    }
+    fn parts() -> bool {
+        R::parts()
+    }
+    fn units() -> bool {
+        true
+    }
 }
 
 /// A relation whose children each point at a registry record that a client nearly
@@ -132,6 +164,7 @@ macro_rules! relation {
 
 /// The relations, named parent-then-children.
 pub mod rel {
+    pub use super::WithUnits;
     use super::*;
 
     relation!(

@@ -27,6 +27,9 @@ const LINK: &str = "link_";
 /// The column that carries a list's length beside each row of its page (a window count).
 const TOTAL: &str = "window_total";
 
+/// The recursive query of a parent organisation's units (see `Scope::run_linked`).
+const UNIT_TREE: &str = "unit_tree";
+
 /// The name of a counted page's keys, and of their column (see `Scope::counted_page`).
 const PAGE: &str = "page";
 const PAGE_KEY: &str = "page_key";
@@ -136,7 +139,8 @@ impl Scope {
         self
     }
 
-    pub(crate) fn today(&self) -> chrono::NaiveDate {
+    /// Today's date where the consortium is, as the request began.
+    pub fn today(&self) -> chrono::NaiveDate {
         self.today
     }
 
@@ -298,6 +302,42 @@ impl Scope {
         Ok(list.select.clone().count(&self.reader().await?).await?)
     }
 
+    /// Runs a relation's child query; when `R` rolls up units, after the recursive query
+    /// that gives each parent organisation's tree (`unit_tree (root, org)`, the parent
+    /// itself included). `UNION` rather than `UNION ALL` stops at a cycle.
+    async fn run_linked<R: Relation>(
+        &self,
+        parents: &[R::Key],
+        query: &SelectStatement,
+    ) -> Result<Vec<QueryResult>> {
+        let backend = self.db.get_database_backend();
+        let mut statement = backend.build(query);
+        if R::units() {
+            use entity::organisation::{Column, Entity};
+            let roots = Query::select()
+                .expr_as(Expr::col(Column::Id), "root")
+                .expr_as(Expr::col(Column::Id), "org")
+                .from(Entity)
+                .and_where(Expr::col(Column::Id).is_in(parents.iter().cloned()))
+                .to_owned();
+            // The roots' keys are written into the text (escaped by the builder), so the
+            // numbered placeholders of the statement that follows stay as they are.
+            let roots = match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    roots.to_string(sea_orm::sea_query::PostgresQueryBuilder)
+                }
+                _ => roots.to_string(sea_orm::sea_query::SqliteQueryBuilder),
+            };
+            statement.sql = format!(
+                "WITH RECURSIVE \"{UNIT_TREE}\" (\"root\", \"org\") AS ({roots} UNION \
+                 SELECT \"{UNIT_TREE}\".\"root\", \"organisation\".\"id\" FROM \"organisation\" \
+                 INNER JOIN \"{UNIT_TREE}\" ON \"organisation\".\"parent_id\" = \"{UNIT_TREE}\".\"org\") {}",
+                statement.sql
+            );
+        }
+        Ok(self.reader().await?.query_all_raw(statement).await?)
+    }
+
     /// The child query of a relation: readable children of `parents`, with the parent id
     /// as an expression.
     fn linked<R: Relation>(
@@ -313,8 +353,17 @@ impl Scope {
         let parent = match R::link() {
             Link::Column(column) => {
                 let column = Expr::col((R::Child::default().into_iden(), column));
-                query.and_where(column.clone().is_in(parents));
-                column
+                if R::units() {
+                    query.join(
+                        sea_orm::JoinType::InnerJoin,
+                        UNIT_TREE,
+                        Expr::col((UNIT_TREE, "org")).eq(column),
+                    );
+                    Expr::col((UNIT_TREE, "root"))
+                } else {
+                    query.and_where(column.clone().is_in(parents));
+                    column
+                }
             }
             Link::Through {
                 table,
@@ -322,13 +371,27 @@ impl Scope {
                 parent,
             } => {
                 // DISTINCT so that an organisation in two roles at one event counts once.
-                let link = Query::select()
-                    .distinct()
-                    .expr_as(Expr::col(child), "child")
-                    .expr_as(Expr::col(parent.clone()), "parent")
-                    .from(table)
-                    .and_where(Expr::col(parent).is_in(parents))
-                    .to_owned();
+                let link = if R::units() {
+                    Query::select()
+                        .distinct()
+                        .expr_as(Expr::col((table.clone(), child)), "child")
+                        .expr_as(Expr::col((UNIT_TREE, "root")), "parent")
+                        .from(table.clone())
+                        .join(
+                            sea_orm::JoinType::InnerJoin,
+                            UNIT_TREE,
+                            Expr::col((UNIT_TREE, "org")).equals((table, parent)),
+                        )
+                        .to_owned()
+                } else {
+                    Query::select()
+                        .distinct()
+                        .expr_as(Expr::col(child), "child")
+                        .expr_as(Expr::col(parent.clone()), "parent")
+                        .from(table)
+                        .and_where(Expr::col(parent).is_in(parents))
+                        .to_owned()
+                };
                 query.join_subquery(
                     sea_orm::JoinType::InnerJoin,
                     link,
@@ -462,7 +525,7 @@ impl Scope {
         };
         let mut grouped: HashMap<R::Key, Vec<_>> = HashMap::new();
         let mut totals: HashMap<R::Key, u64> = HashMap::new();
-        for row in self.reader().await?.query_all(&statement).await? {
+        for row in self.run_linked::<R>(parents, &statement).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
             if window.is_some() && !totals.contains_key(&key) {
                 totals.insert(key.clone(), row.try_get::<i64>("", TOTAL)? as u64);
@@ -505,7 +568,7 @@ impl Scope {
             .expr_as(parent.clone(), "parent_key")
             .expr_as(Expr::cust("COUNT(*)"), "total")
             .add_group_by([parent]);
-        for row in self.reader().await?.query_all(&query).await? {
+        for row in self.run_linked::<R>(parents, &query).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
             let total: i64 = row.try_get("", "total")?;
             out.insert(key, total as u64);

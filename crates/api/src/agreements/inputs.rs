@@ -18,7 +18,9 @@ order_input!(
     AgreementOrder, AgreementOrderField, "service::agreements::AgreementOrderField", service::agreements::AgreementOrderField, SignedOn,
     { /// By title.
       Title, /// By when the record was created.
-      CreatedAt });
+      CreatedAt, /// By start of validity (unknown dates last).
+      ValidFrom, /// By end of validity (open-ended last).
+      ValidTo });
 
 /// Which agreements to list. Conditions combine with AND; list values with OR.
 #[derive(InputObject, Clone, Default)]
@@ -33,6 +35,13 @@ pub struct AgreementFilter {
     pub statuses: Option<Vec<AgreementStatus>>,
     /// Signed within this range.
     pub signed_on: Option<DateRangeInput>,
+    /// In effect on this date: IN_EFFECT, EXPIRED or RENEWED (it took effect and was not
+    /// ended early) with the date inside its validity (an open end is unbounded).
+    pub valid_on: Option<Date>,
+    /// Validity starting within this range.
+    pub valid_from: Option<DateRangeInput>,
+    /// Validity ending within this range.
+    pub valid_to: Option<DateRangeInput>,
     /// With any of these organisations as a party.
     pub parties: Option<Vec<ID>>,
     /// With a party based in any of these countries or regions (ISO codes).
@@ -57,6 +66,9 @@ impl AgreementFilter {
             kinds: f.kinds,
             statuses: f.statuses,
             signed_on: range("filter.signedOn", &f.signed_on)?,
+            valid_on: date(f.valid_on),
+            valid_from: range("filter.validFrom", &f.valid_from)?,
+            valid_to: range("filter.validTo", &f.valid_to)?,
             parties: decode_all("filter.parties", Kind::Organisation, &f.parties)?,
             party_countries: country_codes("filter.partyCountries", &f.party_countries)?,
             people: decode_all("filter.people", Kind::Person, &f.people)?,

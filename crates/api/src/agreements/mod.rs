@@ -7,5 +7,5 @@ mod types;
 
 pub use inputs::*;
 pub use mutation::AgreementMutation;
-pub use query::AgreementQuery;
+pub use query::{AgreementQuery, ExpiringQuery};
 pub use types::*;

@@ -55,6 +55,16 @@ impl Agreement {
     async fn valid_to(&self) -> Option<Date> {
         date(self.0.valid_to)
     }
+    /// The status on `asOf` (default: today in the consortium's time zone): EXPIRED for
+    /// an IN_EFFECT agreement whose validity ended before then, otherwise the stored one.
+    async fn effective_status(&self, ctx: &Context<'_>, as_of: Option<Date>) -> AgreementStatus {
+        let day = as_of.map_or_else(|| crate::record::scope(ctx).today(), |d| d.0);
+        service::agreements::effective_status(&self.0, day)
+    }
+    /// Whether it is stored as IN_EFFECT though its validity ended before today.
+    async fn lapsed(&self, ctx: &Context<'_>) -> bool {
+        service::agreements::lapsed(&self.0, crate::record::scope(ctx).today())
+    }
     /// The organisations party to it, in their roles.
     async fn parties(&self, ctx: &Context<'_>) -> Result<Vec<Party>> {
         Ok(loader::all_joined::<rel::AgreementParties>(ctx, self.0.id)

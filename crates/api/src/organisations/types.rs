@@ -118,108 +118,160 @@ impl Organisation {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<EventConnection> {
-        nested::<rel::OrganisationEvents, _, _>(
-            ctx,
-            self.0.id,
-            args(first, after, last, before),
-            Event,
-        )
-        .await
+        let args = args(first, after, last, before);
+        if include_units {
+            nested::<rel::WithUnits<rel::OrganisationEvents>, _, _>(ctx, self.0.id, args, Event)
+                .await
+        } else {
+            nested::<rel::OrganisationEvents, _, _>(ctx, self.0.id, args, Event).await
+        }
     }
     /// Agreements it is a party to, latest first.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn agreements(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<AgreementConnection> {
-        nested::<rel::OrganisationAgreements, _, _>(
-            ctx,
-            self.0.id,
-            args(first, after, last, before),
-            Agreement,
-        )
-        .await
+        let args = args(first, after, last, before);
+        if include_units {
+            nested::<rel::WithUnits<rel::OrganisationAgreements>, _, _>(
+                ctx, self.0.id, args, Agreement,
+            )
+            .await
+        } else {
+            nested::<rel::OrganisationAgreements, _, _>(ctx, self.0.id, args, Agreement).await
+        }
     }
     /// Curriculum standards it developed, by title.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn curriculum_standards(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<CurriculumStandardConnection> {
-        nested::<rel::OrganisationStandards, _, _>(
-            ctx,
-            self.0.id,
-            args(first, after, last, before),
-            CurriculumStandard,
-        )
-        .await
+        let args = args(first, after, last, before);
+        if include_units {
+            nested::<rel::WithUnits<rel::OrganisationStandards>, _, _>(
+                ctx,
+                self.0.id,
+                args,
+                CurriculumStandard,
+            )
+            .await
+        } else {
+            nested::<rel::OrganisationStandards, _, _>(ctx, self.0.id, args, CurriculumStandard)
+                .await
+        }
     }
     /// Adoptions of standards by this organisation as the adopting institution.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn adoptions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<AdoptionConnection> {
-        nested::<rel::OrganisationAdoptions, _, _>(
-            ctx,
-            self.0.id,
-            args(first, after, last, before),
-            Adoption,
-        )
-        .await
+        let args = args(first, after, last, before);
+        if include_units {
+            nested::<rel::WithUnits<rel::OrganisationAdoptions>, _, _>(
+                ctx, self.0.id, args, Adoption,
+            )
+            .await
+        } else {
+            nested::<rel::OrganisationAdoptions, _, _>(ctx, self.0.id, args, Adoption).await
+        }
     }
     /// Training centres abroad it operates, by name.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn operated_centres(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<TrainingCentreConnection> {
-        nested::<rel::OrganisationOperatedCentres, _, _>(
-            ctx,
-            self.0.id,
-            args(first, after, last, before),
-            TrainingCentre,
-        )
-        .await
+        let args = args(first, after, last, before);
+        if include_units {
+            nested::<rel::WithUnits<rel::OrganisationOperatedCentres>, _, _>(
+                ctx,
+                self.0.id,
+                args,
+                TrainingCentre,
+            )
+            .await
+        } else {
+            nested::<rel::OrganisationOperatedCentres, _, _>(ctx, self.0.id, args, TrainingCentre)
+                .await
+        }
     }
     /// Training centres it hosts as the local partner institution, by name.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
     async fn partner_centres(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<TrainingCentreConnection> {
-        nested::<rel::OrganisationPartnerCentres, _, _>(
-            ctx,
-            self.0.id,
-            args(first, after, last, before),
-            TrainingCentre,
-        )
-        .await
+        let args = args(first, after, last, before);
+        if include_units {
+            nested::<rel::WithUnits<rel::OrganisationPartnerCentres>, _, _>(
+                ctx,
+                self.0.id,
+                args,
+                TrainingCentre,
+            )
+            .await
+        } else {
+            nested::<rel::OrganisationPartnerCentres, _, _>(ctx, self.0.id, args, TrainingCentre)
+                .await
+        }
     }
     /// People affiliated with it, with their titles.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -244,18 +296,25 @@ impl Organisation {
     async fn indicators(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<IndicatorConnection> {
-        nested::<rel::OrganisationIndicators, _, _>(
-            ctx,
-            self.0.id,
-            args(first, after, last, before),
-            Indicator,
-        )
-        .await
+        let args = args(first, after, last, before);
+        if include_units {
+            nested::<rel::WithUnits<rel::OrganisationIndicators>, _, _>(
+                ctx, self.0.id, args, Indicator,
+            )
+            .await
+        } else {
+            nested::<rel::OrganisationIndicators, _, _>(ctx, self.0.id, args, Indicator).await
+        }
     }
     /// The article it was first named in.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {

@@ -1,4 +1,5 @@
 //! The agreements list.
+use chrono::NaiveDate;
 use entity::enums::{AgreementKind, AgreementStatus};
 use entity::{
     agreement, agreement_country, agreement_field, agreement_party, agreement_person, event,
@@ -19,6 +20,10 @@ pub struct AgreementFilter {
     pub kinds: Option<Vec<AgreementKind>>,
     pub statuses: Option<Vec<AgreementStatus>>,
     pub signed_on: DateRange,
+    /// Agreements in effect on this date (see [`in_effect_on`]).
+    pub valid_on: Option<NaiveDate>,
+    pub valid_from: DateRange,
+    pub valid_to: DateRange,
     /// Agreements any of these organisations is a party to.
     pub parties: Option<Vec<i64>>,
     /// Agreements with a party based in any of these countries or regions.
@@ -38,6 +43,48 @@ pub enum AgreementOrderField {
     SignedOn,
     Title,
     CreatedAt,
+    ValidFrom,
+    ValidTo,
+}
+
+/// The statuses of an agreement that took effect and was not ended early: whether it
+/// was in effect on a date is then a matter of its validity dates.
+pub const TOOK_EFFECT: [AgreementStatus; 3] = [
+    AgreementStatus::InEffect,
+    AgreementStatus::Expired,
+    AgreementStatus::Renewed,
+];
+
+/// Agreements in effect on `day`: they took effect (see [`TOOK_EFFECT`]) and `day` lies
+/// within their validity, an open end counting as unbounded.
+pub fn in_effect_on(day: NaiveDate) -> Condition {
+    Condition::all()
+        .add(agreement::Column::Status.is_in(TOOK_EFFECT))
+        .add(
+            Condition::any()
+                .add(agreement::Column::ValidFrom.is_null())
+                .add(agreement::Column::ValidFrom.lte(day)),
+        )
+        .add(
+            Condition::any()
+                .add(agreement::Column::ValidTo.is_null())
+                .add(agreement::Column::ValidTo.gte(day)),
+        )
+}
+
+/// What an agreement's status is on `day`: an `IN_EFFECT` agreement whose validity ended
+/// before `day` has lapsed and counts as `EXPIRED`; the stored status is left as written.
+pub fn effective_status(row: &agreement::Model, day: NaiveDate) -> AgreementStatus {
+    if lapsed(row, day) {
+        AgreementStatus::Expired
+    } else {
+        row.status
+    }
+}
+
+/// Whether `row` is stored as `IN_EFFECT` though its validity ended before `day`.
+pub fn lapsed(row: &agreement::Model, day: NaiveDate) -> bool {
+    row.status == AgreementStatus::InEffect && row.valid_to.is_some_and(|to| to < day)
 }
 
 pub fn select(
@@ -109,6 +156,9 @@ pub fn select(
             &filter.signed_at_events,
         ),
         Some(filter.signed_on.condition(agreement::Column::SignedOn)),
+        Some(filter.valid_from.condition(agreement::Column::ValidFrom)),
+        Some(filter.valid_to.condition(agreement::Column::ValidTo)),
+        filter.valid_on.map(in_effect_on),
         by_party,
         by_party_country,
         by_person,
@@ -118,8 +168,42 @@ pub fn select(
         AgreementOrderField::SignedOn => agreement::Column::SignedOn,
         AgreementOrderField::Title => agreement::Column::Title,
         AgreementOrderField::CreatedAt => agreement::Column::CreatedAt,
+        AgreementOrderField::ValidFrom => agreement::Column::ValidFrom,
+        AgreementOrderField::ValidTo => agreement::Column::ValidTo,
     };
     RootList::new(scope.find::<agreement::Entity>().filter(condition))
         .by_nulls_last(column, direction)
         .by(agreement::Column::Id, direction)
+}
+
+/// Agreements in effect today whose validity ends within `within_days` from today,
+/// soonest first; with `organisation`, only those it is a party to.
+pub fn expiring(
+    scope: &Scope,
+    within_days: i32,
+    organisation: Option<i64>,
+) -> crate::Result<RootList<agreement::Entity>> {
+    if !(0..=36_600).contains(&within_days) {
+        return Err(crate::Error::bad_input(
+            "withinDays",
+            "`withinDays` must be between 0 and 36600",
+        ));
+    }
+    let today = scope.today();
+    let filter = AgreementFilter {
+        valid_on: Some(today),
+        valid_to: DateRange {
+            from: Some(today),
+            to: Some(today + chrono::Days::new(within_days as u64)),
+        },
+        statuses: Some(vec![AgreementStatus::InEffect]),
+        parties: organisation.map(|o| vec![o]),
+        ..Default::default()
+    };
+    Ok(select(
+        scope,
+        &filter,
+        AgreementOrderField::ValidTo,
+        Direction::Asc,
+    ))
 }

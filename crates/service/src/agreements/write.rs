@@ -97,7 +97,8 @@ impl Scope {
             return Ok(found);
         }
         let owner = self.owner_for_create(&txn, input.owner).await?;
-        let validity = DateSpan::parse("input.validTo", input.valid_from, input.valid_to)?;
+        let validity = DateSpan::parse("input.validTo", input.valid_from, input.valid_to)?
+            .check_in_effect("input.validTo", input.status, self.today())?;
         self.require::<event::Entity>(&txn, "input.signedAt", "event", input.signed_at)
             .await?;
         self.require::<agreement::Entity>(&txn, "input.renewalOf", "agreement", input.renewal_of)
@@ -149,7 +150,11 @@ impl Scope {
         domain::agreement_transition("input.status", before.status, status)?;
         let from = patched(&before.valid_from, &patch.valid_from);
         let to = patched(&before.valid_to, &patch.valid_to);
-        DateSpan::parse("input.validTo", from, to)?;
+        DateSpan::parse("input.validTo", from, to)?.check_in_effect(
+            "input.validTo",
+            status,
+            self.today(),
+        )?;
         if let Some(Some(event)) = patch.signed_at {
             self.require::<event::Entity>(&txn, "input.signedAt", "event", [event])
                 .await?;
