@@ -120,6 +120,6 @@ pub fn select(
         AgreementOrderField::CreatedAt => agreement::Column::CreatedAt,
     };
     RootList::new(scope.find::<agreement::Entity>().filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(agreement::Column::Id, direction)
 }
