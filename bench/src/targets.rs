@@ -96,17 +96,15 @@ impl Targets {
             )
             .await?;
             let info = &page["data"]["events"]["pageInfo"];
-            if info["endCursor"].is_null() {
-                break;
-            }
-            deep_page = info["endCursor"].clone();
-            if info["hasNextPage"] == false {
+            // Short of the depth at a small scale: the last page that has one after it.
+            if info["hasNextPage"] != true {
                 eprintln!(
                     "note: fewer than {} events at this scale",
                     ops::DEEP_PAGE_AFTER
                 );
                 break;
             }
+            deep_page = info["endCursor"].clone();
         }
         let targets = Targets {
             members,
