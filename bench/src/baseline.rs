@@ -54,6 +54,7 @@ async fn graphql(
             None => Ok(json!({ "node": null })),
         },
         Some("Search") => search(db, vars["after"].as_str()).await,
+        Some("Events") => events_page(db, vars["after"].as_str()).await,
         Some("Deep") => match id_var(vars, "id", "Event") {
             Some(id) => deep(db, id).await,
             None => Ok(json!({ "node": null })),
@@ -439,39 +440,67 @@ async fn profile(db: &DatabaseConnection, org: i64) -> Outcome {
     }}))
 }
 
-/// The position a cursor names, as both servers issue it.
-fn cursor_position(cursor: &str) -> Option<u64> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()?;
-    String::from_utf8(bytes)
-        .ok()?
-        .strip_prefix("cc1:")?
-        .parse()
-        .ok()
+/// The search's order, as its cursors name it.
+const SEARCH_LIST: &str = "agreement/list/signed_on.d/id.d";
+/// The events' order, latest first.
+const EVENTS_LIST: &str = "event/list/start_date.d/id.d";
+
+/// A cursor's (date or null, id) keys.
+fn date_and_id(list: &str, cursor: &str) -> Result<(Option<NaiveDate>, i64), String> {
+    let keys = crate::operations::cursor_keys(list, cursor).ok_or("bad cursor")?;
+    let date = match &keys[..] {
+        [JsonValue::String(n), _] if n == "n" => None,
+        [d, _] => Some(
+            d["d"]
+                .as_str()
+                .and_then(|d| d.parse().ok())
+                .ok_or("bad cursor")?,
+        ),
+        _ => return Err("bad cursor".into()),
+    };
+    let id = keys[1]["i"].as_i64().ok_or("bad cursor")?;
+    Ok((date, id))
+}
+
+/// The cursor of a row with `date` (or null) and `id`.
+fn date_cursor(list: &str, row: &QueryResult, column: &str) -> Result<String, String> {
+    let date = match get::<Option<NaiveDate>>(row, column)? {
+        Some(d) => json!({ "d": d.format("%Y-%m-%d").to_string() }),
+        None => json!("n"),
+    };
+    let id: i64 = get(row, "id")?;
+    Ok(crate::operations::cursor(list, &json!([date, { "i": id }])))
 }
 
 async fn search(db: &DatabaseConnection, after: Option<&str>) -> Outcome {
-    let offset = match after {
-        None => 0,
-        Some(c) => cursor_position(c).ok_or("bad cursor")? + 1,
-    };
+    let after = after.map(|c| date_and_id(SEARCH_LIST, c)).transpose()?;
     let size = crate::operations::SEARCH_PAGE;
+    // Past the cursor in `signed_on DESC NULLS LAST, id DESC`.
+    let (seek, mut values): (&str, Vec<sea_orm::Value>) = match after {
+        None => ("", vec![]),
+        Some((Some(date), id)) => (
+            "AND (a.signed_on < $3 OR a.signed_on IS NULL OR (a.signed_on = $3 AND a.id < $4))",
+            vec![date.into(), id.into()],
+        ),
+        Some((None, id)) => ("AND a.signed_on IS NULL AND a.id < $3", vec![id.into()]),
+    };
     let matching = "FROM agreement a WHERE a.visibility = 'public' AND a.archived_at IS NULL \
          AND a.status = 'in_effect' AND a.id IN (SELECT ap.agreement_id FROM agreement_party ap \
          JOIN organisation o ON o.id = ap.organisation_id WHERE o.country_code = $1)";
     let page = rows(
         db,
         &format!(
-            "SELECT a.id, a.title, a.kind, a.status, a.signed_on, a.valid_from {matching} \
-             ORDER BY (a.signed_on IS NULL), a.signed_on DESC, a.id DESC LIMIT $2 OFFSET $3"
+            "SELECT a.id, a.title, a.kind, a.status, a.signed_on, a.valid_from {matching} {seek} \
+             ORDER BY (a.signed_on IS NULL), a.signed_on DESC, a.id DESC LIMIT $2"
         ),
-        vec![
-            crate::operations::SEARCH_COUNTRY.into(),
-            (size as i64 + 1).into(),
-            (offset as i64).into(),
-        ],
+        {
+            let mut all = vec![
+                crate::operations::SEARCH_COUNTRY.into(),
+                (size as i64 + 1).into(),
+            ];
+            all.append(&mut values);
+            all
+        },
     )
     .await?;
     let count = rows(
@@ -500,11 +529,59 @@ async fn search(db: &DatabaseConnection, after: Option<&str>) -> Outcome {
             "parties": agreement_parties.remove(&key).unwrap_or_default(),
         }));
     }
-    let end = (!page.is_empty()).then(|| crate::operations::cursor(offset + page.len() as u64 - 1));
+    let end = page
+        .last()
+        .map(|r| date_cursor(SEARCH_LIST, r, "signed_on"))
+        .transpose()?;
     Ok(json!({ "agreements": {
         "totalCount": total(&count)?,
         "pageInfo": { "hasNextPage": has_next, "endCursor": end },
         "edges": edges(nodes),
+    }}))
+}
+
+/// A page of public events, latest first, after a cursor.
+async fn events_page(db: &DatabaseConnection, after: Option<&str>) -> Outcome {
+    let after = after.map(|c| date_and_id(EVENTS_LIST, c)).transpose()?;
+    let (seek, values): (&str, Vec<sea_orm::Value>) = match after {
+        None => ("", vec![]),
+        Some((date, id)) => (
+            "AND (e.start_date, e.id) < ($1, $2)",
+            vec![date.ok_or("bad cursor")?.into(), id.into()],
+        ),
+    };
+    let size = 20;
+    let events = rows(
+        db,
+        &format!(
+            "SELECT e.id, e.title, e.kind, e.start_date, e.city, e.country_code, c.name_en AS country_name \
+             FROM event e LEFT JOIN country c ON c.code = e.country_code \
+             WHERE {} {seek} ORDER BY e.start_date DESC, e.id DESC LIMIT {}",
+            public("e"),
+            size + 1
+        ),
+        values,
+    )
+    .await?;
+    let has_next = events.len() > size;
+    let mut edges = Vec::new();
+    for r in events.iter().take(size) {
+        edges.push(json!({
+            "cursor": date_cursor(EVENTS_LIST, r, "start_date")?,
+            "node": {
+                "id": id("Event", r, "id")?,
+                "title": get::<String>(r, "title")?,
+                "kind": upper(r, "kind")?,
+                "startDate": date(r, "start_date")?,
+                "city": text(r, "city")?,
+                "country": country(r, "country_code", Some("country_name"))?,
+            }
+        }));
+    }
+    let end = edges.last().map(|e| e["cursor"].clone());
+    Ok(json!({ "events": {
+        "pageInfo": { "hasNextPage": has_next, "endCursor": end },
+        "edges": edges,
     }}))
 }
 

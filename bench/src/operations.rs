@@ -17,15 +17,22 @@ pub enum Operation {
     Deep,
     /// 10% mutations (creating and renaming events) among the four reads above.
     Writes,
+    /// The first page of events, latest first (20, with their countries).
+    FirstPage,
+    /// The same page after [`DEEP_PAGE_AFTER`] events: a keyset cursor costs what the
+    /// first page costs; an offset cost more the deeper the page.
+    DeepPage,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 5] = [
+    pub const ALL: [Operation; 7] = [
         Operation::Home,
         Operation::Profile,
         Operation::Search,
         Operation::Deep,
         Operation::Writes,
+        Operation::FirstPage,
+        Operation::DeepPage,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +42,8 @@ impl Operation {
             Operation::Search => "search",
             Operation::Deep => "deep",
             Operation::Writes => "writes",
+            Operation::FirstPage => "page1",
+            Operation::DeepPage => "pagedeep",
         }
     }
 
@@ -52,6 +61,8 @@ impl Operation {
             Operation::Search => "agreements in effect with partners in DE, by date, page 3",
             Operation::Deep => "event with organisations, people, titles, agreements, parties",
             Operation::Writes => "10% createEvent/updateEvent among the reads above",
+            Operation::FirstPage => "events, latest first: page 1 (20)",
+            Operation::DeepPage => "events, latest first: the page after 24,000",
         }
     }
 }
@@ -121,6 +132,16 @@ pub const DEEP: &str = r#"query Deep($id: ID!) {
   } }
 }"#;
 
+/// How many events come before the deep page.
+pub const DEEP_PAGE_AFTER: usize = 24_000;
+
+pub const EVENTS: &str = r#"query Events($after: String) {
+  events(first: 20, after: $after, orderBy: {field: START_DATE, direction: DESC}) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id title kind startDate city country { code nameEn } } }
+  }
+}"#;
+
 pub const CREATE: &str = r#"mutation Create($input: CreateEventInput!) {
   createEvent(input: $input) { event { id version } }
 }"#;
@@ -134,10 +155,32 @@ pub fn body(query: &str, operation: &str, variables: serde_json::Value) -> serde
     serde_json::json!({ "query": query, "operationName": operation, "variables": variables })
 }
 
-/// The cursor of the item at `position` (0-based), as both servers issue it.
-pub fn cursor(position: u64) -> String {
+/// A keyset cursor as both servers issue it (`service::page`): `cc2:`, a tag naming the
+/// list and its order, and the row's sort keys as JSON, in base64url. `list` is the
+/// table, then each sort column with `a` or `d` (`agreement/list/signed_on.d/id.d`).
+pub fn cursor(list: &str, keys: &serde_json::Value) -> String {
     use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("cc1:{position}"))
+    let tag = list.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("cc2:{tag:016x}:{keys}"))
+}
+
+/// The sort keys inside a cursor of `list`.
+pub fn cursor_keys(list: &str, cursor: &str) -> Option<Vec<serde_json::Value>> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let expected = String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(self::cursor(list, &serde_json::json!([])))
+            .ok()?,
+    )
+    .ok()?;
+    let prefix = expected.strip_suffix("[]")?;
+    serde_json::from_str(text.strip_prefix(prefix)?).ok()
 }
 
 /// The global id of a record, as both servers issue it.

@@ -9,8 +9,10 @@ pub struct Targets {
     pub members: Vec<String>,
     /// Public events at which public agreements were signed, for deep reads.
     pub events: Vec<String>,
-    /// The cursor that opens page 3 of the search.
-    pub page3: String,
+    /// The cursor that opens page 3 of the search (null if there is no page 2).
+    pub page3: Value,
+    /// The cursor after the first `DEEP_PAGE_AFTER` events, latest first.
+    pub deep_page: Value,
     pub token: String,
 }
 
@@ -71,11 +73,44 @@ impl Targets {
         if members.is_empty() || events.is_empty() {
             return Err("the generated data has no members or no events with agreements".into());
         }
-        let page3 = ops::cursor(2 * ops::SEARCH_PAGE - 1);
+        // Cursors are the server's to make: follow them as a client does.
+        let mut page3 = Value::Null;
+        for _ in 0..2 {
+            let page = post(
+                client,
+                url,
+                &body(ops::SEARCH, "Search", json!({ "after": page3 })),
+                None,
+            )
+            .await?;
+            page3 = page["data"]["agreements"]["pageInfo"]["endCursor"].clone();
+        }
+        let mut deep_page = Value::Null;
+        let walk = "query($after: String) { events(first: 100, after: $after, orderBy: {field: START_DATE, direction: DESC}) { pageInfo { hasNextPage endCursor } } }";
+        for _ in 0..ops::DEEP_PAGE_AFTER / 100 {
+            let page = post(
+                client,
+                url,
+                &json!({ "query": walk, "variables": { "after": deep_page } }),
+                None,
+            )
+            .await?;
+            let info = &page["data"]["events"]["pageInfo"];
+            // Short of the depth at a small scale: the last page that has one after it.
+            if info["hasNextPage"] != true {
+                eprintln!(
+                    "note: fewer than {} events at this scale",
+                    ops::DEEP_PAGE_AFTER
+                );
+                break;
+            }
+            deep_page = info["endCursor"].clone();
+        }
         let targets = Targets {
             members,
             events,
             page3,
+            deep_page,
             token,
         };
         let (search, _) = targets.read(Operation::Search, 0);
@@ -103,6 +138,11 @@ impl Targets {
             ),
             Operation::Search => (
                 body(ops::SEARCH, "Search", json!({ "after": self.page3 })),
+                false,
+            ),
+            Operation::FirstPage => (body(ops::EVENTS, "Events", json!({ "after": null })), false),
+            Operation::DeepPage => (
+                body(ops::EVENTS, "Events", json!({ "after": self.deep_page })),
                 false,
             ),
             Operation::Deep | Operation::Writes => (

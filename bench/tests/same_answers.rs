@@ -35,6 +35,8 @@ async fn same_answers(url: &str) {
         Operation::Profile,
         Operation::Search,
         Operation::Deep,
+        Operation::FirstPage,
+        Operation::DeepPage,
     ] {
         let mut requests: Vec<_> = (0..3).map(|i| targets.read(op, i).0).collect();
         if op == Operation::Search {

@@ -10,6 +10,7 @@ mod concurrency;
 mod connections;
 mod crash;
 mod cross_tenant;
+mod cursors;
 mod demo;
 mod http;
 mod limits;

@@ -215,8 +215,8 @@ where
     R: Relation,
     C: From<Page<T>>,
 {
-    let window = svc(args.window())?;
-    let slice = loader::window::<R>(ctx, parent.clone(), window).await?;
+    let page = svc(service::page_of::<R>(&args, &parent))?;
+    let slice = loader::page::<R>(ctx, parent.clone(), page).await?;
     let known = slice.total;
     let shared = loader::shared(ctx);
     let total = Total(Arc::new(move || {

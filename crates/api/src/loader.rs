@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
-use service::{ChildModel, Joined, JoinedModel, Keyed, Record, Relation, Scope, Slice, Window};
+use service::{ChildModel, Joined, JoinedModel, Keyed, Page, Record, Relation, Scope, Slice};
 
 use crate::error::{Result, ServiceError};
 
@@ -33,8 +33,8 @@ pub struct ByKey<E: Record>(pub <E::Model as Keyed>::Key, PhantomData<fn() -> E>
 where
     E::Model: Keyed;
 
-/// Children of a parent through `R`: a window of them, or all (`None`).
-pub struct Children<R: Relation>(pub R::Key, pub Option<Window>, PhantomData<fn() -> R>);
+/// Children of a parent through `R`: a page of them, or all (`None`).
+pub struct Children<R: Relation>(pub R::Key, pub Option<Page>, PhantomData<fn() -> R>);
 
 /// All children of a parent through `R`, each with the record it points at.
 pub struct JoinedChildren<R: Joined>(pub R::Key, PhantomData<fn() -> R>);
@@ -97,22 +97,22 @@ impl<R: Relation> Loader<Children<R>> for Loaders {
         &self,
         keys: &[Children<R>],
     ) -> std::result::Result<HashMap<Children<R>, Self::Value>, LoadError> {
-        // Keys asking for the same window are answered together.
-        let mut by_window: HashMap<Option<Window>, Vec<R::Key>> = HashMap::new();
+        // Keys asking for the same page are answered together.
+        let mut by_page: HashMap<Option<Page>, Vec<R::Key>> = HashMap::new();
         for k in keys {
-            by_window.entry(k.1).or_default().push(k.0.clone());
+            by_page.entry(k.1.clone()).or_default().push(k.0.clone());
         }
         let mut out = HashMap::new();
-        for (window, parents) in by_window {
+        for (page, parents) in by_page {
             let pages = self
                 .scope
-                .children::<R>(&parents, window)
+                .children::<R>(&parents, page.as_ref())
                 .await
                 .map_err(Arc::new)?;
             out.extend(
                 pages
                     .into_iter()
-                    .map(|(p, s)| (Children(p, window, PhantomData), s)),
+                    .map(|(p, s)| (Children(p, page.clone(), PhantomData), s)),
             );
         }
         Ok(out)
@@ -130,7 +130,7 @@ impl<R: Joined> Loader<JoinedChildren<R>> for Loaders {
         let parents: Vec<_> = keys.iter().map(|k| k.0.clone()).collect();
         let pages = self
             .scope
-            .children_joined::<R>(&parents, None)
+            .children_joined::<R>(&parents)
             .await
             .map_err(Arc::new)?;
         Ok(pages
@@ -228,17 +228,17 @@ pub async fn all_joined<R: Joined>(
         .collect())
 }
 
-/// One window of the children of `parent` through `R`.
-pub async fn window<R: Relation>(
+/// One page of the children of `parent` through `R`.
+pub async fn page<R: Relation>(
     ctx: &Context<'_>,
     parent: R::Key,
-    window: Window,
+    page: Page,
 ) -> Result<Slice<ChildModel<R>>> {
     Ok(loader(ctx)
-        .load_one(Children::<R>(parent, Some(window), PhantomData))
+        .load_one(Children::<R>(parent, Some(page.clone()), PhantomData))
         .await
         .map_err(ServiceError::from)?
-        .unwrap_or_else(|| Slice::empty(window.offset)))
+        .unwrap_or_else(|| Slice::empty(&page)))
 }
 
 /// How many children `parent` has through `R`.

@@ -1,7 +1,22 @@
-//! Relay pagination over offsets. Cursors are opaque to clients; inside they carry the
-//! position of the row in the ordered result.
+//! Relay pagination by keyset. A cursor names its row by the row's sort keys and primary
+//! key, so the next page starts right after that row whatever was inserted or archived
+//! since (an offset counted from the start moved with every such change), and the
+//! database seeks to it through an index instead of counting its way there.
+//!
+//! A cursor is `cc2:<tag>:<keys>` in base64url: the tag is a hash of the list and its
+//! ordering (and, for a nested list, its parent), so a cursor of another list or
+//! ordering is refused rather than read as a position in this one; the keys are the
+//! row's sort values, last of all its primary key, which makes every order total.
+use std::hash::{Hash, Hasher};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{
+    ColumnType, Expr, ExprTrait, NullOrdering, Order, SelectStatement, WindowStatement,
+};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, IdenStatic, ModelTrait, Value};
+use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
@@ -9,6 +24,9 @@ use crate::{Error, Result};
 pub const MAX_PAGE_SIZE: u64 = 100;
 /// The page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
+
+const CURSOR_PREFIX: &str = "cc2:";
+const OFFSET_PREFIX: &str = "cc1:";
 
 /// The Relay arguments as a client sent them.
 #[derive(Debug, Clone, Default)]
@@ -19,19 +37,110 @@ pub struct PageArgs {
     pub before: Option<String>,
 }
 
-/// Which rows of an ordered result to fetch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Window {
-    pub offset: u64,
-    pub limit: u64,
+impl PageArgs {
+    pub fn forward(first: u64) -> Self {
+        PageArgs {
+            first: Some(first as i32),
+            ..Default::default()
+        }
+    }
 }
 
-/// A page of rows and where it sits in the whole result.
+/// One sort value of a row, as a cursor carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Key {
+    #[serde(rename = "n")]
+    Null,
+    #[serde(rename = "i")]
+    Int(i64),
+    #[serde(rename = "f")]
+    Float(f64),
+    #[serde(rename = "s")]
+    Text(String),
+    #[serde(rename = "d")]
+    Date(NaiveDate),
+    #[serde(rename = "t")]
+    Time(DateTime<Utc>),
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Key::Null => {}
+            Key::Int(n) => n.hash(state),
+            Key::Float(f) => f.to_bits().hash(state),
+            Key::Text(s) => s.hash(state),
+            Key::Date(d) => d.hash(state),
+            Key::Time(t) => t.hash(state),
+        }
+    }
+}
+
+// A cursor's keys only come back equal if they were equal: NaN is never a sort value.
+impl Eq for Key {}
+
+impl Key {
+    fn of(value: Value) -> Key {
+        match value {
+            Value::TinyInt(Some(n)) => Key::Int(n.into()),
+            Value::SmallInt(Some(n)) => Key::Int(n.into()),
+            Value::Int(Some(n)) => Key::Int(n.into()),
+            Value::BigInt(Some(n)) => Key::Int(n),
+            Value::Float(Some(f)) => Key::Float(f.into()),
+            Value::Double(Some(f)) => Key::Float(f),
+            Value::String(Some(s)) => Key::Text(s),
+            Value::ChronoDate(Some(d)) => Key::Date(d),
+            Value::ChronoDateTimeUtc(Some(t)) => Key::Time(t),
+            _ => Key::Null,
+        }
+    }
+
+    /// The value to compare a column of type `column` with: `Ok(None)` for null, `Err`
+    /// when the key cannot be a value of that column (a cursor made up by hand).
+    fn value(&self, column: &ColumnType, nullable: bool) -> std::result::Result<Option<Value>, ()> {
+        use ColumnType as T;
+        Ok(Some(match (self, column) {
+            (Key::Null, _) if nullable => return Ok(None),
+            (Key::Int(n), T::Integer | T::SmallInteger | T::TinyInteger) => {
+                Value::Int(Some(i32::try_from(*n).map_err(|_| ())?))
+            }
+            (Key::Int(n), T::BigInteger) => Value::BigInt(Some(*n)),
+            (Key::Float(f), T::Double | T::Float) if f.is_finite() => Value::Double(Some(*f)),
+            (Key::Text(s), T::String(_) | T::Text | T::Char(_) | T::Enum { .. } | T::Custom(_)) => {
+                Value::String(Some(s.clone()))
+            }
+            (Key::Date(d), T::Date) => Value::ChronoDate(Some(*d)),
+            (Key::Time(t), T::TimestampWithTimeZone | T::Timestamp | T::DateTime) => {
+                Value::ChronoDateTimeUtc(Some(*t))
+            }
+            _ => return Err(()),
+        }))
+    }
+}
+
+/// Which rows of an ordered list a request asks for: those strictly between the
+/// cursors, the first `limit` of them, or the last `limit` when `backward`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Page {
+    after: Option<Vec<Key>>,
+    before: Option<Vec<Key>>,
+    pub(crate) limit: u64,
+    pub(crate) backward: bool,
+}
+
+impl Page {
+    pub(crate) fn bounded(&self) -> bool {
+        self.after.is_some() || self.before.is_some()
+    }
+}
+
+/// A page of rows, each with its cursor.
 #[derive(Debug, Clone)]
 pub struct Slice<T> {
     pub items: Vec<T>,
-    /// Position of the first item in the whole ordered result.
-    pub offset: u64,
+    /// The cursor of each item, when the slice is a page (not a whole list).
+    pub cursors: Vec<String>,
     pub has_next: bool,
     pub has_previous: bool,
     /// The length of the whole list, when the page's own statement could tell it (a
@@ -40,59 +149,68 @@ pub struct Slice<T> {
 }
 
 impl<T> Slice<T> {
-    pub fn empty(offset: u64) -> Self {
+    /// A page with no rows.
+    pub fn empty(page: &Page) -> Self {
         Slice {
             items: Vec::new(),
-            offset,
-            has_next: false,
-            has_previous: offset > 0,
+            cursors: Vec::new(),
+            has_next: page.backward && page.before.is_some(),
+            has_previous: !page.backward && page.after.is_some(),
             total: None,
         }
     }
 
-    /// Builds a slice from up to `limit + 1` fetched rows (the extra row only tells
-    /// whether a next page exists).
-    pub(crate) fn from_fetched(mut rows: Vec<T>, window: Window) -> Self {
-        let has_next = rows.len() as u64 > window.limit;
-        rows.truncate(window.limit as usize);
+    /// A whole list, as one page.
+    pub(crate) fn whole(items: Vec<T>) -> Self {
+        Slice {
+            total: Some(items.len() as u64),
+            items,
+            cursors: Vec::new(),
+            has_next: false,
+            has_previous: false,
+        }
+    }
+
+    /// Builds a page from up to `limit + 1` rows fetched in the page's direction (the
+    /// extra row only tells whether more lie beyond it), put back in the list's order.
+    /// Beyond a cursor lies at least the row it came from.
+    pub(crate) fn from_fetched(mut rows: Vec<T>, page: &Page) -> Self {
+        let more = rows.len() as u64 > page.limit;
+        rows.truncate(page.limit as usize);
+        if page.backward {
+            rows.reverse();
+        }
         Slice {
             items: rows,
-            offset: window.offset,
-            has_next,
-            has_previous: window.offset > 0,
+            cursors: Vec::new(),
+            has_next: if page.backward {
+                page.before.is_some()
+            } else {
+                more
+            },
+            has_previous: if page.backward {
+                more
+            } else {
+                page.after.is_some()
+            },
             total: None,
         }
     }
 
-    /// The opaque cursor of the item at `index` in this slice.
+    /// The cursor of the item at `index` in this slice.
     pub fn cursor(&self, index: usize) -> String {
-        encode_cursor(self.offset + index as u64)
+        self.cursors.get(index).cloned().unwrap_or_default()
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Slice<U> {
         Slice {
             items: self.items.into_iter().map(f).collect(),
-            offset: self.offset,
+            cursors: self.cursors,
             has_next: self.has_next,
             total: self.total,
             has_previous: self.has_previous,
         }
     }
-}
-
-const CURSOR_PREFIX: &str = "cc1:";
-
-pub fn encode_cursor(position: u64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{position}"))
-}
-
-fn decode_cursor(field: &str, cursor: &str) -> Result<u64> {
-    let bad = || Error::bad_input(field, format!("`{field}` is not a cursor this API issued"));
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix(CURSOR_PREFIX)
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)
 }
 
 fn size(field: &str, value: Option<i32>) -> Result<Option<u64>> {
@@ -110,79 +228,250 @@ fn size(field: &str, value: Option<i32>) -> Result<Option<u64>> {
     }
 }
 
-/// What the arguments ask for, before the total is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Request {
-    Window(Window),
-    /// `last` with no `before`: the final `n` rows, which needs the total.
-    Last(u64),
+/// FNV-1a: a hash that stays the same across builds and Rust versions, so cursors
+/// outlive a deployment.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
-impl PageArgs {
-    pub fn forward(first: u64) -> Self {
-        PageArgs {
-            first: Some(first as i32),
-            ..Default::default()
+/// The total order a list is paged in: its sort columns, the primary key last.
+/// Nullable columns sort their nulls last in either direction, on every database.
+pub(crate) struct Keyset<E: EntityTrait> {
+    tag: String,
+    keys: Vec<(E::Column, bool)>,
+}
+
+impl<E: EntityTrait> Keyset<E> {
+    /// The order of `keys` (`true` ascending), then the primary key (in `tiebreak`'s
+    /// direction) unless it is already last. `name` tells lists apart in the tag.
+    pub(crate) fn new(name: &str, mut keys: Vec<(E::Column, bool)>, tiebreak: bool) -> Self {
+        let primary = crate::scope::primary_column::<E>();
+        if keys.last().map(|(c, _)| c.as_str()) != Some(primary.as_str()) {
+            keys.push((primary, tiebreak));
+        }
+        let mut text = format!("{}/{name}", E::default().table_name());
+        for (column, asc) in &keys {
+            text.push_str(&format!(
+                "/{}.{}",
+                column.as_str(),
+                if *asc { "a" } else { "d" }
+            ));
+        }
+        Keyset {
+            tag: format!("{:016x}", fnv1a(text.as_bytes())),
+            keys,
         }
     }
 
-    pub(crate) fn request(&self) -> Result<Request> {
-        let first = size("first", self.first)?;
-        let last = size("last", self.last)?;
-        let after = self
-            .after
-            .as_deref()
-            .map(|c| decode_cursor("after", c))
-            .transpose()?;
-        let before = self
-            .before
-            .as_deref()
-            .map(|c| decode_cursor("before", c))
-            .transpose()?;
+    /// The same order, tagged for another list of the same rows (a nested list's parent).
+    pub(crate) fn for_list(&self, name: &str) -> Self {
+        Keyset {
+            tag: format!("{:016x}", fnv1a(format!("{}/{name}", self.tag).as_bytes())),
+            keys: self.keys.clone(),
+        }
+    }
+
+    /// The cursor of `row`.
+    pub(crate) fn cursor(&self, row: &E::Model) -> String
+    where
+        E::Model: ModelTrait<Entity = E>,
+    {
+        let keys: Vec<Key> = self
+            .keys
+            .iter()
+            .map(|(c, _)| Key::of(row.get(*c)))
+            .collect();
+        let keys = serde_json::to_string(&keys).expect("sort keys serialise");
+        URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{}:{keys}", self.tag))
+    }
+
+    /// The sort keys a cursor of this list carries; anything else is bad input naming
+    /// `field`.
+    fn decode(&self, field: &str, cursor: &str) -> Result<Vec<Key>> {
+        let bad = |why: &str| Error::bad_input(field, format!("`{field}` {why}"));
+        let not_ours = || bad("is not a cursor this API issued");
+        let text = URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(not_ours)?;
+        if text.starts_with(OFFSET_PREFIX) {
+            return Err(bad(
+                "is an offset cursor of an earlier version of this API; start again from the first page",
+            ));
+        }
+        let (tag, keys) = text
+            .strip_prefix(CURSOR_PREFIX)
+            .and_then(|t| t.split_once(':'))
+            .ok_or_else(not_ours)?;
+        if tag != self.tag {
+            return Err(bad(
+                "is a cursor of another list or ordering; a cursor only pages the list and order it came from",
+            ));
+        }
+        let keys: Vec<Key> = serde_json::from_str(keys).map_err(|_| not_ours())?;
+        let fits = keys.len() == self.keys.len()
+            && keys
+                .iter()
+                .zip(&self.keys)
+                .all(|(k, (c, _))| self.value(k, *c).is_ok());
+        if !fits {
+            return Err(not_ours());
+        }
+        Ok(keys)
+    }
+
+    fn value(&self, key: &Key, column: E::Column) -> std::result::Result<Option<Value>, ()> {
+        let def = column.def();
+        key.value(def.get_column_type(), def.is_null())
+    }
+
+    /// What the arguments ask for.
+    pub(crate) fn page(&self, args: &PageArgs) -> Result<Page> {
+        let first = size("first", args.first)?;
+        let last = size("last", args.last)?;
         if first.is_some() && last.is_some() {
             return Err(Error::bad_input(
                 "last",
                 "pass either `first` or `last`, not both",
             ));
         }
-        // Rows strictly between the cursors.
-        let start = after.map_or(0, |a| a + 1);
-        let end = before;
-        if let Some(last) = last {
-            return Ok(match end {
-                Some(end) => {
-                    let end = end.max(start);
-                    let from = end.saturating_sub(last).max(start);
-                    Request::Window(Window {
-                        offset: from,
-                        limit: end - from,
-                    })
-                }
-                None if after.is_none() => Request::Last(last),
-                None => Request::Window(Window {
-                    offset: start,
-                    limit: last,
-                }),
-            });
-        }
-        let mut limit = first.unwrap_or(DEFAULT_PAGE_SIZE);
-        if let Some(end) = end {
-            limit = limit.min(end.saturating_sub(start));
-        }
-        Ok(Request::Window(Window {
-            offset: start,
-            limit,
-        }))
+        let after = args
+            .after
+            .as_deref()
+            .map(|c| self.decode("after", c))
+            .transpose()?;
+        let before = args
+            .before
+            .as_deref()
+            .map(|c| self.decode("before", c))
+            .transpose()?;
+        Ok(Page {
+            after,
+            before,
+            limit: last.or(first).unwrap_or(DEFAULT_PAGE_SIZE),
+            backward: last.is_some(),
+        })
     }
 
-    /// The window for a nested list, where `last` without `before` is not offered.
-    pub fn window(&self) -> Result<Window> {
-        match self.request()? {
-            Request::Window(w) => Ok(w),
-            Request::Last(_) => Err(Error::bad_input(
-                "last",
-                "`last` needs `before` on nested lists",
-            )),
+    fn column(column: E::Column) -> Expr {
+        Expr::col((E::default(), column))
+    }
+
+    /// The rows strictly between the page's cursors, exactly as the order sorts them,
+    /// or `None` when the page has no cursor.
+    pub(crate) fn bounds(&self, page: &Page) -> Option<Condition> {
+        if !page.bounded() {
+            return None;
+        }
+        let mut c = Condition::all();
+        if let Some(after) = &page.after {
+            c = c.add(self.beyond(after, true));
+        }
+        if let Some(before) = &page.before {
+            c = c.add(self.beyond(before, false));
+        }
+        Some(c)
+    }
+
+    /// The rows after (`later`) or before a row with `keys`: `(a > x) OR (a = x AND
+    /// id > y)`, with a null sorting after every value.
+    fn beyond(&self, keys: &[Key], later: bool) -> Condition {
+        let values: Vec<Option<Value>> = keys
+            .iter()
+            .zip(&self.keys)
+            .map(|(k, (c, _))| self.value(k, *c).unwrap_or(None))
+            .collect();
+        let nullable = |c: &E::Column| c.def().is_null();
+        let one_direction = self.keys.iter().all(|(_, asc)| *asc == self.keys[0].1);
+        // One direction and no nulls: a row value, which both databases read as a range
+        // of an index on the sort columns.
+        if one_direction
+            && !self.keys.iter().any(|(c, _)| nullable(c))
+            && values.iter().all(Option::is_some)
+        {
+            let columns = Expr::tuple(self.keys.iter().map(|(c, _)| Self::column(*c)));
+            let values = Expr::tuple(values.into_iter().flatten().map(Expr::val));
+            let greater = later == self.keys[0].1;
+            return Condition::all().add(if greater {
+                columns.gt(values)
+            } else {
+                columns.lt(values)
+            });
+        }
+        let mut any = Condition::any();
+        for (i, ((column, asc), value)) in self.keys.iter().zip(&values).enumerate() {
+            let col = Self::column(*column);
+            let strictly = match value {
+                // Nothing sorts after a null but other nulls; every value before one.
+                None if later => None,
+                None => Some(Condition::all().add(col.is_not_null())),
+                Some(v) => {
+                    let cmp = if later == *asc {
+                        col.clone().gt(v.clone())
+                    } else {
+                        col.clone().lt(v.clone())
+                    };
+                    Some(if later && nullable(column) {
+                        Condition::any().add(cmp).add(col.is_null())
+                    } else {
+                        Condition::all().add(cmp)
+                    })
+                }
+            };
+            let Some(strictly) = strictly else { continue };
+            let mut all = Condition::all();
+            for ((column, _), value) in self.keys.iter().zip(&values).take(i) {
+                let col = Self::column(*column);
+                all = all.add(match value {
+                    None => col.is_null(),
+                    Some(v) => col.eq(v.clone()),
+                });
+            }
+            any = any.add(all.add(strictly));
+        }
+        any
+    }
+
+    /// The order's terms, reversed for a page read from its end.
+    fn terms(
+        &self,
+        backward: bool,
+    ) -> impl Iterator<Item = (Expr, Order, Option<NullOrdering>)> + '_ {
+        self.keys.iter().map(move |(column, asc)| {
+            let order = if *asc != backward {
+                Order::Asc
+            } else {
+                Order::Desc
+            };
+            // Spelled out only on a nullable column: on a NOT NULL one it changes no
+            // order but keeps the database from reading an index in order.
+            let nulls = column.def().is_null().then_some(if backward {
+                NullOrdering::First
+            } else {
+                NullOrdering::Last
+            });
+            (Self::column(*column), order, nulls)
+        })
+    }
+
+    pub(crate) fn order(&self, query: &mut SelectStatement, backward: bool) {
+        for (expr, order, nulls) in self.terms(backward) {
+            match nulls {
+                Some(nulls) => query.order_by_expr_with_nulls(expr, order, nulls),
+                None => query.order_by_expr(expr, order),
+            };
+        }
+    }
+
+    pub(crate) fn order_window(&self, window: &mut WindowStatement, backward: bool) {
+        for (expr, order, nulls) in self.terms(backward) {
+            match nulls {
+                Some(nulls) => window.order_by_expr_with_nulls(expr, order, nulls),
+                None => window.order_by_expr(expr, order),
+            };
         }
     }
 }
@@ -190,76 +479,111 @@ impl PageArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entity::event;
+
+    fn keyset() -> Keyset<event::Entity> {
+        Keyset::new("events", vec![(event::Column::StartDate, false)], false)
+    }
 
     fn args(
         first: Option<i32>,
-        after: Option<u64>,
+        after: Option<String>,
         last: Option<i32>,
-        before: Option<u64>,
+        before: Option<String>,
     ) -> PageArgs {
         PageArgs {
             first,
-            after: after.map(encode_cursor),
+            after,
             last,
-            before: before.map(encode_cursor),
+            before,
         }
     }
 
-    #[test]
-    fn forward_pages_follow_the_cursor() {
-        let w = args(Some(5), Some(4), None, None).request().unwrap();
-        assert_eq!(
-            w,
-            Request::Window(Window {
-                offset: 5,
-                limit: 5
-            })
-        );
+    fn cursor_of(keys: &Keyset<event::Entity>, date: &str, id: i64) -> String {
+        let keys_json =
+            serde_json::to_string(&[Key::Date(date.parse().unwrap()), Key::Int(id)]).unwrap();
+        URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{}:{keys_json}", keys.tag))
     }
 
     #[test]
-    fn backward_pages_end_before_the_cursor() {
-        let w = args(None, None, Some(3), Some(10)).request().unwrap();
+    fn cursors_carry_the_sort_keys_and_the_primary_key() {
+        let k = keyset();
+        let c = cursor_of(&k, "2023-05-05", 7);
+        let page = k.page(&args(Some(5), Some(c), None, None)).unwrap();
         assert_eq!(
-            w,
-            Request::Window(Window {
-                offset: 7,
-                limit: 3
-            })
+            page.after,
+            Some(vec![Key::Date("2023-05-05".parse().unwrap()), Key::Int(7)])
         );
-        let w = args(None, None, Some(30), Some(10)).request().unwrap();
-        assert_eq!(
-            w,
-            Request::Window(Window {
-                offset: 0,
-                limit: 10
-            })
-        );
-        assert_eq!(
-            args(None, None, Some(3), None).request().unwrap(),
-            Request::Last(3)
-        );
+        assert_eq!((page.limit, page.backward), (5, false));
+        let back = k.page(&args(None, None, Some(3), None)).unwrap();
+        assert_eq!((back.limit, back.backward), (3, true));
     }
 
     #[test]
-    fn sizes_and_cursors_are_checked() {
-        let too_big = args(Some(MAX_PAGE_SIZE as i32 + 1), None, None, None).request();
-        assert!(matches!(too_big, Err(Error::BadInput { field, .. }) if field == "first"));
-        let negative = args(None, None, Some(-1), None).request();
-        assert!(matches!(negative, Err(Error::BadInput { field, .. }) if field == "last"));
-        let malformed = PageArgs {
-            after: Some("not-a-cursor".into()),
-            ..Default::default()
-        };
+    fn foreign_old_and_forged_cursors_are_bad_input() {
+        let k = keyset();
+        let other =
+            Keyset::<event::Entity>::new("events", vec![(event::Column::Title, false)], false);
+        let asc =
+            Keyset::<event::Entity>::new("events", vec![(event::Column::StartDate, true)], true);
+        let nested = k.for_list("organisation 1");
+        let theirs = cursor_of(&other, "2023-05-05", 7);
+        let old = URL_SAFE_NO_PAD.encode("cc1:40");
+        let wrong_type = URL_SAFE_NO_PAD.encode(format!(
+            "{CURSOR_PREFIX}{}:[{{\"s\":\"x\"}},{{\"i\":1}}]",
+            k.tag
+        ));
+        let short = URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{}:[{{\"i\":1}}]", k.tag));
+        for (field, cursor) in [
+            ("after", theirs.clone()),
+            ("after", cursor_of(&asc, "2023-05-05", 7)),
+            ("after", cursor_of(&nested, "2023-05-05", 7)),
+            ("before", old),
+            ("before", wrong_type),
+            ("after", short),
+            ("after", "garbage".into()),
+        ] {
+            let a = if field == "after" {
+                args(Some(1), Some(cursor.clone()), None, None)
+            } else {
+                args(None, None, Some(1), Some(cursor.clone()))
+            };
+            assert!(
+                matches!(k.page(&a), Err(Error::BadInput { field: f, .. }) if f == field),
+                "{cursor}"
+            );
+        }
+        let keys = serde_json::to_string(&[Key::Text("Forum".into()), Key::Int(7)]).unwrap();
+        let theirs = URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{}:{keys}", other.tag));
         assert!(
-            matches!(malformed.request(), Err(Error::BadInput { field, .. }) if field == "after")
+            other
+                .page(&args(Some(1), Some(theirs.clone()), None, None))
+                .is_ok()
         );
+        assert!(k.page(&args(Some(1), Some(theirs), None, None)).is_err());
     }
 
     #[test]
-    fn cursors_round_trip() {
-        for n in [0, 1, 99, u64::MAX] {
-            assert_eq!(decode_cursor("after", &encode_cursor(n)).unwrap(), n);
-        }
+    fn sizes_are_checked() {
+        let k = keyset();
+        let too_big = k.page(&args(Some(MAX_PAGE_SIZE as i32 + 1), None, None, None));
+        assert!(matches!(too_big, Err(Error::BadInput { field, .. }) if field == "first"));
+        let negative = k.page(&args(None, None, Some(-1), None));
+        assert!(matches!(negative, Err(Error::BadInput { field, .. }) if field == "last"));
+        let both = k.page(&args(Some(1), None, Some(1), None));
+        assert!(matches!(both, Err(Error::BadInput { field, .. }) if field == "last"));
+    }
+
+    #[test]
+    fn pages_read_backward_come_back_in_order() {
+        let page = Page {
+            after: None,
+            before: Some(vec![]),
+            limit: 2,
+            backward: true,
+        };
+        let s = Slice::from_fetched(vec![5, 4, 3], &page);
+        assert_eq!(s.items, [4, 5]);
+        assert!(s.has_previous && s.has_next);
     }
 }

@@ -2,9 +2,10 @@
 //! `Scope::find` (so visibility is applied before any filter), and the pieces its filters
 //! are made of.
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, Select};
 
+use crate::page::Keyset;
 use crate::{Error, Principal, Record, Result};
 
 /// Ascending or descending.
@@ -138,21 +139,13 @@ pub(crate) fn archived(column: impl ColumnTrait, archived: Option<bool>) -> Opti
     }))
 }
 
-/// `NULLS LAST`, spelled out only for a column that may be null: on a NOT NULL column it
-/// changes no order, but it keeps the database from reading a matching index in order
-/// (PostgreSQL scanned and sorted every event instead of reading 21; SQLite sorted every
-/// batch of children). Root lists and relations both order through this.
-pub(crate) fn nulls_last<C: ColumnTrait>(column: &C) -> Option<NullOrdering> {
-    column.def().is_null().then_some(NullOrdering::Last)
-}
-
 /// A root list: the readable rows its filter keeps, and the keys they are paged by,
 /// the last one always the primary key. The order is kept apart from the select so that
 /// `Scope::list` can choose a page by key first and read whole rows for it alone.
 #[derive(Clone)]
 pub struct RootList<E: EntityTrait> {
     pub(crate) select: Select<E>,
-    pub(crate) order: Vec<(E::Column, sea_orm::Order, Option<NullOrdering>)>,
+    order: Vec<(E::Column, bool)>,
 }
 
 impl<E: EntityTrait> RootList<E> {
@@ -163,27 +156,16 @@ impl<E: EntityTrait> RootList<E> {
         }
     }
 
-    /// Then by `column`.
+    /// Then by `column`; a nullable column sorts its nulls last either way.
     pub fn by(mut self, column: E::Column, direction: Direction) -> Self {
-        self.order.push((column, direction.into(), None));
+        self.order.push((column, direction == Direction::Asc));
         self
     }
 
-    /// Then by `column`, nulls last (see [`nulls_last`]).
-    pub fn by_nulls_last(mut self, column: E::Column, direction: Direction) -> Self {
-        self.order
-            .push((column, direction.into(), nulls_last(&column)));
-        self
-    }
-
-    /// Adds the ordering to `query`, on the columns of `E`'s table.
-    pub(crate) fn order(&self, query: &mut SelectStatement) {
-        for (column, order, nulls) in &self.order {
-            let column = (E::default(), *column);
-            match nulls {
-                Some(nulls) => query.order_by_with_nulls(column, order.clone(), *nulls),
-                None => query.order_by(column, order.clone()),
-            };
-        }
+    /// The total order the list is paged in (the primary key last, in the direction of
+    /// the first key).
+    pub(crate) fn keyset(&self) -> Keyset<E> {
+        let tiebreak = self.order.first().is_none_or(|(_, asc)| *asc);
+        Keyset::new("list", self.order.clone(), tiebreak)
     }
 }

@@ -1,10 +1,11 @@
 //! Relations from a parent record to its children, batch-loaded for many parents at a
 //! time so that nested lists cost one statement however many parents a page has.
 use entity::*;
-use sea_orm::sea_query::{DynIden, Expr, IntoIden, NullOrdering, Order};
-use sea_orm::{ColumnTrait, EntityTrait, IdenStatic};
+use sea_orm::sea_query::{DynIden, IntoIden, Order};
+use sea_orm::{EntityTrait, IdenStatic};
 
-use crate::{Keyed, Record};
+use crate::page::{Keyset, Page};
+use crate::{Keyed, PageArgs, Record, Result};
 
 /// The model of a relation's children.
 pub type ChildModel<R> = <<R as Relation>::Child as EntityTrait>::Model;
@@ -34,8 +35,10 @@ pub trait Relation: Copy + Send + Sync + 'static {
         + Sync
         + 'static;
     fn link() -> Link;
+    /// The relation's name, which tells its cursors from other lists'.
+    fn name() -> &'static str;
     /// The order of a parent's children (the child id breaks ties).
-    fn order() -> Vec<(SortKey, Order)>;
+    fn order() -> Vec<(<Self::Child as EntityTrait>::Column, Order)>;
     /// A further condition on the children, for tables shared by several parents' kinds.
     fn filter() -> sea_orm::Condition {
         sea_orm::Condition::all()
@@ -66,7 +69,12 @@ impl<R: Relation<Key = i64>> Relation for WithUnits<R> {
     fn link() -> Link {
         R::link()
     }
-    fn order() -> Vec<(SortKey, Order)> {
+    /// The same name as `R`'s: both list in the same order, so a position in one is a
+    /// position in the other.
+    fn name() -> &'static str {
+        R::name()
+    }
+    fn order() -> Vec<(<Self::Child as EntityTrait>::Column, Order)> {
         R::order()
     }
     fn filter() -> sea_orm::Condition {
@@ -115,28 +123,24 @@ fn col<C: IdenStatic>(c: C) -> DynIden {
     c.into_iden()
 }
 
-/// A column children are ordered by, with `NULLS LAST` only if it may be null (see
-/// `query::nulls_last`).
-pub struct SortKey {
-    pub(crate) expr: Expr,
-    pub(crate) nulls: Option<NullOrdering>,
+/// The total order of a relation's children: its own, then the child's id.
+pub(crate) fn keyset<R: Relation>() -> Keyset<R::Child> {
+    let order = R::order()
+        .into_iter()
+        .map(|(c, o)| (c, matches!(o, Order::Asc)))
+        .collect();
+    Keyset::new(R::name(), order, true)
 }
 
-impl SortKey {
-    /// The primary key of `E`, which is never null.
-    pub(crate) fn key<E: EntityTrait>() -> SortKey {
-        SortKey {
-            expr: Expr::col((E::default(), crate::scope::primary_column::<E>())),
-            nulls: None,
-        }
-    }
+/// The order of `parent`'s children through `R`, tagged for that parent's list alone.
+pub(crate) fn keyset_of<R: Relation>(parent: &R::Key) -> Keyset<R::Child> {
+    let parent: sea_orm::Value = parent.clone().into();
+    keyset::<R>().for_list(&format!("{parent:?}"))
 }
 
-fn qualified<E: EntityTrait, C: ColumnTrait + 'static>(c: C) -> SortKey {
-    SortKey {
-        nulls: crate::query::nulls_last(&c),
-        expr: Expr::col((E::default(), c)),
-    }
+/// The page of `parent`'s children through `R` that the arguments ask for.
+pub fn page_of<R: Relation>(args: &PageArgs, parent: &R::Key) -> Result<Page> {
+    keyset_of::<R>(parent).page(args)
 }
 
 macro_rules! relation {
@@ -152,7 +156,10 @@ macro_rules! relation {
             fn link() -> super::Link {
                 $link
             }
-            fn order() -> Vec<(super::SortKey, sea_orm::sea_query::Order)> {
+            fn name() -> &'static str {
+                stringify!($name)
+            }
+            fn order() -> Vec<(entity::$child::Column, sea_orm::sea_query::Order)> {
                 vec![$(($ocol, sea_orm::sea_query::Order::$dir)),*]
             }
             $(fn $parts() -> bool {
@@ -171,7 +178,7 @@ pub mod rel {
         /// An organisation's units (schools, departments, labs, offices).
         OrganisationUnits: organisation,
         Link::Column(col(organisation::Column::ParentId)),
-        [(qualified::<organisation::Entity, _>(organisation::Column::NameEn), Asc)]
+        [(organisation::Column::NameEn, Asc)]
     );
     relation!(
         /// Events an organisation took part in, in any role.
@@ -181,7 +188,7 @@ pub mod rel {
             child: col(event_organisation::Column::EventId),
             parent: col(event_organisation::Column::OrganisationId),
         },
-        [(qualified::<event::Entity, _>(event::Column::StartDate), Desc)]
+        [(event::Column::StartDate, Desc)]
     );
     relation!(
         /// Agreements an organisation is a party to.
@@ -191,55 +198,55 @@ pub mod rel {
             child: col(agreement_party::Column::AgreementId),
             parent: col(agreement_party::Column::OrganisationId),
         },
-        [(qualified::<agreement::Entity, _>(agreement::Column::SignedOn), Desc)]
+        [(agreement::Column::SignedOn, Desc)]
     );
     relation!(
         /// Curriculum standards an organisation developed.
         OrganisationStandards: curriculum_standard,
         Link::Column(col(curriculum_standard::Column::DeveloperId)),
-        [(qualified::<curriculum_standard::Entity, _>(curriculum_standard::Column::Title), Asc)]
+        [(curriculum_standard::Column::Title, Asc)]
     );
     relation!(
         /// Adoptions of standards by an institution.
         OrganisationAdoptions: adoption,
         Link::Column(col(adoption::Column::InstitutionId)),
-        [(qualified::<adoption::Entity, _>(adoption::Column::AdoptedOn), Desc)]
+        [(adoption::Column::AdoptedOn, Desc)]
     );
     relation!(
         /// Training centres an organisation operates.
         OrganisationOperatedCentres: training_centre,
         Link::Column(col(training_centre::Column::OperatorId)),
-        [(qualified::<training_centre::Entity, _>(training_centre::Column::Name), Asc)]
+        [(training_centre::Column::Name, Asc)]
     );
     relation!(
         /// Training centres an organisation is the local partner of.
         OrganisationPartnerCentres: training_centre,
         Link::Column(col(training_centre::Column::PartnerId)),
-        [(qualified::<training_centre::Entity, _>(training_centre::Column::Name), Asc)]
+        [(training_centre::Column::Name, Asc)]
     );
     relation!(
         /// People affiliated with an organisation, with their titles.
         OrganisationAffiliations: affiliation,
         Link::Column(col(affiliation::Column::OrganisationId)),
-        [(qualified::<affiliation::Entity, _>(affiliation::Column::Position), Asc)]
+        [(affiliation::Column::Position, Asc)]
     );
     relation!(
         /// Figures an organisation reported.
         OrganisationIndicators: indicator,
         Link::Column(col(indicator::Column::OrganisationId)),
-        [(qualified::<indicator::Entity, _>(indicator::Column::PeriodEnd), Desc)]
+        [(indicator::Column::PeriodEnd, Desc)]
     );
     relation!(
         /// An organisation's further names.
         OrganisationNames: organisation_name,
         Link::Column(col(organisation_name::Column::OrganisationId)),
-        [(qualified::<organisation_name::Entity, _>(organisation_name::Column::Lang), Asc)]
+        [(organisation_name::Column::Lang, Asc)]
     );
     relation!(
         /// An organisation's external identifiers.
         OrganisationIdentifiers: organisation_identifier,
         Link::Column(col(organisation_identifier::Column::OrganisationId)),
-        [(qualified::<organisation_identifier::Entity, _>(organisation_identifier::Column::Scheme), Asc)]
+        [(organisation_identifier::Column::Scheme, Asc)]
     );
     relation!(
         /// An organisation's consortium memberships.
@@ -257,14 +264,14 @@ pub mod rel {
         /// A person's positions.
         PersonAffiliations: affiliation,
         Link::Column(col(affiliation::Column::PersonId)),
-        [(qualified::<affiliation::Entity, _>(affiliation::Column::Position), Asc)],
+        [(affiliation::Column::Position, Asc)],
         parts
     );
     relation!(
         /// A person's roles at events.
         PersonParticipations: event_participant,
         Link::Column(col(event_participant::Column::PersonId)),
-        [(qualified::<event_participant::Entity, _>(event_participant::Column::EventId), Desc)]
+        [(event_participant::Column::EventId, Desc)]
     );
     relation!(
         /// Presentations a person gave.
@@ -274,47 +281,47 @@ pub mod rel {
             child: col(presentation_presenter::Column::PresentationId),
             parent: col(presentation_presenter::Column::PersonId),
         },
-        [(qualified::<presentation::Entity, _>(presentation::Column::EventId), Desc)]
+        [(presentation::Column::EventId, Desc)]
     );
     relation!(
         /// Agreements a person signed or witnessed.
         PersonSignatures: agreement_person,
         Link::Column(col(agreement_person::Column::PersonId)),
-        [(qualified::<agreement_person::Entity, _>(agreement_person::Column::AgreementId), Desc)]
+        [(agreement_person::Column::AgreementId, Desc)]
     );
     relation!(
         /// Organisations in roles at an event.
         EventOrganisations: event_organisation,
         Link::Column(col(event_organisation::Column::EventId)),
-        [(qualified::<event_organisation::Entity, _>(event_organisation::Column::Position), Asc)],
+        [(event_organisation::Column::Position, Asc)],
         parts
     );
     relation!(
         /// People in roles at an event.
         EventParticipants: event_participant,
         Link::Column(col(event_participant::Column::EventId)),
-        [(qualified::<event_participant::Entity, _>(event_participant::Column::Position), Asc)],
+        [(event_participant::Column::Position, Asc)],
         parts
     );
     relation!(
         /// An event's presentations in programme order.
         EventPresentations: presentation,
         Link::Column(col(presentation::Column::EventId)),
-        [(qualified::<presentation::Entity, _>(presentation::Column::Position), Asc)],
+        [(presentation::Column::Position, Asc)],
         parts
     );
     relation!(
         /// An event's outcomes.
         EventOutcomes: event_outcome,
         Link::Column(col(event_outcome::Column::EventId)),
-        [(qualified::<event_outcome::Entity, _>(event_outcome::Column::Position), Asc)],
+        [(event_outcome::Column::Position, Asc)],
         parts
     );
     relation!(
         /// Agreements signed at an event.
         EventAgreements: agreement,
         Link::Column(col(agreement::Column::SignedAtEventId)),
-        [(qualified::<agreement::Entity, _>(agreement::Column::SignedOn), Desc)]
+        [(agreement::Column::SignedOn, Desc)]
     );
     relation!(
         /// Figures reported about an event.
@@ -326,28 +333,28 @@ pub mod rel {
         /// A presentation's presenters in order.
         PresentationPresenters: presentation_presenter,
         Link::Column(col(presentation_presenter::Column::PresentationId)),
-        [(qualified::<presentation_presenter::Entity, _>(presentation_presenter::Column::Position), Asc)],
+        [(presentation_presenter::Column::Position, Asc)],
         parts
     );
     relation!(
         /// An agreement's parties.
         AgreementParties: agreement_party,
         Link::Column(col(agreement_party::Column::AgreementId)),
-        [(qualified::<agreement_party::Entity, _>(agreement_party::Column::Position), Asc)],
+        [(agreement_party::Column::Position, Asc)],
         parts
     );
     relation!(
         /// An agreement's signatories and witnesses.
         AgreementPeople: agreement_person,
         Link::Column(col(agreement_person::Column::AgreementId)),
-        [(qualified::<agreement_person::Entity, _>(agreement_person::Column::Position), Asc)],
+        [(agreement_person::Column::Position, Asc)],
         parts
     );
     relation!(
         /// An agreement's fields of education.
         AgreementFields: agreement_field,
         Link::Column(col(agreement_field::Column::AgreementId)),
-        [(qualified::<agreement_field::Entity, _>(agreement_field::Column::IscedCode), Asc)],
+        [(agreement_field::Column::IscedCode, Asc)],
         parts
     );
     relation!(
@@ -360,33 +367,33 @@ pub mod rel {
         /// A standard's adoptions.
         StandardAdoptions: adoption,
         Link::Column(col(adoption::Column::StandardId)),
-        [(qualified::<adoption::Entity, _>(adoption::Column::CountryCode), Asc)],
+        [(adoption::Column::CountryCode, Asc)],
         parts
     );
     relation!(
         /// A training centre's fields of education.
         CentreFields: training_centre_field,
         Link::Column(col(training_centre_field::Column::CentreId)),
-        [(qualified::<training_centre_field::Entity, _>(training_centre_field::Column::IscedCode), Asc)],
+        [(training_centre_field::Column::IscedCode, Asc)],
         parts
     );
     relation!(
         /// Organisations based in a country.
         CountryOrganisations: organisation by String,
         Link::Column(col(organisation::Column::CountryCode)),
-        [(qualified::<organisation::Entity, _>(organisation::Column::NameEn), Asc)]
+        [(organisation::Column::NameEn, Asc)]
     );
     relation!(
         /// Adoptions of standards in a country or region.
         CountryAdoptions: adoption by String,
         Link::Column(col(adoption::Column::CountryCode)),
-        [(qualified::<adoption::Entity, _>(adoption::Column::AdoptedOn), Desc)]
+        [(adoption::Column::AdoptedOn, Desc)]
     );
     relation!(
         /// Training centres in a country.
         CountryCentres: training_centre by String,
         Link::Column(col(training_centre::Column::CountryCode)),
-        [(qualified::<training_centre::Entity, _>(training_centre::Column::Name), Asc)]
+        [(training_centre::Column::Name, Asc)]
     );
 
     /// Parties' confirmations of an agreement.
@@ -398,11 +405,11 @@ pub mod rel {
         fn link() -> Link {
             Link::Column(col(confirmation::Column::RecordId))
         }
-        fn order() -> Vec<(SortKey, Order)> {
-            vec![(
-                qualified::<confirmation::Entity, _>(confirmation::Column::ConfirmedAt),
-                Order::Asc,
-            )]
+        fn name() -> &'static str {
+            "AgreementConfirmations"
+        }
+        fn order() -> Vec<(confirmation::Column, Order)> {
+            vec![(confirmation::Column::ConfirmedAt, Order::Asc)]
         }
         fn filter() -> sea_orm::Condition {
             use sea_orm::ColumnTrait;
@@ -419,11 +426,11 @@ pub mod rel {
         fn link() -> Link {
             Link::Column(col(confirmation::Column::RecordId))
         }
-        fn order() -> Vec<(SortKey, Order)> {
-            vec![(
-                qualified::<confirmation::Entity, _>(confirmation::Column::ConfirmedAt),
-                Order::Asc,
-            )]
+        fn name() -> &'static str {
+            "EventConfirmations"
+        }
+        fn order() -> Vec<(confirmation::Column, Order)> {
+            vec![(confirmation::Column::ConfirmedAt, Order::Asc)]
         }
         fn filter() -> sea_orm::Condition {
             use sea_orm::ColumnTrait;

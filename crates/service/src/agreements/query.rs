@@ -172,7 +172,7 @@ pub fn select(
         AgreementOrderField::ValidTo => agreement::Column::ValidTo,
     };
     RootList::new(scope.find::<agreement::Entity>().filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(agreement::Column::Id, direction)
 }
 

@@ -54,6 +54,6 @@ pub fn select(
         CentreOrderField::CreatedAt => C::CreatedAt,
     };
     RootList::new(scope.find::<training_centre::Entity>().filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(C::Id, direction)
 }

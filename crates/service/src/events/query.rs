@@ -82,6 +82,6 @@ pub fn select(
         EventOrderField::CreatedAt => event::Column::CreatedAt,
     };
     RootList::new(scope.find::<event::Entity>().filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(event::Column::Id, direction)
 }

@@ -46,6 +46,6 @@ pub fn select(
         IndicatorOrderField::CreatedAt => C::CreatedAt,
     };
     RootList::new(scope.find::<indicator::Entity>().filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(C::Id, direction)
 }

@@ -89,6 +89,6 @@ pub fn select(
         OrganisationOrderField::CreatedAt => organisation::Column::CreatedAt,
     };
     RootList::new(scope.find::<organisation::Entity>().filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(organisation::Column::Id, direction)
 }

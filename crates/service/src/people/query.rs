@@ -58,7 +58,7 @@ pub fn select(
     let list = match field {
         PersonOrderField::FamilyName => list
             .by(person::Column::FamilyName, direction)
-            .by_nulls_last(person::Column::GivenName, direction),
+            .by(person::Column::GivenName, direction),
         PersonOrderField::CreatedAt => list.by(person::Column::CreatedAt, direction),
     };
     list.by(person::Column::Id, direction)

@@ -41,6 +41,6 @@ pub fn select(
         SourceOrderField::Title => C::Title,
     };
     RootList::new(scope.find::<source::Entity>().filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(C::Id, direction)
 }

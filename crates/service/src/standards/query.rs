@@ -56,7 +56,7 @@ pub fn select(
             .find::<curriculum_standard::Entity>()
             .filter(condition),
     )
-    .by_nulls_last(column, direction)
+    .by(column, direction)
     .by(C::Id, direction)
 }
 
@@ -105,6 +105,6 @@ pub fn select_adoptions(
         .find::<adoption::Entity>()
         .filter(adoption::Entity::live());
     RootList::new(live.filter(condition))
-        .by_nulls_last(column, direction)
+        .by(column, direction)
         .by(C::Id, direction)
 }
