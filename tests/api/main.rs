@@ -6,6 +6,7 @@ mod agreement_countries;
 mod cli;
 mod concurrency;
 mod connections;
+mod contract;
 mod demo;
 mod http;
 mod model;

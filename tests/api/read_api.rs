@@ -164,7 +164,7 @@ on_both! {
                     presentations { position title presenters { displayName } event { title } }
                     outcomes { description }
                     agreementsSigned { nodes { title renewals { nodes { title renewalOf { title } } } fields { code } } }
-                    indicators { metric value event { title } organisation { abbreviation } } } }
+                    indicators { nodes { metric value event { title } organisation { abbreviation } } } } }
                   countries(filter: { codes: ["TH"] }) { nodes { nameEn organisations { nodes { nameEn } } adoptions { nodes { standard { code } } } trainingCentres { nodes { name } } } }
                   people(filter: { search: "Somchai" }) { nodes { displayName affiliations { title organisation { nameEn } } presentations { nodes { title } } } }
                 }"#,
@@ -202,7 +202,7 @@ on_both! {
         assert_eq!(forum["presentations"][0]["presenters"], json!([{ "displayName": "Niran Somchai" }, { "displayName": "WANG Fang" }]));
         let mou = &forum["agreementsSigned"]["nodes"][0];
         assert_eq!(mou["renewals"]["nodes"][0]["renewalOf"]["title"], "Alpha and Bangkok MoU");
-        assert_eq!(forum["indicators"][0]["value"], 30.0);
+        assert_eq!(forum["indicators"]["nodes"][0]["value"], 30.0);
 
         let thailand = &data["countries"]["nodes"][0];
         assert_eq!(nodes(&thailand["organisations"], "nameEn"), ["Bangkok Technical College"]);

@@ -287,7 +287,7 @@ pub mod rel {
         /// Figures reported about an event.
         EventIndicators: indicator,
         Link::Column(col(indicator::Column::EventId)),
-        []
+        [(qualified::<indicator::Entity, _>(indicator::Column::PeriodEnd), Desc)]
     );
     relation!(
         /// A presentation's presenters in order.
