@@ -174,3 +174,72 @@ on_both! {
         assert!(all <= one + 1, "statements grew with the page size: {one} at 1, {all} at 100");
     }
 }
+
+on_both! {
+    async fn audit_entries_speak_the_api(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let create = "mutation($input: CreateEventInput!) { createEvent(input: $input) { event { id owner { id } } } }";
+        let input = json!({ "kind": "MEETING", "status": "PLANNED", "format": "ONLINE", "title": "Audited", "startDate": "2025-03-03", "country": "DE" });
+        let event = app.data_as(Some(&w.editor_a), create, json!({ "input": input })).await["createEvent"]["event"].clone();
+        let id = event["id"].as_str().unwrap().to_owned();
+        let update = "mutation($input: UpdateEventInput!) { updateEvent(input: $input) { event { version } } }";
+        app.data_as(Some(&w.editor_a), update, json!({ "input": { "id": id, "expectedVersion": 1, "title": "Audited, renamed", "startDate": "2025-03-04" } })).await;
+        let log = "query($f: AuditFilter) { auditLog(filter: $f) { nodes { operation recordType recordId before after changes { field before after } } } }";
+        let entries = app.data_as(Some(&w.editor_a), log, json!({ "f": { "record": id } })).await["auditLog"]["nodes"].clone();
+        let (updated, created) = (&entries[0], &entries[1]);
+        assert_eq!(updated["operation"], "updateEvent");
+        assert_eq!(updated["recordType"], "Event");
+        assert_eq!(updated["recordId"], id.as_str());
+
+        // The states: GraphQL field names, global ids that `node` opens.
+        let after = &updated["after"];
+        assert_eq!(after["id"], id.as_str());
+        assert_eq!(after["owner"], event["owner"]["id"]);
+        assert_eq!(after["startDate"], "2025-03-04");
+        assert!(after.get("owner_id").is_none() && after.get("start_date").is_none(), "{after}");
+        let country = after["country"].as_str().unwrap();
+        let opened = app.data("query($id: ID!) { node(id: $id) { ... on Country { code } } }", json!({ "id": country })).await;
+        assert_eq!(opened["node"]["code"], "DE");
+        let owner = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": after["owner"] })).await;
+        assert_eq!(owner["node"]["id"], after["owner"]);
+
+        // The changes: exactly the fields that moved.
+        let changed: std::collections::HashMap<&str, (&Value, &Value)> = updated["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["field"].as_str().unwrap(), (&c["before"], &c["after"])))
+            .collect();
+        assert_eq!(changed["title"], (&json!("Audited"), &json!("Audited, renamed")));
+        assert_eq!(changed["startDate"], (&json!("2025-03-03"), &json!("2025-03-04")));
+        assert_eq!(changed["version"], (&json!(1), &json!(2)));
+        assert!(!changed.contains_key("owner") && !changed.contains_key("country"), "{changed:?}");
+        assert!(changed.keys().all(|f| !f.contains('_')), "{changed:?}");
+        // A creation: no state before, every field from null.
+        assert_eq!(created["before"], Value::Null);
+        let created_fields: Vec<&str> = created["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+        assert!(created_fields.contains(&"title") && created_fields.contains(&"owner"), "{created_fields:?}");
+        assert!(created["changes"].as_array().unwrap().iter().all(|c| c["before"].is_null()));
+
+        // The tenancy rule is the log's, unchanged: Beta sees none of Alpha's entries.
+        let theirs = app.data_as(Some(&w.editor_b), log, json!({ "f": { "record": id } })).await;
+        assert_eq!(theirs["auditLog"]["nodes"], json!([]));
+    }
+
+    async fn token_entries_never_show_the_secret(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let log = r#"{ auditLog(filter: { operations: ["createToken", "revokeToken"] }) { nodes { operation recordType before after changes { field } } } }"#;
+        let issue = "mutation($input: CreateTokenInput!) { createToken(input: $input) { token { id } } }";
+        let body = app.post_as(Some(&w.coordinator), issue, json!({ "input": { "label": "audit test", "role": "VIEWER", "organisation": gid("Organisation", w.alpha) } })).await.1;
+        assert!(body.get("errors").is_none(), "{body}");
+        let entries = app.data_as(Some(&w.coordinator), log, json!({})).await["auditLog"]["nodes"].clone();
+        let issued = entries.as_array().unwrap().iter().find(|e| e["operation"] == "createToken").expect("the token's entry");
+        assert_eq!(issued["recordType"], "Token");
+        assert_eq!(issued["after"]["label"], "audit test");
+        assert_eq!(issued["after"]["organisation"], gid("Organisation", w.alpha));
+        let text = entries.to_string();
+        assert!(!text.contains("secret") && !text.contains("Hash"), "{text}");
+    }
+}

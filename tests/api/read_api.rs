@@ -413,9 +413,10 @@ on_both! {
         let body = app.post("query($p: [ID!]) { events(filter: { owners: $p }) { totalCount } }", json!({ "p": [person] })).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("Organisation"));
-        // A date that is not a date is rejected by the scalar.
+        // A date that is not a date is rejected by the scalar, before anything runs.
         let body = app.post(r#"{ events(filter: { startDate: { from: "5 May" } }) { totalCount } }"#, json!({})).await;
-        assert!(body["errors"][0]["message"].as_str().unwrap().contains("not a date"));
+        assert_eq!(crate::helpers::error(&body), ("BAD_USER_INPUT".into(), Some("filter.startDate.from".into())));
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("\"Date\""));
     }
 }
 

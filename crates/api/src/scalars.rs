@@ -8,6 +8,9 @@ pub const DATE_TIME: &str = "An instant, as an RFC 3339 date and time with its o
 with the offset `+00:00` and a fraction of a second where it has one \
 (`2024-03-27T08:30:00.250+00:00`); as input any offset is accepted and the instant kept.";
 
+/// The description of the `JSON` scalar, which the audit log's states are.
+pub const JSON: &str = "Any JSON value: an object, a list, a string, a number, a boolean or null.";
+
 /// A calendar date in ISO 8601 form, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);

@@ -15,6 +15,23 @@ pub fn state(kind: Kind, stored: Option<&str>) -> Value {
     };
     match value {
         Value::Object(row) => in_terms(kind, row),
+        // A creation stores the record's row and its parts: one state, the parts as fields.
+        Value::Array(pair)
+            if pair.len() == 2 && pair[1].as_object().is_some_and(|p| !p.contains_key("id")) =>
+        {
+            let mut pair = pair.into_iter();
+            let (row, parts) = (pair.next(), pair.next());
+            let mut state = match row {
+                Some(Value::Object(row)) => fields(kind, row),
+                _ => Value::Object(Map::new()),
+            };
+            if let (Value::Object(state), Some(Value::Object(parts))) = (&mut state, parts)
+                && let Value::Object(parts) = fields(kind, parts)
+            {
+                state.extend(parts);
+            }
+            state
+        }
         Value::Array(rows) => Value::Array(
             rows.into_iter()
                 .map(|row| match row {
@@ -68,11 +85,31 @@ fn fields(kind: Kind, row: Map<String, Value>) -> Value {
         let value = match (reference, value) {
             (Some(kind), Value::Number(n)) => Value::String(encode(kind, n).0),
             (Some(kind), Value::String(code)) => Value::String(encode(kind, code).0),
+            // A part list (an event's organisations in roles...) holds rows of its own.
+            (_, value @ (Value::Array(_) | Value::Object(_))) => part(value),
             (_, value) => value,
         };
         out.insert(field, value);
     }
     Value::Object(out)
+}
+
+/// A part's rows in the same terms; their own numeric keys are not ids the API issues,
+/// so they are left out.
+fn part(value: Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.into_iter().map(part).collect()),
+        Value::Object(mut row) => {
+            row.remove("id");
+            match fields(Kind::Token, row) {
+                Value::Object(row) => {
+                    Value::Object(row.into_iter().map(|(k, v)| (k, part(v))).collect())
+                }
+                other => other,
+            }
+        }
+        other => other,
+    }
 }
 
 /// The kind of record a `<name>_id` column refers to.
@@ -167,7 +204,8 @@ mod tests {
             state(Kind::Token, Some(&token.to_string())),
             json!({ "id": gid(Kind::Token, 1), "label": "x", "organisation": gid(Kind::Organisation, 4) })
         );
-        let adoption = json!({ "id": 9, "standard_id": 5, "institution_id": 6, "country_code": "TH" });
+        let adoption =
+            json!({ "id": 9, "standard_id": 5, "institution_id": 6, "country_code": "TH" });
         assert_eq!(
             state(Kind::CurriculumStandard, Some(&adoption.to_string())),
             json!({ "adoptions": { "id": gid(Kind::Adoption, 9), "standard": gid(Kind::CurriculumStandard, 5),
@@ -175,6 +213,24 @@ mod tests {
         );
         assert_eq!(state(Kind::Event, None), Value::Null);
         assert_eq!(state(Kind::Event, Some("not json")), Value::Null);
+    }
+
+    #[test]
+    fn a_creation_is_one_state_with_its_parts() {
+        let stored = json!([{ "id": 3, "title": "Forum" },
+            { "organisations": [{ "id": 8, "event_id": 3, "organisation_id": 4, "role": "HOST" }], "outcomes": [] }]);
+        assert_eq!(
+            state(Kind::Event, Some(&stored.to_string())),
+            json!({ "id": gid(Kind::Event, 3), "title": "Forum",
+                "organisations": [{ "event": gid(Kind::Event, 3), "organisation": gid(Kind::Organisation, 4), "role": "HOST" }],
+                "outcomes": [] })
+        );
+        // A merge's pair of rows stays a pair.
+        let merged = json!([{ "id": 1 }, { "id": 2 }]);
+        assert_eq!(
+            state(Kind::Person, Some(&merged.to_string())),
+            json!([{ "id": gid(Kind::Person, 1) }, { "id": gid(Kind::Person, 2) }])
+        );
     }
 
     #[test]
