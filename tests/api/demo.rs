@@ -11,7 +11,7 @@ on_both! {
                     totalCount
                     nodes { startDate theme venue kind
                         organisations { role organisation { nameEn abbreviation } }
-                        indicators { metric value }
+                        indicators { nodes { metric value } }
                         participants { role title person { displayName } }
                         source { publisher publishedOn } } } }"#,
                 json!({}),
@@ -44,7 +44,7 @@ on_both! {
         assert_eq!(attending.len(), 8);
         assert!(attending.contains(&"Shenzhen Polytechnic University".to_owned()));
         assert!(attending.contains(&"Chinese University of Hong Kong (Shenzhen)".to_owned()));
-        assert_eq!(event["indicators"], json!([{ "metric": "ATTENDING_INSTITUTIONS", "value": 13.0 }]));
+        assert_eq!(event["indicators"]["nodes"], json!([{ "metric": "ATTENDING_INSTITUTIONS", "value": 13.0 }]));
         assert_eq!(event["participants"][0]["person"]["displayName"], "LI Yue");
         assert_eq!(event["participants"][0]["title"], "Vice President");
     }
@@ -84,13 +84,14 @@ on_both! {
             .data(
                 r#"{ events(filter: { kinds: [PARTNERSHIP_WEEK] }) { nodes {
                     agreementsSigned(first: 10) { totalCount nodes { title } }
-                    indicators { metric value } } } }"#,
+                    indicators { totalCount nodes { metric value } } } } }"#,
                 json!({}),
             )
             .await;
         let week = &data["events"]["nodes"][0];
         assert_eq!(week["agreementsSigned"]["totalCount"], 2);
-        let figures: Vec<_> = week["indicators"].as_array().unwrap().iter().map(|i| (i["metric"].as_str().unwrap(), i["value"].as_f64().unwrap())).collect();
+        assert_eq!(week["indicators"]["totalCount"], 2);
+        let figures: Vec<_> = week["indicators"]["nodes"].as_array().unwrap().iter().map(|i| (i["metric"].as_str().unwrap(), i["value"].as_f64().unwrap())).collect();
         assert!(figures.contains(&("ATTENDING_INSTITUTIONS", 19.0)));
         assert!(figures.contains(&("ATTENDING_COUNTRIES_AND_REGIONS", 12.0)));
     }
@@ -228,11 +229,93 @@ on_both! {
             .replace("<partner id>", &gid("Organisation", ruse));
         let created = app.data_as(Some(&editor), &mutation, json!({})).await;
         assert_eq!(created["createAgreement"]["agreement"]["version"], 1);
+        let shapes = Shapes::of(&app).await;
+        for block in queries.iter().chain(&mutations) {
+            shapes.assert_ids_selected(block);
+        }
         for query in queries {
             let data = app.data(query, json!({})).await;
             let first_list = data.as_object().unwrap().values().next().unwrap();
             let items = first_list.get("nodes").or(first_list.get("edges")).and_then(|v| v.as_array()).unwrap();
             assert!(!items.is_empty(), "README query returned nothing: {query}");
+        }
+    }
+}
+
+/// The schema's object fields (type, field: the named type under lists and non-null)
+/// and the types with a global id, read by introspection.
+struct Shapes {
+    fields: std::collections::HashMap<(String, String), String>,
+    nodes: std::collections::HashSet<String>,
+}
+
+impl Shapes {
+    async fn of(app: &TestApp) -> Shapes {
+        let data = app
+            .data(
+                "{ __schema { types { name interfaces { name }
+                    fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }",
+                json!({}),
+            )
+            .await;
+        let mut shapes = Shapes {
+            fields: Default::default(),
+            nodes: Default::default(),
+        };
+        for ty in data["__schema"]["types"].as_array().unwrap() {
+            let name = ty["name"].as_str().unwrap().to_owned();
+            let interfaces = ty["interfaces"].as_array().into_iter().flatten();
+            if name == "Node" || interfaces.into_iter().any(|i| i["name"] == "Node") {
+                shapes.nodes.insert(name.clone());
+            }
+            for field in ty["fields"].as_array().into_iter().flatten() {
+                let mut t = &field["type"];
+                while t["name"].is_null() {
+                    t = &t["ofType"];
+                }
+                shapes.fields.insert(
+                    (name.clone(), field["name"].as_str().unwrap().to_owned()),
+                    t["name"].as_str().unwrap().to_owned(),
+                );
+            }
+        }
+        shapes
+    }
+
+    /// Every selection of a record with a global id in `document` selects `id`, so a
+    /// normalising client cache can store what it reads.
+    fn assert_ids_selected(&self, document: &str) {
+        use async_graphql::parser::types::{OperationType, Selection, SelectionSet};
+        fn visit(shapes: &Shapes, set: &SelectionSet, on: &str, document: &str) {
+            for item in &set.items {
+                let Selection::Field(field) = &item.node else {
+                    continue;
+                };
+                let name = field.node.name.node.to_string();
+                let Some(ty) = shapes.fields.get(&(on.to_owned(), name.clone())) else {
+                    panic!("no field {on}.{name}");
+                };
+                let selections = &field.node.selection_set.node;
+                if shapes.nodes.contains(ty) {
+                    let has_id = selections.items.iter().any(
+                        |s| matches!(&s.node, Selection::Field(f) if f.node.name.node == "id"),
+                    );
+                    assert!(
+                        has_id,
+                        "`{name}` ({ty}) is selected without `id` in:\n{document}"
+                    );
+                }
+                visit(shapes, selections, ty, document);
+            }
+        }
+        let parsed = async_graphql::parser::parse_query(document).unwrap();
+        for (_, op) in parsed.operations.iter() {
+            let root = if op.node.ty == OperationType::Mutation {
+                "Mutation"
+            } else {
+                "Query"
+            };
+            visit(self, &op.node.selection_set.node, root, document);
         }
     }
 }

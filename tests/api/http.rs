@@ -106,12 +106,14 @@ on_both! {
             let (status, text) = raw(&app, reqwest::Method::POST, Some("application/json"), body).await;
             assert_eq!((status, code(&text).as_str()), (400, want), "{text}");
         }
-        // Variables of the wrong type are a request error, coded, with no data.
+        // Variables of the wrong type are a request error with no data: the client's
+        // input, so BAD_USER_INPUT naming the argument.
         let (status, text) = raw(&app, reqwest::Method::POST, Some("application/json"), r#"{"query":"query($n: Int) { events(first: $n) { totalCount } }","variables":{"n":"many"}}"#).await;
         let parsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(status, 200);
         assert!(parsed.get("data").is_none(), "{text}");
-        assert_eq!(code(&text), "GRAPHQL_VALIDATION_FAILED");
+        assert_eq!(code(&text), "BAD_USER_INPUT");
+        assert_eq!(parsed["errors"][0]["extensions"]["field"], "first", "{text}");
         // Unknown fields: coded too, and no internals in any message.
         let (_, text) = raw(&app, reqwest::Method::POST, Some("application/json"), r#"{"query":"{ nope }"}"#).await;
         assert_eq!(code(&text), "GRAPHQL_VALIDATION_FAILED");

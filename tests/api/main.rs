@@ -8,6 +8,7 @@ mod cli;
 mod clients;
 mod concurrency;
 mod connections;
+mod contract;
 mod crash;
 mod cross_tenant;
 mod cursors;

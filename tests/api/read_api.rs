@@ -164,7 +164,7 @@ on_both! {
                     presentations { position title presenters { displayName } event { title } }
                     outcomes { description }
                     agreementsSigned { nodes { title renewals { nodes { title renewalOf { title } } } fields { code } } }
-                    indicators { metric value event { title } organisation { abbreviation } } } }
+                    indicators { nodes { metric value event { title } organisation { abbreviation } } } } }
                   countries(filter: { codes: ["TH"] }) { nodes { nameEn organisations { nodes { nameEn } } adoptions { nodes { standard { code } } } trainingCentres { nodes { name } } } }
                   people(filter: { search: "Somchai" }) { nodes { displayName affiliations { title organisation { nameEn } } presentations { nodes { title } } } }
                 }"#,
@@ -202,7 +202,7 @@ on_both! {
         assert_eq!(forum["presentations"][0]["presenters"], json!([{ "displayName": "Niran Somchai" }, { "displayName": "WANG Fang" }]));
         let mou = &forum["agreementsSigned"]["nodes"][0];
         assert_eq!(mou["renewals"]["nodes"][0]["renewalOf"]["title"], "Alpha and Bangkok MoU");
-        assert_eq!(forum["indicators"][0]["value"], 30.0);
+        assert_eq!(forum["indicators"]["nodes"][0]["value"], 30.0);
 
         let thailand = &data["countries"]["nodes"][0];
         assert_eq!(nodes(&thailand["organisations"], "nameEn"), ["Bangkok Technical College"]);
@@ -413,9 +413,10 @@ on_both! {
         let body = app.post("query($p: [ID!]) { events(filter: { owners: $p }) { totalCount } }", json!({ "p": [person] })).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
         assert!(body["errors"][0]["message"].as_str().unwrap().contains("Organisation"));
-        // A date that is not a date is rejected by the scalar.
+        // A date that is not a date is rejected by the scalar, before anything runs.
         let body = app.post(r#"{ events(filter: { startDate: { from: "5 May" } }) { totalCount } }"#, json!({})).await;
-        assert!(body["errors"][0]["message"].as_str().unwrap().contains("not a date"));
+        assert_eq!(crate::helpers::error(&body), ("BAD_USER_INPUT".into(), Some("filter.startDate.from".into())));
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("\"Date\""));
     }
 }
 

@@ -45,7 +45,8 @@ const KINDS: [Kind; 15] = [
 ];
 
 impl Kind {
-    fn name(self) -> &'static str {
+    /// The GraphQL type of records of this kind.
+    pub fn name(self) -> &'static str {
         match self {
             Kind::Country => "Country",
             Kind::FieldOfEducation => "FieldOfEducation",

@@ -13,6 +13,7 @@ mod batch;
 pub mod code;
 mod connection;
 mod error;
+mod field_errors;
 mod ids;
 mod input;
 mod loader;
@@ -106,7 +107,10 @@ pub fn schema_with(limits: &Limits) -> ConcordSchema {
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(64)
-        .limit_directives(8);
+        .limit_directives(8)
+        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(scalars::DATE_TIME)
+        .override_input_type_description::<chrono::DateTime<chrono::Utc>>(scalars::DATE_TIME)
+        .override_output_type_description::<async_graphql::Json<serde_json::Value>>(scalars::JSON);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -149,8 +153,15 @@ pub async fn execute(
     }
     .on(db.today());
     let batcher = Batcher::new(loader::Loaders::new(scope.clone()));
-    let request = request.data(scope).data(batcher.clone());
-    Batched::new(schema.execute(request), batcher).await
+    let mut request = request.data(scope).data(batcher.clone());
+    // Kept for the errors' nulls (`field_errors`); a document is small next to its answer.
+    let document = request.parsed_query().ok().cloned();
+    let operation_name = request.operation_name.clone();
+    let mut response = Batched::new(schema.execute(request), batcher).await;
+    if let Some(document) = document {
+        field_errors::complete(&mut response, &document, operation_name.as_deref());
+    }
+    response
 }
 
 /// An organisation's key from its global id or its plain number (for the command line).

@@ -327,7 +327,7 @@ pub mod rel {
         /// Figures reported about an event.
         EventIndicators: indicator,
         Link::Column(col(indicator::Column::EventId)),
-        []
+        [(indicator::Column::PeriodEnd, Desc)]
     );
     relation!(
         /// A presentation's presenters in order.

@@ -1,6 +1,7 @@
 //! The audit log: who changed which record when, before and after.
 mod inputs;
 mod query;
+mod terms;
 mod types;
 
 pub use inputs::*;

@@ -130,13 +130,24 @@ impl Event {
         )
         .await
     }
-    /// Figures reported about this event (e.g. how many institutions attended).
-    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
-        Ok(loader::all::<rel::EventIndicators>(ctx, self.0.id)
-            .await?
-            .into_iter()
-            .map(Indicator)
-            .collect())
+    /// Figures reported about this event (e.g. how many institutions attended), latest
+    /// period first: a connection, as `Organisation.indicators` is.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<IndicatorConnection> {
+        nested::<rel::EventIndicators, _, _>(
+            ctx,
+            self.0.id,
+            args(first, after, last, before),
+            Indicator,
+        )
+        .await
     }
     /// Parties' sign-offs: which organisation confirmed which version. A sign-off of an
     /// older version is out of date (`current: false`): the record changed since.
