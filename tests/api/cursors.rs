@@ -41,7 +41,12 @@ fn tied(events: usize) -> String {
             })
         })
         .collect();
-    json!({ "organisations": organisations, "events": event_list, "agreements": agreements })
+    // Each member in a consortium of its own (tokens go to members only), sharing nothing.
+    let consortia = json!([
+        { "key": "c1", "nameEn": "Owner's consortium", "members": [{ "org": "owner", "from": "2020-01-01" }] },
+        { "key": "c2", "nameEn": "Other's consortium", "members": [{ "org": "other", "from": "2020-01-01" }] }
+    ]);
+    json!({ "organisations": organisations, "consortia": consortia, "events": event_list, "agreements": agreements })
         .to_string()
 }
 
