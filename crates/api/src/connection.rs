@@ -231,3 +231,23 @@ where
     }));
     Ok(build(slice, wrap, total).into())
 }
+
+/// An organisation's nested list, with its units' records as its own when
+/// `include_units` (the recursive read is in [`service::rel::WithUnits`]).
+pub async fn nested_with_units<R, T, C>(
+    ctx: &Context<'_>,
+    organisation: i64,
+    include_units: bool,
+    args: PageArgs,
+    wrap: impl Fn(service::ChildModel<R>) -> T,
+) -> Result<C>
+where
+    R: Relation<Key = i64>,
+    C: From<Page<T>>,
+{
+    if include_units {
+        nested::<service::rel::WithUnits<R>, T, C>(ctx, organisation, args, wrap).await
+    } else {
+        nested::<R, T, C>(ctx, organisation, args, wrap).await
+    }
+}

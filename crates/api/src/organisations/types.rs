@@ -129,12 +129,14 @@ impl Organisation {
         before: Option<String>,
     ) -> Result<EventConnection> {
         let args = args(first, after, last, before);
-        if include_units {
-            nested::<rel::WithUnits<rel::OrganisationEvents>, _, _>(ctx, self.0.id, args, Event)
-                .await
-        } else {
-            nested::<rel::OrganisationEvents, _, _>(ctx, self.0.id, args, Event).await
-        }
+        nested_with_units::<rel::OrganisationEvents, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            Event,
+        )
+        .await
     }
     /// Agreements it is a party to, latest first.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -152,14 +154,14 @@ impl Organisation {
         before: Option<String>,
     ) -> Result<AgreementConnection> {
         let args = args(first, after, last, before);
-        if include_units {
-            nested::<rel::WithUnits<rel::OrganisationAgreements>, _, _>(
-                ctx, self.0.id, args, Agreement,
-            )
-            .await
-        } else {
-            nested::<rel::OrganisationAgreements, _, _>(ctx, self.0.id, args, Agreement).await
-        }
+        nested_with_units::<rel::OrganisationAgreements, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            Agreement,
+        )
+        .await
     }
     /// Curriculum standards it developed, by title.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -177,18 +179,14 @@ impl Organisation {
         before: Option<String>,
     ) -> Result<CurriculumStandardConnection> {
         let args = args(first, after, last, before);
-        if include_units {
-            nested::<rel::WithUnits<rel::OrganisationStandards>, _, _>(
-                ctx,
-                self.0.id,
-                args,
-                CurriculumStandard,
-            )
-            .await
-        } else {
-            nested::<rel::OrganisationStandards, _, _>(ctx, self.0.id, args, CurriculumStandard)
-                .await
-        }
+        nested_with_units::<rel::OrganisationStandards, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            CurriculumStandard,
+        )
+        .await
     }
     /// Adoptions of standards by this organisation as the adopting institution.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -206,14 +204,14 @@ impl Organisation {
         before: Option<String>,
     ) -> Result<AdoptionConnection> {
         let args = args(first, after, last, before);
-        if include_units {
-            nested::<rel::WithUnits<rel::OrganisationAdoptions>, _, _>(
-                ctx, self.0.id, args, Adoption,
-            )
-            .await
-        } else {
-            nested::<rel::OrganisationAdoptions, _, _>(ctx, self.0.id, args, Adoption).await
-        }
+        nested_with_units::<rel::OrganisationAdoptions, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            Adoption,
+        )
+        .await
     }
     /// Training centres abroad it operates, by name.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -231,18 +229,14 @@ impl Organisation {
         before: Option<String>,
     ) -> Result<TrainingCentreConnection> {
         let args = args(first, after, last, before);
-        if include_units {
-            nested::<rel::WithUnits<rel::OrganisationOperatedCentres>, _, _>(
-                ctx,
-                self.0.id,
-                args,
-                TrainingCentre,
-            )
-            .await
-        } else {
-            nested::<rel::OrganisationOperatedCentres, _, _>(ctx, self.0.id, args, TrainingCentre)
-                .await
-        }
+        nested_with_units::<rel::OrganisationOperatedCentres, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            TrainingCentre,
+        )
+        .await
     }
     /// Training centres it hosts as the local partner institution, by name.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -260,18 +254,14 @@ impl Organisation {
         before: Option<String>,
     ) -> Result<TrainingCentreConnection> {
         let args = args(first, after, last, before);
-        if include_units {
-            nested::<rel::WithUnits<rel::OrganisationPartnerCentres>, _, _>(
-                ctx,
-                self.0.id,
-                args,
-                TrainingCentre,
-            )
-            .await
-        } else {
-            nested::<rel::OrganisationPartnerCentres, _, _>(ctx, self.0.id, args, TrainingCentre)
-                .await
-        }
+        nested_with_units::<rel::OrganisationPartnerCentres, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            TrainingCentre,
+        )
+        .await
     }
     /// People affiliated with it, with their titles.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -307,14 +297,14 @@ impl Organisation {
         before: Option<String>,
     ) -> Result<IndicatorConnection> {
         let args = args(first, after, last, before);
-        if include_units {
-            nested::<rel::WithUnits<rel::OrganisationIndicators>, _, _>(
-                ctx, self.0.id, args, Indicator,
-            )
-            .await
-        } else {
-            nested::<rel::OrganisationIndicators, _, _>(ctx, self.0.id, args, Indicator).await
-        }
+        nested_with_units::<rel::OrganisationIndicators, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            Indicator,
+        )
+        .await
     }
     /// The article it was first named in.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
