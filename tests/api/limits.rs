@@ -171,6 +171,9 @@ on_both! {
         // A token the address never proved is refused there while it is over budget,
         // and answered from anywhere else.
         let stranger = app.token(Role::Editor, Some(alpha)).await;
+        // A budget unit refills every two seconds: spend whatever came back since the
+        // flood ended, so the stranger arrives while the address is over budget.
+        flood(&attacker, &app, &public_id, 64).await;
         let (status, retry, body) = send(&attacker, &app, Some(&format!("Bearer {stranger}")), &[], WHO).await;
         assert_eq!((status, code(&body)), (429, "RATE_LIMITED"), "{body}");
         assert!(retry.unwrap().parse::<u64>().unwrap() >= 1);
