@@ -1,5 +1,6 @@
 //! Real clients against the real server, installed from `tests/clients`' lockfile:
-//! Apollo Client 4 (APQ link, relayStylePagination with fetchMore, errorPolicy 'all'),
+//! Apollo Client 4 (APQ link, relayStylePagination with fetchMore, also while another user
+//! writes between the pages, errorPolicy 'all'),
 //! GraphQL Codegen's client preset compiled with `tsc --noEmit`, and the Relay compiler
 //! over fragments with `@connection` and `@refetchable`, all over `schema.graphql`.
 use std::collections::HashSet;
@@ -8,6 +9,7 @@ use std::process::Command;
 use crate::browser::{clients_dir, node};
 use crate::helpers::{Backend, TestApp, on_both, shared};
 use serde_json::{Value, json};
+use service::entity::enums::Role;
 
 on_both! {
     // Apollo's APQ link sends the hash alone, gets PERSISTED_QUERY_NOT_FOUND, sends the
@@ -62,6 +64,56 @@ on_both! {
 
         assert_eq!(out["partial"]["maxPageSize"], 100, "{out}");
         assert_eq!(out["partial"]["errorCodes"], json!([api::code::BAD_USER_INPUT]), "{out}");
+    }
+
+    // "Load more" while another user writes between the pages (keyset cursors): an
+    // archive of an event already shown skips nothing, an event inserted before the
+    // cursor is not fetched, one inserted after it is, and nothing comes twice.
+    async fn apollo_load_more_is_stable_under_concurrent_writes(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let before = app
+            .data_as(None, "{ events(first: 100) { totalCount nodes { id } } }", json!({}))
+            .await;
+        let existing: HashSet<String> = before["events"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(existing.len() >= 4, "enough events for several pages of 2");
+        let owner = app
+            .organisation("Southern University of Science and Technology")
+            .await;
+        let token = app.token(Role::Coordinator, None).await;
+        let out = node(
+            "apollo-concurrent.mjs",
+            vec![
+                format!("{}/graphql", app.base),
+                token,
+                crate::helpers::gid("Organisation", owner),
+                "2".into(),
+            ],
+        )
+        .await;
+
+        let ids: Vec<String> = out["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().unwrap().to_owned())
+            .collect();
+        let distinct: HashSet<String> = ids.iter().cloned().collect();
+        assert_eq!(distinct.len(), ids.len(), "no event twice: {ids:?}");
+        let late = out["late"].as_str().unwrap().to_owned();
+        let early = out["early"].as_str().unwrap();
+        // Every event there was at the start (the archived one was on page one), and the
+        // one inserted after the cursor: nothing skipped.
+        let mut expected = existing.clone();
+        expected.insert(late.clone());
+        assert_eq!(distinct, expected, "{out}");
+        assert!(!distinct.contains(early), "{out}");
+        assert!(existing.contains(out["archived"].as_str().unwrap()));
+        assert_eq!(ids.last(), Some(&late), "the latest start date sorts last");
     }
 }
 

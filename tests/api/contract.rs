@@ -127,6 +127,10 @@ on_both! {
             ("{ events(filter: { kinds: [NOT_A_KIND] }) { totalCount } }", json!({}), "filter.kinds.0"),
             ("query($k: [EventKind!]) { events(filter: { kinds: $k }) { totalCount } }", json!({ "k": ["NOT_A_KIND"] }), "filter.kinds.0"),
             ("query($id: ID!) { node(id: $id) { id } }", json!({ "id": { "an": "object" } }), "id"),
+            // DateTime is RFC 3339 exactly: no space for the `T`, no missing offset.
+            ("query($t: DateTime) { auditLog(filter: { from: $t }) { totalCount } }", json!({ "t": "2024-03-27 08:30:00Z" }), "filter.from"),
+            ("query($t: DateTime) { auditLog(filter: { from: $t }) { totalCount } }", json!({ "t": "2024-03-27T08:30:00" }), "filter.from"),
+            (r#"{ auditLog(filter: { to: "yesterday" }) { totalCount } }"#, json!({}), "filter.to"),
         ] {
             let (status, body) = post(&app, query, variables).await;
             assert_eq!(status, 400, "{query}: {body}");

@@ -108,8 +108,8 @@ pub fn schema_with(limits: &Limits) -> ConcordSchema {
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(64)
         .limit_directives(8)
-        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(scalars::DATE_TIME)
-        .override_input_type_description::<chrono::DateTime<chrono::Utc>>(scalars::DATE_TIME)
+        .override_output_type_description::<scalars::DateTime>(scalars::DATE_TIME)
+        .override_input_type_description::<scalars::DateTime>(scalars::DATE_TIME)
         .override_output_type_description::<async_graphql::Json<serde_json::Value>>(scalars::JSON);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();

@@ -1,7 +1,7 @@
 //! What the object types share: the fields every owned record has, sign-offs, and the
 //! lookups of the records a field points at (through the request's loaders).
+use crate::scalars::DateTime;
 use async_graphql::{Context, Object};
-use chrono::{DateTime, Utc};
 use service::Scope;
 use service::entity::enums::Visibility;
 use service::entity::{
@@ -28,9 +28,9 @@ pub struct OwnedFields {
     visibility: Visibility,
     source_id: Option<i64>,
     version: i32,
-    archived_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
+    archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A model of an owned record.
@@ -88,16 +88,16 @@ impl OwnedFields {
         self.version
     }
     /// When it was archived; archived records are left out of lists.
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.archived_at
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.archived_at.map(DateTime)
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
+    async fn created_at(&self) -> DateTime {
+        self.created_at.into()
     }
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
+    async fn updated_at(&self) -> DateTime {
+        self.updated_at.into()
     }
 }
 
@@ -123,8 +123,8 @@ impl Confirmation {
         self.current
     }
     /// When.
-    async fn confirmed_at(&self) -> DateTime<Utc> {
-        self.model.confirmed_at
+    async fn confirmed_at(&self) -> DateTime {
+        self.model.confirmed_at.into()
     }
 }
 

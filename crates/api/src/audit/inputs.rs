@@ -17,9 +17,9 @@ pub struct AuditFilter {
     /// Entries of any of these operations, e.g. `updateEvent`.
     pub operations: Option<Vec<String>>,
     /// At or after this time.
-    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    pub from: Option<crate::scalars::DateTime>,
     /// At or before this time.
-    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    pub to: Option<crate::scalars::DateTime>,
 }
 
 impl AuditFilter {
@@ -50,8 +50,8 @@ impl AuditFilter {
                 &f.actor_organisations,
             )?,
             operations: f.operations,
-            from: f.from,
-            to: f.to,
+            from: f.from.map(|at| at.0),
+            to: f.to.map(|at| at.0),
         })
     }
 }

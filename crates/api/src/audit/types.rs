@@ -1,6 +1,6 @@
 //! The audit entry object type.
+use crate::scalars::DateTime;
 use async_graphql::{Context, ID, Json, Object};
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 use service::entity::audit_entry;
 
@@ -20,8 +20,8 @@ impl AuditEntry {
         encode(Kind::AuditEntry, self.0.id)
     }
     /// When.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> DateTime {
+        self.0.at.into()
     }
     /// The mutation, e.g. `updateEvent`.
     async fn operation(&self) -> &str {

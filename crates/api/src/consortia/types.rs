@@ -36,8 +36,8 @@ impl Consortium {
         self.0.version
     }
     /// When it was archived; archived entries are left out of lists.
-    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.archived_at
+    async fn archived_at(&self) -> Option<crate::scalars::DateTime> {
+        self.0.archived_at.map(crate::scalars::DateTime)
     }
     /// The members, with their membership dates.
     async fn members(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {

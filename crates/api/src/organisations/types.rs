@@ -1,6 +1,6 @@
 //! The organisation object types.
+use crate::scalars::DateTime;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use service::entity::enums::{NameKind, OrganisationKind};
 use service::entity::{organisation, organisation_identifier, organisation_name};
 use service::rel;
@@ -315,16 +315,16 @@ impl Organisation {
         self.0.version
     }
     /// When it was archived; archived records are left out of lists.
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        self.0.updated_at.into()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The person object types.
+use crate::scalars::DateTime;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use service::entity::{affiliation, person};
 use service::rel;
 
@@ -109,8 +109,8 @@ impl Person {
         self.0.version
     }
     /// When it was archived; archived records are left out of lists.
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
+    async fn archived_at(&self) -> Option<DateTime> {
+        self.0.archived_at.map(DateTime)
     }
     /// The article the person was first named in.
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {

@@ -35,8 +35,8 @@ impl Source {
         self.0.version
     }
     /// When it was archived; archived entries are left out of lists.
-    async fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.archived_at
+    async fn archived_at(&self) -> Option<crate::scalars::DateTime> {
+        self.0.archived_at.map(crate::scalars::DateTime)
     }
     /// Publication date, where given.
     async fn published_on(&self) -> Option<Date> {

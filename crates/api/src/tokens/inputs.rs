@@ -1,6 +1,6 @@
 //! The token inputs.
+use crate::scalars::DateTime;
 use async_graphql::{ID, InputObject, SimpleObject};
-use chrono::{DateTime, Utc};
 use service::entity::enums::Role;
 use service::tokens::NewToken;
 
@@ -19,7 +19,7 @@ pub struct CreateTokenInput {
     /// The member organisation it acts for; none for a coordinator token.
     pub organisation: Option<ID>,
     /// When it stops working.
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime>,
 }
 
 /// Which token to revoke.
@@ -53,7 +53,7 @@ impl TryFrom<CreateTokenInput> for NewToken {
                 Kind::Organisation,
                 &input.organisation,
             )?,
-            expires_at: input.expires_at,
+            expires_at: input.expires_at.map(|at| at.0),
         })
     }
 }

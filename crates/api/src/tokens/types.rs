@@ -1,6 +1,6 @@
 //! The token and viewer object types.
+use crate::scalars::DateTime;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use service::Principal;
 use service::entity::api_token;
 use service::entity::enums::Role;
@@ -36,20 +36,20 @@ impl Token {
         organisation_opt(ctx, self.0.organisation_id).await
     }
     /// When it was issued.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
     }
     /// When it stops working, if ever.
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
+    async fn expires_at(&self) -> Option<DateTime> {
+        self.0.expires_at.map(DateTime)
     }
     /// When it was revoked, if it was.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<DateTime> {
+        self.0.revoked_at.map(DateTime)
     }
     /// When it was last used (to the minute).
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
+    async fn last_used_at(&self) -> Option<DateTime> {
+        self.0.last_used_at.map(DateTime)
     }
 }
 
