@@ -19,6 +19,7 @@ use crate::write::{
     Composite, Patch, TxnFuture, insert_all, insert_at, patch_text, patched, replace,
     required_text, snapshot, text,
 };
+use crate::translations::{Translation, parse_translations};
 use crate::{Result, Scope};
 
 /// A new event, with its parts.
@@ -42,6 +43,8 @@ pub struct EventInput {
     pub participants: Vec<ParticipantInput>,
     pub presentations: Vec<PresentationInput>,
     pub outcomes: Vec<String>,
+    /// Title, theme and description in other languages.
+    pub translations: Vec<Translation>,
     #[serde(skip)]
     pub idempotency_key: Option<String>,
 }
@@ -62,6 +65,8 @@ pub struct EventPatch {
     pub city: Patch<String>,
     pub country: Patch<String>,
     pub source: Patch<i64>,
+    /// When given, replaces every text in other languages.
+    pub translations: Option<Vec<Translation>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,6 +96,7 @@ struct Parts {
     participants: Vec<event_participant::Model>,
     presentations: Vec<(presentation::Model, Vec<presentation_presenter::Model>)>,
     outcomes: Vec<event_outcome::Model>,
+    translations: Vec<Translation>,
 }
 
 impl Composite for event::Entity {
@@ -140,7 +146,10 @@ impl Scope {
             source_id: Set(input.source),
             ..Default::default()
         };
+        let texts = parse_translations::<event::Entity>(&input.translations, "input.translations")?;
         let row = self.insert::<event::Entity>(&txn, row).await?;
+        self.write_translations::<event::Entity>(&txn, row.id, &texts, "input.translations")
+            .await?;
         self.write_event_organisations(&txn, row.id, &input.organisations, "input.organisations")
             .await?;
         self.write_participants(&txn, row.id, &input.participants, "input.participants")
@@ -207,11 +216,23 @@ impl Scope {
         row.status = Set(status);
         row.start_date = Set(start);
         row.end_date = Set(end);
+        let texts = patch
+            .translations
+            .as_deref()
+            .map(|list| parse_translations::<event::Entity>(list, "input.translations"))
+            .transpose()?;
         let after = self
             .save::<event::Entity>(&txn, row, expected_version)
             .await?;
-        self.changed::<event::Entity>(txn, "updateEvent", &after, &before, &after)
-            .await?;
+        self.changed_with_texts::<event::Entity>(
+            txn,
+            "updateEvent",
+            &after,
+            snapshot(&before),
+            snapshot(&after),
+            texts,
+        )
+        .await?;
         Ok(after)
     }
 
@@ -513,6 +534,7 @@ impl Scope {
                 .order_by_asc(event_outcome::Column::Position)
                 .all(txn)
                 .await?,
+            translations: self.translations_in::<event::Entity>(txn, id).await?,
         }))
     }
 
