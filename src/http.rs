@@ -634,10 +634,7 @@ async fn handle(
         );
     }
     // The languages a translatable field answers in when it is given no `lang`.
-    if let Some(languages) = headers
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(languages) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
         request = request.data(api::AcceptLanguage::parse(languages));
     }
     let operation = if writes {

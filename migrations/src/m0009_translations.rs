@@ -83,6 +83,10 @@ mod tests {
             .collect();
         let chinese: Vec<_> = rows(include_str!("isced_fields_zh.tsv")).collect();
         assert_eq!(chinese.iter().map(|r| r[0]).collect::<Vec<_>>(), english);
-        assert!(chinese.iter().all(|r| r.len() == 2 && !r[1].trim().is_empty()));
+        assert!(
+            chinese
+                .iter()
+                .all(|r| r.len() == 2 && !r[1].trim().is_empty())
+        );
     }
 }

@@ -175,11 +175,7 @@ impl Loader<TextsOf> for Loaders {
         keys: &[TextsOf],
     ) -> std::result::Result<HashMap<TextsOf, Vec<Translation>>, LoadError> {
         let records: Vec<_> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
-        let found = self
-            .scope
-            .translations(&records)
-            .await
-            .map_err(Arc::new)?;
+        let found = self.scope.translations(&records).await.map_err(Arc::new)?;
         Ok(found
             .into_iter()
             .map(|((kind, key), texts)| (TextsOf(kind, key), texts))

@@ -946,10 +946,26 @@ mod tests {
         let tag = LanguageTag::parse("f", "ZH-hant-tw").unwrap().canonical();
         assert_eq!(tag.as_str(), "zh-Hant-TW");
         assert_eq!(tag.primary(), "zh");
-        let shorter: Vec<String> = tag.truncations().iter().map(|t| t.as_str().to_owned()).collect();
+        let shorter: Vec<String> = tag
+            .truncations()
+            .iter()
+            .map(|t| t.as_str().to_owned())
+            .collect();
         assert_eq!(shorter, ["zh-Hant-TW", "zh-Hant", "zh"]);
-        assert_eq!(LanguageTag::parse("f", "es-419").unwrap().canonical().as_str(), "es-419");
-        assert_eq!(LanguageTag::parse("f", "en-gb").unwrap().canonical().as_str(), "en-GB");
+        assert_eq!(
+            LanguageTag::parse("f", "es-419")
+                .unwrap()
+                .canonical()
+                .as_str(),
+            "es-419"
+        );
+        assert_eq!(
+            LanguageTag::parse("f", "en-gb")
+                .unwrap()
+                .canonical()
+                .as_str(),
+            "en-GB"
+        );
     }
 
     #[test]

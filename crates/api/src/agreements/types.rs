@@ -44,11 +44,7 @@ impl Agreement {
         Ok(title.unwrap_or_else(|| a.title.clone()))
     }
     /// A short summary, in the language `lang` or the request's.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        lang: Option<String>,
-    ) -> Result<Option<String>> {
+    async fn description(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
         let english = self.0.description.as_deref();
         localized::<agreement::Entity>(ctx, self.0.id, "description", english, lang).await
     }

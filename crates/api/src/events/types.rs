@@ -58,11 +58,7 @@ impl Event {
         localized::<event::Entity>(ctx, self.0.id, "theme", self.0.theme.as_deref(), lang).await
     }
     /// A short summary, in the language `lang` or the request's.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        lang: Option<String>,
-    ) -> Result<Option<String>> {
+    async fn description(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
         let english = self.0.description.as_deref();
         localized::<event::Entity>(ctx, self.0.id, "description", english, lang).await
     }

@@ -12,8 +12,8 @@ use crate::loader;
 use crate::organisations::Organisation;
 use crate::record::{OwnedFields, organisation, organisation_opt, source_opt};
 use crate::scalars::{Date, date};
-use crate::translations::{LocalizedText, all_forms, localized};
 use crate::sources::Source;
+use crate::translations::{LocalizedText, all_forms, localized};
 
 pub struct CurriculumStandard(pub curriculum_standard::Model);
 

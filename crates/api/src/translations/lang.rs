@@ -178,7 +178,10 @@ pub(crate) async fn all_forms<E: Translatable>(
         let known: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         return Err(ServiceError(service::Error::bad_input(
             "field",
-            format!("`{name}` has no translations here; one of: {}", known.join(", ")),
+            format!(
+                "`{name}` has no translations here; one of: {}",
+                known.join(", ")
+            ),
         ))
         .into());
     }
@@ -247,12 +250,24 @@ mod tests {
         let pick = |want: &[&str], english: Option<&str>, texts: &[&Translation]| {
             choose(&tags(want), english, texts)
         };
-        assert_eq!(pick(&["zh-Hant-TW"], Some("Symposium"), &all).unwrap(), "研討會");
+        assert_eq!(
+            pick(&["zh-Hant-TW"], Some("Symposium"), &all).unwrap(),
+            "研討會"
+        );
         assert_eq!(pick(&["zh-CN"], Some("Symposium"), &all).unwrap(), "研讨会");
-        assert_eq!(pick(&["zh"], Some("Symposium"), &[&hant]).unwrap(), "研討會");
-        assert_eq!(pick(&["fr", "de"], Some("Symposium"), &all).unwrap(), "Symposium (de)");
+        assert_eq!(
+            pick(&["zh"], Some("Symposium"), &[&hant]).unwrap(),
+            "研討會"
+        );
+        assert_eq!(
+            pick(&["fr", "de"], Some("Symposium"), &all).unwrap(),
+            "Symposium (de)"
+        );
         assert_eq!(pick(&["fr"], Some("Symposium"), &all).unwrap(), "Symposium");
-        assert_eq!(pick(&["fr", "en", "zh"], Some("Symposium"), &all).unwrap(), "Symposium");
+        assert_eq!(
+            pick(&["fr", "en", "zh"], Some("Symposium"), &all).unwrap(),
+            "Symposium"
+        );
         assert_eq!(pick(&["fr"], None, &[&de]).unwrap(), "Symposium (de)");
         assert_eq!(pick(&["fr"], None, &[]), None);
     }

@@ -9,11 +9,11 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryO
 use serde::Serialize;
 
 use crate::domain::{self, DateSpan, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
+use crate::translations::{Translation, parse_translations};
 use crate::write::{
     Composite, Patch, TxnFuture, insert_at, patch_text, patched, replace, required_text, snapshot,
     text,
 };
-use crate::translations::{Translation, parse_translations};
 use crate::{Error, Result, Scope};
 
 /// A new agreement, with its parts.

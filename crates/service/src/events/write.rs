@@ -15,11 +15,11 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::domain::{self, DateSpan, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
+use crate::translations::{Translation, parse_translations};
 use crate::write::{
     Composite, Patch, TxnFuture, insert_all, insert_at, patch_text, patched, replace,
     required_text, snapshot, text,
 };
-use crate::translations::{Translation, parse_translations};
 use crate::{Result, Scope};
 
 /// A new event, with its parts.

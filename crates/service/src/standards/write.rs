@@ -7,9 +7,7 @@ use serde::Serialize;
 
 use crate::domain::{CountryCode, IscedCode, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
 use crate::translations::{Translation, parse_translations};
-use crate::write::{
-    Patch, Stamped, on_constraint, patch_text, required_text, snapshot, text,
-};
+use crate::write::{Patch, Stamped, on_constraint, patch_text, required_text, snapshot, text};
 use crate::{Result, Scope};
 
 #[derive(Debug, Clone, Serialize)]

@@ -168,7 +168,10 @@ mod tests {
     #[test]
     fn texts_are_checked_and_tags_put_in_their_case() {
         let parsed = parse_translations::<event::Entity>(
-            &[t("title", "ZH-cn", " 研讨会 "), t("theme", "zh-hant", "主題")],
+            &[
+                t("title", "ZH-cn", " 研讨会 "),
+                t("theme", "zh-hant", "主題"),
+            ],
             "input.translations",
         )
         .unwrap();
@@ -182,12 +185,18 @@ mod tests {
                 "input.translations",
             ))
         };
-        assert_eq!(at(&[t("venue", "zh", "礼堂")]), "input.translations.0.field");
+        assert_eq!(
+            at(&[t("venue", "zh", "礼堂")]),
+            "input.translations.0.field"
+        );
         assert_eq!(
             at(&[t("title", "zh", "a"), t("title", "chinese!", "b")]),
             "input.translations.1.lang"
         );
-        assert_eq!(at(&[t("title", "en", "Forum")]), "input.translations.0.lang");
+        assert_eq!(
+            at(&[t("title", "en", "Forum")]),
+            "input.translations.0.lang"
+        );
         assert_eq!(at(&[t("title", "zh", "  ")]), "input.translations.0.text");
         assert_eq!(
             at(&[t("title", "zh", "a"), t("title", "ZH", "b")]),
