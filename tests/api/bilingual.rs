@@ -131,6 +131,39 @@ on_both! {
         assert!(change(untouched, "translations").is_none(), "{untouched}");
     }
 
+    async fn presentation_titles_are_translated_and_replaced_with_their_programme(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let talk = |title: &str, zh: &str| json!({ "title": title, "translations": [{ "field": "title", "lang": "zh", "text": zh }] });
+        let mut input = event_input("Programme", "PUBLIC", json!([]));
+        input["i"]["presentations"] = json!([talk("Opening", "开幕致辞"), talk("Closing", "闭幕总结")]);
+        let id = app.data_as(Some(&w.editor_a), CREATE_EVENT, input).await["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
+        let programme = "query($id: ID!) { node(id: $id) { ... on Event { presentations { zh: title(lang: \"zh\") en: title translations { lang text } } } } }";
+        let read = app.data(programme, json!({ "id": id })).await;
+        assert_eq!(read["node"]["presentations"][0], json!({ "zh": "开幕致辞", "en": "Opening",
+            "translations": [{ "lang": "en", "text": "Opening" }, { "lang": "zh", "text": "开幕致辞" }] }));
+        let by_header = data_in(app, "zh-CN", "query($id: ID!) { node(id: $id) { ... on Event { presentations { title } } } }", json!({ "id": id })).await;
+        assert_eq!(by_header["node"]["presentations"][1]["title"], "闭幕总结");
+        // A new programme replaces the old one's texts with its own.
+        let set = "mutation($i: SetEventPresentationsInput!) { setEventPresentations(input: $i) { event { version } } }";
+        app.data_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 1,
+            "presentations": [talk("Keynote", "主旨报告"), { "title": "Panel" }] } })).await;
+        let read = app.data(programme, json!({ "id": id })).await;
+        let titles: Vec<&Value> = read["node"]["presentations"].as_array().unwrap().iter().map(|p| &p["zh"]).collect();
+        assert_eq!(titles, [&json!("主旨报告"), &json!("Panel")]);
+        let stored = {
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            use service::entity::translation;
+            translation::Entity::find().filter(translation::Column::RecordType.eq("presentation"))
+                .count(&app.db.connection).await.unwrap()
+        };
+        assert_eq!(stored, 1, "the old programme's texts went with it");
+        // Checked like a record's own texts, at the part's path.
+        let (_, body) = app.post_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 2,
+            "presentations": [{ "title": "Panel", "translations": [{ "field": "title", "lang": "z", "text": "座谈" }] }] } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.presentations.0.translations.0.lang".to_owned())), "{body}");
+    }
+
     async fn bad_texts_are_refused_naming_the_field(backend: Backend) {
         let w = world(backend).await;
         let app = &w.app;
@@ -272,6 +305,7 @@ on_both! {
             "title": format!("Meeting {i:02}"), "description": "Minutes", "startDate": "2024-01-01",
             "translations": [{ "field": "title", "lang": "zh", "text": format!("会议{i:02}") },
                              { "field": "description", "lang": "zh", "text": "纪要" }],
+            "presentations": [{ "title": format!("Talk {i}"), "translations": [{ "field": "title", "lang": "zh", "text": format!("报告{i}") }] }],
         })).collect();
         let agreements: Vec<Value> = (0..40).map(|i| json!({
             "key": format!("a{i}"), "owner": "host", "kind": "MOU", "status": "DRAFT", "title": format!("MoU {i:02}"),
@@ -282,7 +316,7 @@ on_both! {
             "events": events, "agreements": agreements }).to_string();
         let app = TestApp::with_fixture(backend, &fixture).await;
         let query = |lang: &str| format!(r#"query($n: Int!) {{ events(first: $n, orderBy: {{ field: TITLE }}) {{ nodes {{
-            title(lang: "{lang}") description(lang: "{lang}")
+            title(lang: "{lang}") description(lang: "{lang}") presentations {{ title(lang: "{lang}") }}
             agreementsSigned(first: 2) {{ nodes {{ title(lang: "{lang}") fields {{ name(lang: "{lang}") }} }} }} }} }} }}"#);
         let (chinese, english) = (query("zh"), query("en"));
         app.data(&chinese, json!({ "n": 1 })).await;
@@ -298,6 +332,7 @@ on_both! {
         assert_eq!(first["description"], "纪要");
         assert_eq!(first["agreementsSigned"]["nodes"][0]["title"], "备忘录00");
         assert_eq!(first["agreementsSigned"]["nodes"][0]["fields"][0]["name"], "医学");
+        assert_eq!(first["presentations"][0]["title"], "报告0");
         assert_eq!(data["events"]["nodes"][39]["title"], "会议39");
     }
 }

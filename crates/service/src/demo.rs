@@ -174,6 +174,8 @@ struct PresentationIn {
     title: String,
     #[serde(default)]
     presenters: Vec<String>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -534,6 +536,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<presentation::Entity, _>(db, presentation.id, &p.translations).await?;
             for (j, person) in p.presenters.iter().enumerate() {
                 presentation_presenter::ActiveModel {
                     presentation_id: Set(presentation.id),

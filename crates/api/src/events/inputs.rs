@@ -98,6 +98,9 @@ pub struct PresentationInput {
     /// The presenters' global ids.
     #[graphql(default)]
     pub presenters: Vec<ID>,
+    /// The title in other languages (`{ field: "title", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
 }
 
 /// A new event, with its parts.
@@ -332,6 +335,7 @@ impl Part for PresentationInput {
                 Kind::Person,
                 &self.presenters,
             )?,
+            translations: texts(&self.translations),
         })
     }
 }

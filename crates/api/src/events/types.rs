@@ -205,9 +205,21 @@ impl Presentation {
     pub async fn id(&self) -> ID {
         encode(Kind::Presentation, self.0.id)
     }
-    /// Title as announced.
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// Title as announced, in the language `lang` or the request's `Accept-Language`.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let p = &self.0;
+        let title =
+            localized::<presentation::Entity>(ctx, p.id, "title", Some(&p.title), lang).await?;
+        Ok(title.unwrap_or_else(|| p.title.clone()))
+    }
+    /// Every language's title: English (`en`, the field itself) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("title", Some(self.0.title.as_str()))];
+        all_forms::<presentation::Entity>(ctx, self.0.id, &fields, field).await
     }
     /// Place in the programme, from 0.
     async fn position(&self) -> i32 {

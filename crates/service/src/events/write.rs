@@ -87,6 +87,8 @@ pub struct ParticipantInput {
 pub struct PresentationInput {
     pub title: String,
     pub presenters: Vec<i64>,
+    /// The title in other languages.
+    pub translations: Vec<Translation>,
 }
 
 /// An event's parts, as the audit log records them.
@@ -94,7 +96,11 @@ pub struct PresentationInput {
 struct Parts {
     organisations: Vec<event_organisation::Model>,
     participants: Vec<event_participant::Model>,
-    presentations: Vec<(presentation::Model, Vec<presentation_presenter::Model>)>,
+    presentations: Vec<(
+        presentation::Model,
+        Vec<presentation_presenter::Model>,
+        Vec<Translation>,
+    )>,
     outcomes: Vec<event_outcome::Model>,
     translations: Vec<Translation>,
 }
@@ -515,7 +521,10 @@ impl Scope {
                 .order_by_asc(presentation_presenter::Column::Position)
                 .all(txn)
                 .await?;
-            with_presenters.push((p, presenters));
+            let texts = self
+                .translations_in::<presentation::Entity>(txn, p.id)
+                .await?;
+            with_presenters.push((p, presenters, texts));
         }
         Ok(snapshot(&Parts {
             organisations: event_organisation::Entity::find()
@@ -612,6 +621,13 @@ impl Scope {
             list.iter().flat_map(|p| p.presenters.iter().copied()),
         )
         .await?;
+        // The old rows' texts go with them: the new rows have new keys.
+        let old = presentation::Entity::find()
+            .filter(presentation::Column::EventId.eq(id))
+            .all(txn)
+            .await?;
+        self.forget_translations::<presentation::Entity>(txn, old.iter().map(|p| p.id))
+            .await?;
         presentation::Entity::delete_many()
             .filter(presentation::Column::EventId.eq(id))
             .exec(txn)
@@ -629,6 +645,10 @@ impl Scope {
             }
             .insert(txn)
             .await?;
+            let texts_at = format!("{field}.{i}.translations");
+            let texts = parse_translations::<presentation::Entity>(&p.translations, &texts_at)?;
+            self.write_translations::<presentation::Entity>(txn, row.id, &texts, &texts_at)
+                .await?;
             let presenters = p
                 .presenters
                 .iter()

@@ -16,7 +16,7 @@ mod write;
 
 pub use write::*;
 
-use entity::{agreement, curriculum_standard, event, isced_field, training_centre};
+use entity::{agreement, curriculum_standard, event, isced_field, presentation, training_centre};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{LONG_TEXT_MAX, TITLE_MAX};
@@ -53,6 +53,7 @@ translatable! {
     curriculum_standard: ["title" TITLE_MAX];
     training_centre: ["name" TITLE_MAX];
     isced_field: ["name" TITLE_MAX];
+    presentation: ["title" TITLE_MAX];
 }
 
 /// Which record a text belongs to: its type (`Translatable::KIND`) and key as text.

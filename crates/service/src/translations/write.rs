@@ -114,6 +114,24 @@ impl Scope {
             .await
     }
 
+    /// Removes the texts of the records `ids` of `E`: parts replaced by new rows.
+    pub(crate) async fn forget_translations<E: Translatable>(
+        &self,
+        txn: &DatabaseTransaction,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<()> {
+        let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        translation::Entity::delete_many()
+            .filter(translation::Column::RecordType.eq(E::KIND))
+            .filter(translation::Column::RecordId.is_in(ids))
+            .exec(txn)
+            .await?;
+        Ok(())
+    }
+
     /// The texts of `E` #`id` as they are in `txn`, for the audit log.
     pub(crate) async fn translations_in<E: Translatable>(
         &self,
