@@ -28,7 +28,9 @@ use async_graphql::parser::types::{
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Extension, RawQuery, State};
-use axum::http::header::{ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, VARY};
+use axum::http::header::{
+    ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, VARY,
+};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -477,8 +479,12 @@ fn cache_control(response: &mut Response, public: bool, max_age: std::time::Dura
     };
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, value);
-    // The same URL answers differently with a token and in another media type.
-    headers.insert(VARY, HeaderValue::from_static("authorization, accept"));
+    // The same URL answers differently with a token, in another media type and for
+    // another language.
+    headers.insert(
+        VARY,
+        HeaderValue::from_static("authorization, accept, accept-language"),
+    );
 }
 
 async fn handle(
@@ -626,6 +632,10 @@ async fn handle(
             code::UNAUTHENTICATED,
             "mutations need a bearer token",
         );
+    }
+    // The languages a translatable field answers in when it is given no `lang`.
+    if let Some(languages) = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) {
+        request = request.data(api::AcceptLanguage::parse(languages));
     }
     let operation = if writes {
         api::Operation::Write

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod agreement_countries;
+mod bilingual;
 mod browser;
 mod cli;
 mod clients;

@@ -34,10 +34,12 @@ mod people;
 mod sources;
 mod standards;
 mod tokens;
+mod translations;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use batch::{Batched, Batcher};
 use service::{Principal, Scope};
+pub use translations::AcceptLanguage;
 
 /// Read access to Concord. Lists are Relay connections: pass `first`/`after` (or
 /// `last`/`before`); pages hold at most 100 items (20 when no size is given).
@@ -58,6 +60,7 @@ pub struct Query(
     centres::CentreQuery,
     indicators::IndicatorQuery,
     sources::SourceQuery,
+    translations::LabelQuery,
 );
 
 /// Writes for members and the coordinator. Every mutation needs a bearer token, takes

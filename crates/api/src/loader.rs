@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
+use service::translations::Translation;
 use service::{ChildModel, Joined, JoinedModel, Keyed, Page, Record, Relation, Scope, Slice};
 
 use crate::error::{Result, ServiceError};
@@ -161,6 +162,27 @@ impl<R: Relation> Loader<Count<R>> for Loaders {
     }
 }
 
+/// A record's texts in other languages: its type (`Translatable::KIND`) and key as text.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct TextsOf(pub &'static str, pub String);
+
+impl Loader<TextsOf> for Loaders {
+    type Value = Vec<Translation>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[TextsOf],
+    ) -> std::result::Result<HashMap<TextsOf, Vec<Translation>>, LoadError> {
+        let records: Vec<_> = keys.iter().map(|k| (k.0, k.1.clone())).collect();
+        let found = self.scope.translations(&records).await.map_err(Arc::new)?;
+        Ok(found
+            .into_iter()
+            .map(|((kind, key), texts)| (TextsOf(kind, key), texts))
+            .collect())
+    }
+}
+
 fn loader<'a>(ctx: &Context<'a>) -> &'a RequestLoader {
     ctx.data_unchecked::<Arc<RequestLoader>>()
 }
@@ -279,4 +301,14 @@ where
         .into_iter()
         .filter_map(|k| found.get(&ByKey::<E>(k, PhantomData)).cloned())
         .collect())
+}
+
+/// The texts in other languages of record `key` of type `kind` (one the caller has
+/// read), loaded with those of every other record the request's resolvers ask about.
+pub async fn texts(ctx: &Context<'_>, kind: &'static str, key: String) -> Result<Vec<Translation>> {
+    Ok(loader(ctx)
+        .load_one(TextsOf(kind, key))
+        .await
+        .map_err(ServiceError::from)?
+        .unwrap_or_default())
 }

@@ -36,3 +36,4 @@ pub mod presentation_presenter;
 pub mod source;
 pub mod training_centre;
 pub mod training_centre_field;
+pub mod translation;

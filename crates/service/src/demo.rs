@@ -14,6 +14,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
+use crate::translations::{Translatable, Translation, parse_translations};
 use crate::{Error, Result};
 
 /// The articles in `../shared/seeds`, as records.
@@ -146,6 +147,8 @@ struct EventIn {
     presentations: Vec<PresentationIn>,
     #[serde(default)]
     outcomes: Vec<OutcomeIn>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 fn public() -> Visibility {
@@ -171,6 +174,8 @@ struct PresentationIn {
     title: String,
     #[serde(default)]
     presenters: Vec<String>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -201,6 +206,8 @@ struct AgreementIn {
     parties: Vec<RoleIn<PartyRole>>,
     #[serde(default)]
     people: Vec<PersonRoleIn<AgreementPersonRole>>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -218,6 +225,8 @@ struct StandardIn {
     level: Option<String>,
     version: Option<String>,
     issued_on: Option<NaiveDate>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +257,8 @@ struct CentreIn {
     status: CentreStatus,
     #[serde(default)]
     fields: Vec<String>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -265,6 +276,28 @@ struct IndicatorIn {
     value: f64,
     unit: Option<String>,
     note: Option<String>,
+}
+
+/// Stores a record's texts in other languages, checked as a mutation checks them.
+async fn translate<E: Translatable, C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    list: &[Translation],
+) -> Result<()> {
+    let field = format!("{}.translations", E::KIND);
+    for t in parse_translations::<E>(list, &field)? {
+        translation::ActiveModel {
+            record_type: Set(E::KIND.to_owned()),
+            record_id: Set(id.to_string()),
+            field: Set(t.field),
+            lang: Set(t.lang),
+            value: Set(t.text),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Keys seen so far, by kind, mapped to the ids they were given.
@@ -469,6 +502,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
         .insert(db)
         .await?;
         keys.0.insert(("event", e.key.clone()), row.id);
+        translate::<event::Entity, _>(db, row.id, &e.translations).await?;
         for (i, o) in e.organisations.iter().enumerate() {
             event_organisation::ActiveModel {
                 event_id: Set(row.id),
@@ -502,6 +536,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<presentation::Entity, _>(db, presentation.id, &p.translations).await?;
             for (j, person) in p.presenters.iter().enumerate() {
                 presentation_presenter::ActiveModel {
                     presentation_id: Set(presentation.id),
@@ -549,6 +584,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
         .insert(db)
         .await?;
         keys.0.insert(("agreement", a.key.clone()), row.id);
+        translate::<agreement::Entity, _>(db, row.id, &a.translations).await?;
         for (i, p) in a.parties.iter().enumerate() {
             agreement_party::ActiveModel {
                 agreement_id: Set(row.id),
@@ -606,6 +642,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
         .insert(db)
         .await?;
         keys.0.insert(("standard", s.key.clone()), row.id);
+        translate::<curriculum_standard::Entity, _>(db, row.id, &s.translations).await?;
     }
 
     for a in &d.adoptions {
@@ -649,6 +686,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
         }
         .insert(db)
         .await?;
+        translate::<training_centre::Entity, _>(db, row.id, &c.translations).await?;
         for code in &c.fields {
             training_centre_field::ActiveModel {
                 centre_id: Set(row.id),

@@ -337,6 +337,44 @@ impl LanguageTag {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The tag in BCP 47's conventional case (`zh-hant-tw` → `zh-Hant-TW`): script
+    /// subtags title case, two-letter regions upper case, the rest lower case. Tags
+    /// that differ only in case name the same language, so texts are stored this way.
+    pub fn canonical(&self) -> LanguageTag {
+        let mut out = String::with_capacity(self.0.len());
+        for (i, subtag) in self.0.split('-').enumerate() {
+            if i > 0 {
+                out.push('-');
+            }
+            let lower = subtag.to_ascii_lowercase();
+            match subtag.len() {
+                4 if i > 0 && subtag.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                    out.push_str(&lower[..1].to_ascii_uppercase());
+                    out.push_str(&lower[1..]);
+                }
+                2 if i > 0 => out.push_str(&subtag.to_ascii_uppercase()),
+                _ => out.push_str(&lower),
+            }
+        }
+        LanguageTag(out)
+    }
+
+    /// The tag and its shorter forms, most specific first: `zh-Hant-TW`, `zh-Hant`, `zh`.
+    pub fn truncations(&self) -> Vec<LanguageTag> {
+        let mut out = vec![self.clone()];
+        let mut tag = self.0.as_str();
+        while let Some(at) = tag.rfind('-') {
+            tag = &tag[..at];
+            out.push(LanguageTag(tag.to_owned()));
+        }
+        out
+    }
+
+    /// The primary language subtag (`zh` of `zh-Hant-TW`).
+    pub fn primary(&self) -> &str {
+        self.0.split('-').next().unwrap_or_default()
+    }
 }
 
 /// A period that may be open at either end but never ends before it starts.
@@ -901,6 +939,33 @@ mod tests {
                 tag
             );
         }
+    }
+
+    #[test]
+    fn language_tag_canonical_case_and_truncations() {
+        let tag = LanguageTag::parse("f", "ZH-hant-tw").unwrap().canonical();
+        assert_eq!(tag.as_str(), "zh-Hant-TW");
+        assert_eq!(tag.primary(), "zh");
+        let shorter: Vec<String> = tag
+            .truncations()
+            .iter()
+            .map(|t| t.as_str().to_owned())
+            .collect();
+        assert_eq!(shorter, ["zh-Hant-TW", "zh-Hant", "zh"]);
+        assert_eq!(
+            LanguageTag::parse("f", "es-419")
+                .unwrap()
+                .canonical()
+                .as_str(),
+            "es-419"
+        );
+        assert_eq!(
+            LanguageTag::parse("f", "en-gb")
+                .unwrap()
+                .canonical()
+                .as_str(),
+            "en-GB"
+        );
     }
 
     #[test]

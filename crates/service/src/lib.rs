@@ -30,6 +30,7 @@ pub mod people;
 pub mod sources;
 pub mod standards;
 pub mod tokens;
+pub mod translations;
 
 // Data to load: the articles' demo, and generated data for measurements.
 pub mod demo;

@@ -12,6 +12,7 @@ use crate::input::{
     parts, patch, patch_date, patch_key, payload, range, versioned_input,
 };
 use crate::scalars::Date;
+use crate::translations::{TranslationInput, texts};
 
 order_input!(
     /// How to sort agreements (default: by signing date; unknown dates last).
@@ -137,6 +138,9 @@ pub struct CreateAgreementInput {
     /// Signatories and witnesses, in order.
     #[graphql(default)]
     pub people: Vec<AgreementPersonInput>,
+    /// The title and description in other languages (e.g. `{ field: "title", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
     /// Repeating a create with the same key and input returns the first result.
     pub idempotency_key: Option<String>,
 }
@@ -172,6 +176,8 @@ pub struct UpdateAgreementInput {
     pub source: MaybeUndefined<ID>,
     /// ISCED-F codes, replacing the current ones.
     pub fields: Option<Vec<String>>,
+    /// The title and description in other languages, replacing every text there is (`[]` removes them all).
+    pub translations: Option<Vec<TranslationInput>>,
 }
 
 /// The agreement's parties, replacing the current list.
@@ -306,6 +312,7 @@ impl TryFrom<CreateAgreementInput> for ag::AgreementInput {
             fields: input.fields,
             parties: parts("input.parties", &input.parties)?,
             people: parts("input.people", &input.people)?,
+            translations: texts(&input.translations),
             idempotency_key: input.idempotency_key,
         })
     }
@@ -330,6 +337,7 @@ impl TryFrom<UpdateAgreementInput> for Change<ag::AgreementPatch> {
                 renewal_of: patch_key("input.renewalOf", Kind::Agreement, input.renewal_of)?,
                 source: patch_key("input.source", Kind::Source, input.source)?,
                 fields: input.fields,
+                translations: input.translations.as_deref().map(texts),
             },
         })
     }

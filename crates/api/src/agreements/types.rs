@@ -16,6 +16,7 @@ use crate::record::{
     Confirmation, OwnedFields, confirmations, event_opt, organisation, organisation_opt, person,
 };
 use crate::scalars::{Date, date};
+use crate::translations::{LocalizedText, all_forms, localized};
 
 pub struct Agreement(pub agreement::Model);
 
@@ -35,13 +36,31 @@ impl Agreement {
     async fn status(&self) -> AgreementStatus {
         self.0.status
     }
-    /// Title.
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// Title, in the language `lang` or the request's `Accept-Language` (see `translations`).
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let a = &self.0;
+        let title =
+            localized::<agreement::Entity>(ctx, a.id, "title", Some(&a.title), lang).await?;
+        Ok(title.unwrap_or_else(|| a.title.clone()))
     }
-    /// A short summary.
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+    /// A short summary, in the language `lang` or the request's.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
+        let english = self.0.description.as_deref();
+        localized::<agreement::Entity>(ctx, self.0.id, "description", english, lang).await
+    }
+    /// Every language's text of the title and description (or of `field` only): English
+    /// (`en`, the fields themselves) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let a = &self.0;
+        let fields = [
+            ("title", Some(a.title.as_str())),
+            ("description", a.description.as_deref()),
+        ];
+        all_forms::<agreement::Entity>(ctx, a.id, &fields, field).await
     }
     /// Date of signature, where known.
     async fn signed_on(&self) -> Option<Date> {

@@ -11,6 +11,7 @@ use crate::input::{
     patch_key, payload, range,
 };
 use crate::scalars::Date;
+use crate::translations::{TranslationInput, texts};
 
 order_input!(
     /// How to sort training centres (default: by name).
@@ -82,6 +83,9 @@ pub struct CreateTrainingCentreInput {
     pub fields: Vec<String>,
     /// The source's global id.
     pub source: Option<ID>,
+    /// The name in other languages (e.g. `{ field: "name", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
     /// Repeating a create with the same key and input returns the first result.
     pub idempotency_key: Option<String>,
 }
@@ -113,6 +117,8 @@ pub struct UpdateTrainingCentreInput {
     pub fields: Option<Vec<String>>,
     /// The source's global id.
     pub source: MaybeUndefined<ID>,
+    /// The name in other languages, replacing every text there is (`[]` removes them all).
+    pub translations: Option<Vec<TranslationInput>>,
 }
 
 payload! {
@@ -135,6 +141,7 @@ impl TryFrom<CreateTrainingCentreInput> for ce::CentreInput {
             status: input.status,
             fields: input.fields,
             source: opt_key("input.source", Kind::Source, &input.source)?,
+            translations: texts(&input.translations),
             idempotency_key: input.idempotency_key,
         })
     }
@@ -157,6 +164,7 @@ impl TryFrom<UpdateTrainingCentreInput> for Change<ce::CentrePatch> {
                 status: input.status,
                 fields: input.fields,
                 source: patch_key("input.source", Kind::Source, input.source)?,
+                translations: input.translations.as_deref().map(texts),
             },
         })
     }

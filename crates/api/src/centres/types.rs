@@ -11,6 +11,7 @@ use crate::loader;
 use crate::organisations::Organisation;
 use crate::record::{OwnedFields, organisation, organisation_opt};
 use crate::scalars::{Date, date};
+use crate::translations::{LocalizedText, all_forms, localized};
 
 pub struct TrainingCentre(pub training_centre::Model);
 
@@ -21,9 +22,21 @@ impl TrainingCentre {
     pub async fn id(&self) -> ID {
         encode(Kind::TrainingCentre, self.0.id)
     }
-    /// Name.
-    async fn name(&self) -> &str {
-        &self.0.name
+    /// Name, in the language `lang` or the request's `Accept-Language` (see `translations`).
+    async fn name(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let c = &self.0;
+        let name =
+            localized::<training_centre::Entity>(ctx, c.id, "name", Some(&c.name), lang).await?;
+        Ok(name.unwrap_or_else(|| c.name.clone()))
+    }
+    /// Every language's text of the name: English (`en`, the field itself) first.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("name", Some(self.0.name.as_str()))];
+        all_forms::<training_centre::Entity>(ctx, self.0.id, &fields, field).await
     }
     /// The member that operates it.
     async fn operator(&self, ctx: &Context<'_>) -> Result<Organisation> {

@@ -9,6 +9,7 @@ use crate::loader;
 use crate::organisations::Organisation;
 use crate::record::{organisation, organisation_opt};
 use crate::scalars::{Date, date};
+use crate::translations::name_in;
 
 pub struct Consortium(pub consortium::Model);
 
@@ -26,6 +27,11 @@ impl Consortium {
     /// Name in Chinese.
     async fn name_zh(&self) -> Option<&str> {
         self.0.name_zh.as_deref()
+    }
+    /// Name in the language `lang` or the request's `Accept-Language`: Chinese for a
+    /// `zh` tag when known, otherwise English.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        name_in(ctx, lang, &self.0.name_en, self.0.name_zh.as_deref())
     }
     /// The coordinating organisation (e.g. UNESCO-ICHEI for Shenzhen), if designated.
     async fn coordinator(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {

@@ -10,6 +10,7 @@ use crate::ids::{Kind, encode};
 use crate::loader;
 use crate::organisations::Organisation;
 use crate::standards::Adoption;
+use crate::translations::{LocalizedText, all_forms, localized, name_in};
 
 /// Shared: the server's country table holds each once, and a page names a few many times.
 pub struct Country(pub std::sync::Arc<country::Model>);
@@ -38,6 +39,11 @@ impl Country {
     /// Name in Chinese.
     async fn name_zh(&self) -> &str {
         &self.0.name_zh
+    }
+    /// Name in the language `lang` or the request's `Accept-Language`: Chinese for a
+    /// `zh` tag, otherwise English.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        name_in(ctx, lang, &self.0.name_en, Some(&self.0.name_zh))
     }
     /// Whether reports count it as a region rather than a country (Hong Kong, Macao, Taiwan, territories).
     async fn is_region(&self) -> bool {
@@ -115,6 +121,23 @@ impl FieldOfEducation {
     /// Name in English.
     async fn name_en(&self) -> &str {
         &self.0.name_en
+    }
+    /// Name in the language `lang` or the request's `Accept-Language` (Chinese names
+    /// for every field; English when a language has none).
+    async fn name(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let f = &self.0;
+        let name =
+            localized::<isced_field::Entity>(ctx, &f.code, "name", Some(&f.name_en), lang).await?;
+        Ok(name.unwrap_or_else(|| f.name_en.clone()))
+    }
+    /// Every language's name: English (`en`) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("name", Some(self.0.name_en.as_str()))];
+        all_forms::<isced_field::Entity>(ctx, &self.0.code, &fields, field).await
     }
     /// The broader field this one belongs to.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<FieldOfEducation>> {

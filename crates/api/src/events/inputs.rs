@@ -12,6 +12,7 @@ use crate::input::{
     patch, patch_date, patch_key, payload, range, versioned_input,
 };
 use crate::scalars::Date;
+use crate::translations::{TranslationInput, texts};
 
 order_input!(
     /// How to sort events (default: by start date, earliest first).
@@ -97,6 +98,9 @@ pub struct PresentationInput {
     /// The presenters' global ids.
     #[graphql(default)]
     pub presenters: Vec<ID>,
+    /// The title in other languages (`{ field: "title", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
 }
 
 /// A new event, with its parts.
@@ -142,6 +146,9 @@ pub struct CreateEventInput {
     /// Outcomes other than agreements.
     #[graphql(default)]
     pub outcomes: Vec<String>,
+    /// The title, theme and description in other languages (e.g. `{ field: "title", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
     /// Repeating a create with the same key and input returns the first result.
     pub idempotency_key: Option<String>,
 }
@@ -179,6 +186,8 @@ pub struct UpdateEventInput {
     pub country: MaybeUndefined<String>,
     /// The source's global id.
     pub source: MaybeUndefined<ID>,
+    /// The title, theme and description in other languages, replacing every text there is (`[]` removes them all).
+    pub translations: Option<Vec<TranslationInput>>,
 }
 
 /// The event's organisations in roles, replacing the current list (add, remove and reorder at once).
@@ -326,6 +335,7 @@ impl Part for PresentationInput {
                 Kind::Person,
                 &self.presenters,
             )?,
+            translations: texts(&self.translations),
         })
     }
 }
@@ -352,6 +362,7 @@ impl TryFrom<CreateEventInput> for ev::EventInput {
             participants: parts("input.participants", &input.participants)?,
             presentations: parts("input.presentations", &input.presentations)?,
             outcomes: input.outcomes,
+            translations: texts(&input.translations),
             idempotency_key: input.idempotency_key,
         })
     }
@@ -377,6 +388,7 @@ impl TryFrom<UpdateEventInput> for Change<ev::EventPatch> {
                 city: patch(input.city),
                 country: patch(input.country),
                 source: patch_key("input.source", Kind::Source, input.source)?,
+                translations: input.translations.as_deref().map(texts),
             },
         })
     }

@@ -23,6 +23,7 @@ use crate::record::{
     person as person_by_key,
 };
 use crate::scalars::{Date, date};
+use crate::translations::{LocalizedText, all_forms, localized};
 
 pub struct Event(pub event::Model);
 
@@ -46,17 +47,35 @@ impl Event {
     async fn format(&self) -> EventFormat {
         self.0.format
     }
-    /// Title.
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// Title, in the language `lang` or the request's `Accept-Language` (see `translations`).
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let e = &self.0;
+        let title = localized::<event::Entity>(ctx, e.id, "title", Some(&e.title), lang).await?;
+        Ok(title.unwrap_or_else(|| e.title.clone()))
     }
-    /// Theme or motto, where one was given.
-    async fn theme(&self) -> Option<&str> {
-        self.0.theme.as_deref()
+    /// Theme or motto, where one was given, in the language `lang` or the request's.
+    async fn theme(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
+        localized::<event::Entity>(ctx, self.0.id, "theme", self.0.theme.as_deref(), lang).await
     }
-    /// A short summary.
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+    /// A short summary, in the language `lang` or the request's.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
+        let english = self.0.description.as_deref();
+        localized::<event::Entity>(ctx, self.0.id, "description", english, lang).await
+    }
+    /// Every language's text of the title, theme and description (or of `field` only):
+    /// English (`en`, the fields themselves) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let e = &self.0;
+        let fields = [
+            ("title", Some(e.title.as_str())),
+            ("theme", e.theme.as_deref()),
+            ("description", e.description.as_deref()),
+        ];
+        all_forms::<event::Entity>(ctx, e.id, &fields, field).await
     }
     /// First day.
     async fn start_date(&self) -> Date {
@@ -186,9 +205,21 @@ impl Presentation {
     pub async fn id(&self) -> ID {
         encode(Kind::Presentation, self.0.id)
     }
-    /// Title as announced.
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// Title as announced, in the language `lang` or the request's `Accept-Language`.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let p = &self.0;
+        let title =
+            localized::<presentation::Entity>(ctx, p.id, "title", Some(&p.title), lang).await?;
+        Ok(title.unwrap_or_else(|| p.title.clone()))
+    }
+    /// Every language's title: English (`en`, the field itself) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("title", Some(self.0.title.as_str()))];
+        all_forms::<presentation::Entity>(ctx, self.0.id, &fields, field).await
     }
     /// Place in the programme, from 0.
     async fn position(&self) -> i32 {

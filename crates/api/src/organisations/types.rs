@@ -19,6 +19,7 @@ use crate::people::Affiliation;
 use crate::record::{organisation_opt, source_opt};
 use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
+use crate::translations::name_in;
 
 pub struct Organisation(pub organisation::Model);
 
@@ -42,6 +43,11 @@ impl Organisation {
     /// Name in Chinese, where known.
     async fn name_zh(&self) -> Option<&str> {
         self.0.name_zh.as_deref()
+    }
+    /// Name in the language `lang` or the request's `Accept-Language`: Chinese for a
+    /// `zh` tag when known, otherwise English.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        name_in(ctx, lang, &self.0.name_en, self.0.name_zh.as_deref())
     }
     /// Usual abbreviation, e.g. `SUSTech`.
     async fn abbreviation(&self) -> Option<&str> {

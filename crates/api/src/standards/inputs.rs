@@ -12,6 +12,7 @@ use crate::input::{
     patch_date, patch_key, payload, range,
 };
 use crate::scalars::Date;
+use crate::translations::{TranslationInput, texts};
 
 order_input!(
     /// How to sort curriculum standards (default: by title).
@@ -105,6 +106,9 @@ pub struct CreateCurriculumStandardInput {
     pub issued_on: Option<Date>,
     /// The source's global id.
     pub source: Option<ID>,
+    /// The title in other languages (e.g. `{ field: "title", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
     /// Repeating a create with the same key and input returns the first result.
     pub idempotency_key: Option<String>,
 }
@@ -134,6 +138,8 @@ pub struct UpdateCurriculumStandardInput {
     pub issued_on: MaybeUndefined<Date>,
     /// The source's global id.
     pub source: MaybeUndefined<ID>,
+    /// The title in other languages, replacing every text there is (`[]` removes them all).
+    pub translations: Option<Vec<TranslationInput>>,
 }
 
 /// An adoption to add to a standard.
@@ -187,6 +193,7 @@ impl TryFrom<CreateCurriculumStandardInput> for st::StandardInput {
             edition: input.edition,
             issued_on: date(input.issued_on),
             source: opt_key("input.source", Kind::Source, &input.source)?,
+            translations: texts(&input.translations),
             idempotency_key: input.idempotency_key,
         })
     }
@@ -208,6 +215,7 @@ impl TryFrom<UpdateCurriculumStandardInput> for Change<st::StandardPatch> {
                 edition: patch(input.edition),
                 issued_on: patch_date(input.issued_on),
                 source: patch_key("input.source", Kind::Source, input.source)?,
+                translations: input.translations.as_deref().map(texts),
             },
         })
     }

@@ -13,6 +13,7 @@ use crate::organisations::Organisation;
 use crate::record::{OwnedFields, organisation, organisation_opt, source_opt};
 use crate::scalars::{Date, date};
 use crate::sources::Source;
+use crate::translations::{LocalizedText, all_forms, localized};
 
 pub struct CurriculumStandard(pub curriculum_standard::Model);
 
@@ -23,9 +24,22 @@ impl CurriculumStandard {
     pub async fn id(&self) -> ID {
         encode(Kind::CurriculumStandard, self.0.id)
     }
-    /// Title.
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// Title, in the language `lang` or the request's `Accept-Language` (see `translations`).
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let s = &self.0;
+        let title =
+            localized::<curriculum_standard::Entity>(ctx, s.id, "title", Some(&s.title), lang)
+                .await?;
+        Ok(title.unwrap_or_else(|| s.title.clone()))
+    }
+    /// Every language's text of the title: English (`en`, the field itself) first.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("title", Some(self.0.title.as_str()))];
+        all_forms::<curriculum_standard::Entity>(ctx, self.0.id, &fields, field).await
     }
     /// The developer's own code for it.
     async fn code(&self) -> Option<&str> {

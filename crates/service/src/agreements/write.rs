@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryO
 use serde::Serialize;
 
 use crate::domain::{self, DateSpan, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
+use crate::translations::{Translation, parse_translations};
 use crate::write::{
     Composite, Patch, TxnFuture, insert_at, patch_text, patched, replace, required_text, snapshot,
     text,
@@ -33,6 +34,8 @@ pub struct AgreementInput {
     pub fields: Vec<String>,
     pub parties: Vec<PartyInput>,
     pub people: Vec<AgreementPersonInput>,
+    /// Title and description in other languages.
+    pub translations: Vec<Translation>,
     #[serde(skip)]
     pub idempotency_key: Option<String>,
 }
@@ -52,6 +55,8 @@ pub struct AgreementPatch {
     pub renewal_of: Patch<i64>,
     pub source: Patch<i64>,
     pub fields: Option<Vec<String>>,
+    /// When given, replaces every text in other languages.
+    pub translations: Option<Vec<Translation>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +78,7 @@ struct Parts {
     parties: Vec<agreement_party::Model>,
     people: Vec<agreement_person::Model>,
     fields: Vec<String>,
+    translations: Vec<Translation>,
 }
 
 impl Composite for agreement::Entity {
@@ -124,7 +130,11 @@ impl Scope {
             source_id: Set(input.source),
             ..Default::default()
         };
+        let texts =
+            parse_translations::<agreement::Entity>(&input.translations, "input.translations")?;
         let row = self.insert::<agreement::Entity>(&txn, row).await?;
+        self.write_translations::<agreement::Entity>(&txn, row.id, &texts, "input.translations")
+            .await?;
         self.write_fields(&txn, row.id, &input.fields, "input.fields")
             .await?;
         self.write_parties(&txn, row.id, &input.parties, "input.parties")
@@ -206,6 +216,11 @@ impl Scope {
         row.valid_to = Set(to);
         if let Some(fields) = &patch.fields {
             self.write_fields(&txn, id, fields, "input.fields").await?;
+        }
+        if let Some(list) = &patch.translations {
+            let texts = parse_translations::<agreement::Entity>(list, "input.translations")?;
+            self.write_translations::<agreement::Entity>(&txn, id, &texts, "input.translations")
+                .await?;
         }
         let after = self
             .save::<agreement::Entity>(&txn, row, expected_version)
@@ -432,6 +447,7 @@ impl Scope {
                 .into_iter()
                 .map(|f| f.isced_code)
                 .collect(),
+            translations: self.translations_in::<agreement::Entity>(txn, id).await?,
         }))
     }
 

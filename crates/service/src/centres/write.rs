@@ -6,7 +6,8 @@ use sea_orm::{DatabaseTransaction, Set};
 use serde::Serialize;
 
 use crate::domain::{self, NAME_MAX, TITLE_MAX};
-use crate::write::{Patch, patch_text, patched, replace, required_text, text};
+use crate::translations::{Translation, parse_translations};
+use crate::write::{Patch, patch_text, patched, replace, required_text, snapshot, text};
 use crate::{Result, Scope};
 
 #[derive(Debug, Clone, Serialize)]
@@ -23,6 +24,8 @@ pub struct CentreInput {
     pub status: CentreStatus,
     pub fields: Vec<String>,
     pub source: Option<i64>,
+    /// The name in other languages.
+    pub translations: Vec<Translation>,
     #[serde(skip)]
     pub idempotency_key: Option<String>,
 }
@@ -39,6 +42,8 @@ pub struct CentrePatch {
     pub status: Option<CentreStatus>,
     pub fields: Option<Vec<String>>,
     pub source: Patch<i64>,
+    /// When given, replaces every text in other languages.
+    pub translations: Option<Vec<Translation>>,
 }
 
 impl Scope {
@@ -76,18 +81,23 @@ impl Scope {
             source_id: Set(input.source),
             ..Default::default()
         };
+        let texts = parse_translations::<training_centre::Entity>(
+            &input.translations,
+            "input.translations",
+        )?;
         let row = self.insert::<training_centre::Entity>(&txn, row).await?;
         self.write_centre_fields(&txn, row.id, &input.fields)
             .await?;
-        self.created::<training_centre::Entity>(
-            txn,
-            key,
-            CREATE,
-            &input,
-            &row,
-            &(&row, &input.fields),
+        self.write_translations::<training_centre::Entity>(
+            &txn,
+            row.id,
+            &texts,
+            "input.translations",
         )
         .await?;
+        let parts = serde_json::json!({ "fields": input.fields, "translations": texts });
+        self.created::<training_centre::Entity>(txn, key, CREATE, &input, &row, &(&row, &parts))
+            .await?;
         Ok(row)
     }
 
@@ -140,15 +150,27 @@ impl Scope {
         if let Some(fields) = &patch.fields {
             self.write_centre_fields(&txn, id, fields).await?;
         }
+        let texts = patch
+            .translations
+            .as_deref()
+            .map(|list| parse_translations::<training_centre::Entity>(list, "input.translations"))
+            .transpose()?;
         let after = self
             .save::<training_centre::Entity>(&txn, row, expected_version)
             .await?;
-        self.changed::<training_centre::Entity>(
+        // The fields, when changed, sit beside the row's columns as the record's `fields`.
+        let mut after_state = snapshot(&after);
+        if let (Some(fields), serde_json::Value::Object(state)) = (&patch.fields, &mut after_state)
+        {
+            state.insert("fields".into(), snapshot(fields));
+        }
+        self.changed_with_texts::<training_centre::Entity>(
             txn,
             "updateTrainingCentre",
             &after,
-            &before,
-            &(&after, &patch.fields),
+            snapshot(&before),
+            after_state,
+            texts,
         )
         .await?;
         Ok(after)

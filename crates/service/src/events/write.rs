@@ -15,6 +15,7 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::domain::{self, DateSpan, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
+use crate::translations::{Translation, parse_translations};
 use crate::write::{
     Composite, Patch, TxnFuture, insert_all, insert_at, patch_text, patched, replace,
     required_text, snapshot, text,
@@ -42,6 +43,8 @@ pub struct EventInput {
     pub participants: Vec<ParticipantInput>,
     pub presentations: Vec<PresentationInput>,
     pub outcomes: Vec<String>,
+    /// Title, theme and description in other languages.
+    pub translations: Vec<Translation>,
     #[serde(skip)]
     pub idempotency_key: Option<String>,
 }
@@ -62,6 +65,8 @@ pub struct EventPatch {
     pub city: Patch<String>,
     pub country: Patch<String>,
     pub source: Patch<i64>,
+    /// When given, replaces every text in other languages.
+    pub translations: Option<Vec<Translation>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,6 +87,8 @@ pub struct ParticipantInput {
 pub struct PresentationInput {
     pub title: String,
     pub presenters: Vec<i64>,
+    /// The title in other languages.
+    pub translations: Vec<Translation>,
 }
 
 /// An event's parts, as the audit log records them.
@@ -89,8 +96,13 @@ pub struct PresentationInput {
 struct Parts {
     organisations: Vec<event_organisation::Model>,
     participants: Vec<event_participant::Model>,
-    presentations: Vec<(presentation::Model, Vec<presentation_presenter::Model>)>,
+    presentations: Vec<(
+        presentation::Model,
+        Vec<presentation_presenter::Model>,
+        Vec<Translation>,
+    )>,
     outcomes: Vec<event_outcome::Model>,
+    translations: Vec<Translation>,
 }
 
 impl Composite for event::Entity {
@@ -140,7 +152,10 @@ impl Scope {
             source_id: Set(input.source),
             ..Default::default()
         };
+        let texts = parse_translations::<event::Entity>(&input.translations, "input.translations")?;
         let row = self.insert::<event::Entity>(&txn, row).await?;
+        self.write_translations::<event::Entity>(&txn, row.id, &texts, "input.translations")
+            .await?;
         self.write_event_organisations(&txn, row.id, &input.organisations, "input.organisations")
             .await?;
         self.write_participants(&txn, row.id, &input.participants, "input.participants")
@@ -207,11 +222,23 @@ impl Scope {
         row.status = Set(status);
         row.start_date = Set(start);
         row.end_date = Set(end);
+        let texts = patch
+            .translations
+            .as_deref()
+            .map(|list| parse_translations::<event::Entity>(list, "input.translations"))
+            .transpose()?;
         let after = self
             .save::<event::Entity>(&txn, row, expected_version)
             .await?;
-        self.changed::<event::Entity>(txn, "updateEvent", &after, &before, &after)
-            .await?;
+        self.changed_with_texts::<event::Entity>(
+            txn,
+            "updateEvent",
+            &after,
+            snapshot(&before),
+            snapshot(&after),
+            texts,
+        )
+        .await?;
         Ok(after)
     }
 
@@ -494,7 +521,10 @@ impl Scope {
                 .order_by_asc(presentation_presenter::Column::Position)
                 .all(txn)
                 .await?;
-            with_presenters.push((p, presenters));
+            let texts = self
+                .translations_in::<presentation::Entity>(txn, p.id)
+                .await?;
+            with_presenters.push((p, presenters, texts));
         }
         Ok(snapshot(&Parts {
             organisations: event_organisation::Entity::find()
@@ -513,6 +543,7 @@ impl Scope {
                 .order_by_asc(event_outcome::Column::Position)
                 .all(txn)
                 .await?,
+            translations: self.translations_in::<event::Entity>(txn, id).await?,
         }))
     }
 
@@ -590,6 +621,13 @@ impl Scope {
             list.iter().flat_map(|p| p.presenters.iter().copied()),
         )
         .await?;
+        // The old rows' texts go with them: the new rows have new keys.
+        let old = presentation::Entity::find()
+            .filter(presentation::Column::EventId.eq(id))
+            .all(txn)
+            .await?;
+        self.forget_translations::<presentation::Entity>(txn, old.iter().map(|p| p.id))
+            .await?;
         presentation::Entity::delete_many()
             .filter(presentation::Column::EventId.eq(id))
             .exec(txn)
@@ -607,6 +645,10 @@ impl Scope {
             }
             .insert(txn)
             .await?;
+            let texts_at = format!("{field}.{i}.translations");
+            let texts = parse_translations::<presentation::Entity>(&p.translations, &texts_at)?;
+            self.write_translations::<presentation::Entity>(txn, row.id, &texts, &texts_at)
+                .await?;
             let presenters = p
                 .presenters
                 .iter()

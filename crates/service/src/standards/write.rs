@@ -6,7 +6,8 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::Serialize;
 
 use crate::domain::{CountryCode, IscedCode, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
-use crate::write::{Patch, Stamped, on_constraint, patch_text, required_text, text};
+use crate::translations::{Translation, parse_translations};
+use crate::write::{Patch, Stamped, on_constraint, patch_text, required_text, snapshot, text};
 use crate::{Result, Scope};
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +23,8 @@ pub struct StandardInput {
     pub edition: Option<String>,
     pub issued_on: Option<NaiveDate>,
     pub source: Option<i64>,
+    /// The title in other languages.
+    pub translations: Vec<Translation>,
     #[serde(skip)]
     pub idempotency_key: Option<String>,
 }
@@ -37,6 +40,8 @@ pub struct StandardPatch {
     pub edition: Patch<String>,
     pub issued_on: Patch<NaiveDate>,
     pub source: Patch<i64>,
+    /// When given, replaces every text in other languages.
+    pub translations: Option<Vec<Translation>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,10 +96,22 @@ impl Scope {
             source_id: Set(input.source),
             ..Default::default()
         };
+        let texts = parse_translations::<curriculum_standard::Entity>(
+            &input.translations,
+            "input.translations",
+        )?;
         let row = self
             .insert::<curriculum_standard::Entity>(&txn, row)
             .await?;
-        self.created::<curriculum_standard::Entity>(txn, key, CREATE, &input, &row, &row)
+        self.write_translations::<curriculum_standard::Entity>(
+            &txn,
+            row.id,
+            &texts,
+            "input.translations",
+        )
+        .await?;
+        let state = (&row, serde_json::json!({ "translations": texts }));
+        self.created::<curriculum_standard::Entity>(txn, key, CREATE, &input, &row, &state)
             .await?;
         Ok(row)
     }
@@ -142,15 +159,23 @@ impl Scope {
         if let Some(v) = patch.visibility {
             row.visibility = Set(v);
         }
+        let texts = patch
+            .translations
+            .as_deref()
+            .map(|list| {
+                parse_translations::<curriculum_standard::Entity>(list, "input.translations")
+            })
+            .transpose()?;
         let after = self
             .save::<curriculum_standard::Entity>(&txn, row, expected_version)
             .await?;
-        self.changed::<curriculum_standard::Entity>(
+        self.changed_with_texts::<curriculum_standard::Entity>(
             txn,
             "updateCurriculumStandard",
             &after,
-            &before,
-            &after,
+            snapshot(&before),
+            snapshot(&after),
+            texts,
         )
         .await?;
         Ok(after)
