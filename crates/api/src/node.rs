@@ -103,15 +103,26 @@ async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
         Kind::Source => loader::one::<source::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Source(Source(m))),
-        Kind::Organisation => loader::one::<organisation::Entity>(ctx, number()?)
-            .await?
-            .map(|m| Node::Organisation(Organisation(m))),
+        // A merged duplicate's id resolves to its survivor, so links to it keep working.
+        Kind::Organisation => match loader::one::<organisation::Entity>(ctx, number()?).await? {
+            Some(m) => match m.merged_into_id {
+                Some(survivor) => loader::one::<organisation::Entity>(ctx, survivor).await?,
+                None => Some(m),
+            },
+            None => None,
+        }
+        .map(|m| Node::Organisation(Organisation(m))),
         Kind::Consortium => loader::one::<consortium::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Consortium(Consortium(m))),
-        Kind::Person => loader::one::<person::Entity>(ctx, number()?)
-            .await?
-            .map(|m| Node::Person(Person(m))),
+        Kind::Person => match loader::one::<person::Entity>(ctx, number()?).await? {
+            Some(m) => match m.merged_into_id {
+                Some(survivor) => loader::one::<person::Entity>(ctx, survivor).await?,
+                None => Some(m),
+            },
+            None => None,
+        }
+        .map(|m| Node::Person(Person(m))),
         Kind::Event => loader::one::<event::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Event(Event(m))),

@@ -384,6 +384,20 @@ pub mod rel {
         [(organisation::Column::NameEn, Asc)]
     );
     relation!(
+        /// The duplicates merged into an organisation (archived, so listed as parts).
+        OrganisationMergedFrom: organisation,
+        Link::Column(col(organisation::Column::MergedIntoId)),
+        [],
+        parts
+    );
+    relation!(
+        /// The duplicates merged into a person (archived, so listed as parts).
+        PersonMergedFrom: person,
+        Link::Column(col(person::Column::MergedIntoId)),
+        [],
+        parts
+    );
+    relation!(
         /// Adoptions of standards in a country or region.
         CountryAdoptions: adoption by String,
         Link::Column(col(adoption::Column::CountryCode)),

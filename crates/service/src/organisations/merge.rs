@@ -1,9 +1,15 @@
 //! Merging duplicate registry entries: every reference to the duplicate moves to the
 //! survivor, and the duplicate is archived, in one audited transaction.
-use entity::{organisation, person};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, Set};
+use entity::enums::NameKind;
+use entity::{organisation, organisation_name, person};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::access::coordinator_only;
+use crate::search::{self, Registry};
 use crate::write::Writable;
 use crate::{Error, Result, Scope};
 
@@ -78,8 +84,15 @@ pub(crate) const ORGANISATION_REFERENCES: &[Reference] = &[
 /// References a merge leaves on the duplicate on purpose: who acted is history, and the
 /// duplicate stays in the registry (archived) for such references to name.
 #[cfg_attr(not(test), allow(dead_code))]
-pub(crate) const ORGANISATION_HISTORY: &[(&str, &str)] =
-    &[("audit_entry", "actor_organisation_id")];
+pub(crate) const ORGANISATION_HISTORY: &[(&str, &str)] = &[
+    ("audit_entry", "actor_organisation_id"),
+    // Set by the merge itself, to the survivor.
+    ("organisation", "merged_into_id"),
+];
+
+/// As above, for people.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) const PERSON_HISTORY: &[(&str, &str)] = &[("person", "merged_into_id")];
 
 /// Every column that refers to a person (held against the schema as above).
 pub(crate) const PERSON_REFERENCES: &[Reference] = &[
@@ -141,7 +154,15 @@ impl Scope {
         statements.push(format!(
             "UPDATE organisation SET parent_id = {s} WHERE parent_id = {d} AND id <> {s}"
         ));
+        // The duplicate, and whatever was merged into it before, now resolve to the
+        // survivor (one step, however many merges led here).
+        statements.push(format!(
+            "UPDATE organisation SET merged_into_id = {s} WHERE id = {d} OR merged_into_id = {d}"
+        ));
         run(&txn, statements).await?;
+        keep_names_as_aliases(&txn, &kept, &gone).await?;
+        self.bump_version(&txn, "organisation", s, kept.version)
+            .await?;
         if gone.archived_at.is_none() {
             self.set_archived(&txn, "organisation", duplicate, false, gone.version, true)
                 .await?;
@@ -152,10 +173,16 @@ impl Scope {
                 "UPDATE organisation SET ror_id = NULL WHERE id = {d}"
             ))
             .await?;
-            let mut row: organisation::ActiveModel = kept.clone().into();
-            row.ror_id = Set(gone.ror_id.clone());
-            row.update(&txn).await?;
+            txn.execute(
+                &Query::update()
+                    .table(organisation::Entity)
+                    .value(organisation::Column::RorId, gone.ror_id.clone())
+                    .and_where(organisation::Column::Id.eq(s))
+                    .to_owned(),
+            )
+            .await?;
         }
+        search::index(&txn, Registry::Organisation, &[s, d]).await?;
         self.merged::<organisation::Entity>(txn, "mergeOrganisations", kept, gone)
             .await
     }
@@ -176,7 +203,15 @@ impl Scope {
         let gone = self
             .load_for_write::<person::Entity>(&txn, duplicate)
             .await?;
-        run(&txn, moves(PERSON_REFERENCES, survivor, duplicate)).await?;
+        let (s, d) = (survivor, duplicate);
+        let mut statements = moves(PERSON_REFERENCES, s, d);
+        statements.push(format!(
+            "UPDATE person SET merged_into_id = {s} WHERE id = {d} OR merged_into_id = {d}"
+        ));
+        run(&txn, statements).await?;
+        self.bump_version(&txn, "person", s, kept.version).await?;
+        // The survivor is found by the duplicate's names too (`search::names_of`).
+        search::index(&txn, Registry::Person, &[s, d]).await?;
         if gone.archived_at.is_none() {
             self.set_archived(&txn, "person", duplicate, false, gone.version, true)
                 .await?;
@@ -204,6 +239,49 @@ impl Scope {
         txn.commit().await?;
         Ok(survivor)
     }
+}
+
+/// The duplicate's own names (English, Chinese, abbreviation) become further names of
+/// the survivor, unless it has them already: users keep finding it by them.
+async fn keep_names_as_aliases(
+    txn: &DatabaseTransaction,
+    kept: &organisation::Model,
+    gone: &organisation::Model,
+) -> Result<()> {
+    let existing = organisation_name::Entity::find()
+        .filter(organisation_name::Column::OrganisationId.eq(kept.id))
+        .all(txn)
+        .await?;
+    let own = [
+        Some(&kept.name_en),
+        kept.name_zh.as_ref(),
+        kept.abbreviation.as_ref(),
+    ];
+    let names = [
+        ("en", NameKind::Alias, Some(&gone.name_en)),
+        ("zh", NameKind::Alias, gone.name_zh.as_ref()),
+        ("en", NameKind::Acronym, gone.abbreviation.as_ref()),
+    ];
+    for (lang, kind, value) in names {
+        let Some(value) = value else { continue };
+        let known = own.contains(&Some(value))
+            || existing
+                .iter()
+                .any(|n| n.lang == lang && n.kind == kind && &n.value == value);
+        if known {
+            continue;
+        }
+        organisation_name::ActiveModel {
+            organisation_id: Set(kept.id),
+            lang: Set(lang.to_owned()),
+            kind: Set(kind),
+            value: Set(value.clone()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn run(txn: &DatabaseTransaction, statements: Vec<String>) -> Result<()> {
@@ -271,7 +349,10 @@ mod tests {
                         || (table == "organisation" && column == "parent_id")
                         || ORGANISATION_HISTORY.contains(&(table.as_str(), column.as_str()))
                 }
-                "person" => people.contains(&key),
+                "person" => {
+                    people.contains(&key)
+                        || PERSON_HISTORY.contains(&(table.as_str(), column.as_str()))
+                }
                 _ => true,
             };
             if !covered {
