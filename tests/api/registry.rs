@@ -224,7 +224,10 @@ async fn references(app: &TestApp, ids: &[i64]) -> Vec<(String, i64)> {
             .await
             .unwrap()
             .unwrap();
-        out.push((format!("{table}.{column}"), row.try_get::<i64>("", "n").unwrap()));
+        out.push((
+            format!("{table}.{column}"),
+            row.try_get::<i64>("", "n").unwrap(),
+        ));
     }
     out
 }
@@ -356,7 +359,9 @@ async fn search_statement(app: &TestApp, text: &str) -> Statement {
 async fn search_reads_the_search_key_index_sqlite() {
     let _gate = shared().await;
     let app = TestApp::spawn(Backend::Sqlite).await;
-    service::synthetic::load(&app.db.connection, 0.02, 3).await.unwrap();
+    service::synthetic::load(&app.db.connection, 0.02, 3)
+        .await
+        .unwrap();
     let statement = search_statement(&app, "partner institution 0001").await;
     let plan: Vec<String> = app
         .db
@@ -371,22 +376,36 @@ async fn search_reads_the_search_key_index_sqlite() {
         .map(|row| row.try_get::<String>("", "detail").unwrap())
         .collect();
     assert!(
-        plan.iter().any(|l| l.contains("search_key_term_idx") && l.contains("term>")),
+        plan.iter()
+            .any(|l| l.contains("search_key_term_idx") && l.contains("term>")),
         "{}\n{plan:#?}",
         statement.sql
     );
-    let data = app.data(ORGANISATIONS, json!({ "f": { "search": "partner institution 0001" } })).await;
-    assert_eq!(nodes(&data["organisations"], "nameEn").len(), 10, "00010 to 00019");
+    let data = app
+        .data(
+            ORGANISATIONS,
+            json!({ "f": { "search": "partner institution 0001" } }),
+        )
+        .await;
+    assert_eq!(
+        nodes(&data["organisations"], "nameEn").len(),
+        10,
+        "00010 to 00019"
+    );
 }
 
 #[tokio::test]
 async fn search_reads_the_search_key_index_postgres() {
     let _gate = shared().await;
     let app = TestApp::spawn(Backend::Postgres).await;
-    service::synthetic::load(&app.db.connection, 0.02, 3).await.unwrap();
+    service::synthetic::load(&app.db.connection, 0.02, 3)
+        .await
+        .unwrap();
     let statement = search_statement(&app, "partner institution 0001").await;
     let txn = app.db.connection.begin().await.unwrap();
-    txn.execute_unprepared("SET LOCAL enable_seqscan = off").await.unwrap();
+    txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+        .await
+        .unwrap();
     let plan: Vec<String> = txn
         .query_all_raw(Statement {
             sql: format!("EXPLAIN {}", statement.sql),

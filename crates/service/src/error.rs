@@ -67,7 +67,9 @@ impl Error {
             Error::Conflict { expected, current } => format!(
                 "the record has changed since version {expected}; it is now at version {current}"
             ),
-            Error::Duplicate { record, existing, .. } => {
+            Error::Duplicate {
+                record, existing, ..
+            } => {
                 format!("{record} {existing} already has this identifier")
             }
             Error::Database(cause) => format!("database error: {cause}"),

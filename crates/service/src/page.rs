@@ -288,7 +288,10 @@ impl<E: EntityTrait> Keyset<E> {
     /// The order of `keys` (`true` ascending), then the primary key (in `tiebreak`'s
     /// direction) unless it is already last. `name` tells lists apart in the tag.
     pub(crate) fn new(name: &str, keys: Vec<(E::Column, bool)>, tiebreak: bool) -> Self {
-        let keys = keys.into_iter().map(|(c, a)| (Sort::Column(c), a)).collect();
+        let keys = keys
+            .into_iter()
+            .map(|(c, a)| (Sort::Column(c), a))
+            .collect();
         Self::of_sorts(name, keys, tiebreak)
     }
 
@@ -425,7 +428,6 @@ impl<E: EntityTrait> Keyset<E> {
             backward: last.is_some(),
         })
     }
-
 
     /// The rows strictly between the page's cursors, exactly as the order sorts them,
     /// or `None` when the page has no cursor.

@@ -12,8 +12,7 @@ use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, UnionType,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryTrait,
-    Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryTrait, Select,
 };
 
 use crate::Result;
@@ -110,7 +109,9 @@ async fn names_of(
                 .all(db)
                 .await?;
             for p in merged {
-                let Some(survivor) = p.merged_into_id else { continue };
+                let Some(survivor) = p.merged_into_id else {
+                    continue;
+                };
                 let entry = names.entry(survivor).or_default();
                 if let Some(given) = &p.given_name {
                     entry.push(format!("{} {given}", p.family_name));
@@ -126,7 +127,11 @@ async fn names_of(
 
 /// Re-indexes the records `ids` from their names as they are in `db` (inside the
 /// writing transaction, so the index never disagrees with a committed name).
-pub(crate) async fn index(db: &impl ConnectionTrait, registry: Registry, ids: &[i64]) -> Result<()> {
+pub(crate) async fn index(
+    db: &impl ConnectionTrait,
+    registry: Registry,
+    ids: &[i64],
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -215,9 +220,12 @@ fn matches(registry: Registry, text: &str) -> Option<SelectStatement> {
     let q = key.as_str();
     use search_key::Column as C;
     let whole = || Expr::col(C::Part).eq(0);
-    let rank = Expr::case(Condition::all().add(whole()).add(Expr::col(C::Term).eq(q)), 0)
-        .case(whole(), 1)
-        .finally(2);
+    let rank = Expr::case(
+        Condition::all().add(whole()).add(Expr::col(C::Term).eq(q)),
+        0,
+    )
+    .case(whole(), 1)
+    .finally(2);
     // Every term that starts with the text lies in this range (no character sorts after
     // U+10FFFF); both databases compare the column byte by byte.
     let prefixed = Query::select()

@@ -50,7 +50,11 @@ impl OrganisationFilter {
         Ok(org::OrganisationFilter {
             archived: f.archived,
             search: f.search,
-            partners_of: crate::input::opt_key("filter.partnersOf", Kind::Organisation, &f.partners_of)?,
+            partners_of: crate::input::opt_key(
+                "filter.partnersOf",
+                Kind::Organisation,
+                &f.partners_of,
+            )?,
             kinds: f.kinds,
             countries: country_codes("filter.countries", &f.countries)?,
             parents: decode_all("filter.parents", Kind::Organisation, &f.parents)?,

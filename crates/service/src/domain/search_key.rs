@@ -147,7 +147,10 @@ mod tests {
             ("Zurich", "ZÜRICH"),
             ("Universite de Montreal", "Université de Montréal"),
             ("Kobenhavns Universitet", "Københavns Universitet"),
-            ("Technische Universitat Munchen", "Technische Universität München"),
+            (
+                "Technische Universitat Munchen",
+                "Technische Universität München",
+            ),
             ("Strasse", "Straße"),
             ("Lodz", "Łódź"),
             ("SUSTech", "S.U.S.Tech"),
@@ -157,7 +160,10 @@ mod tests {
             assert_eq!(key(typed), key(held), "{typed:?} vs {held:?}");
         }
         assert_eq!(key("  King's College, London!  "), "kings college london");
-        assert_eq!(key("Universidade de São Paulo"), "universidade de sao paulo");
+        assert_eq!(
+            key("Universidade de São Paulo"),
+            "universidade de sao paulo"
+        );
         assert_eq!(key("香港大学（HKU）"), "香港大学 hku");
         assert_eq!(key("!!! --- ..."), "");
     }

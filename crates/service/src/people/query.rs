@@ -47,10 +47,9 @@ pub fn select(
         by_organisation,
     ]);
     let rows = scope.find::<person::Entity>().filter(condition);
-    let searched = filter
-        .search
-        .as_deref()
-        .and_then(|text| search::matching(Registry::Person, rows.clone(), person::Column::Id, text));
+    let searched = filter.search.as_deref().and_then(|text| {
+        search::matching(Registry::Person, rows.clone(), person::Column::Id, text)
+    });
     let list = match searched {
         Some(rows) => RootList::new(rows).ranked(),
         None => RootList::new(rows),
