@@ -123,7 +123,7 @@ impl From<std::sync::Arc<service::Error>> for ServiceError {
                 existing,
             } => service::Error::Duplicate {
                 field: field.clone(),
-                record: *record,
+                record,
                 existing: *existing,
             },
             service::Error::Database(cause) => service::Error::Database(cause.clone()),

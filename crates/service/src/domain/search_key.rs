@@ -71,7 +71,7 @@ impl SearchKey {
         for (at, c) in self.0.char_indices() {
             let starts_word = match previous {
                 None => false,
-                Some(p) => (p == ' ' && c != ' ') || (c != ' ' && (is_cjk(c) || is_cjk(p))),
+                Some(p) => c != ' ' && (p == ' ' || is_cjk(c) || is_cjk(p)),
             };
             if starts_word {
                 starts.push(at);
