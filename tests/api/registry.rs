@@ -337,6 +337,20 @@ on_both! {
     }
 }
 
+on_both! {
+    async fn an_empty_search_table_is_filled_when_the_server_starts(backend: Backend) {
+        let app = TestApp::with_fixture(backend, FIXTURE).await;
+        let db = &app.db.connection;
+        db.execute_unprepared("DELETE FROM search_key").await.unwrap();
+        assert!(found(&app, None, json!({ "search": "hku" })).await.is_empty());
+        // As after the migration that made the table, on a database with records.
+        service::migrate(&app.db).await.unwrap();
+        assert_eq!(found(&app, None, json!({ "search": "hku" })).await, ["The University of Hong Kong"]);
+        let data = app.data(PEOPLE, json!({ "f": { "search": "jiang hong" } })).await;
+        assert_eq!(nodes(&data["people"], "familyName"), ["JIANG"]);
+    }
+}
+
 /// The statement of a search for `text`, as the app ran it.
 async fn search_statement(app: &TestApp, text: &str) -> Statement {
     app.db.start_trace();
