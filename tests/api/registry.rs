@@ -338,6 +338,36 @@ on_both! {
 }
 
 on_both! {
+    async fn people_warn_of_namesakes_and_merged_people_keep_being_found(backend: Backend) {
+        let app = TestApp::with_fixture(backend, FIXTURE).await;
+        let sustech = app.organisation("Southern University of Science and Technology").await;
+        let editor = app.token(Role::Editor, Some(sustech)).await;
+        let coordinator = app.token(Role::Coordinator, None).await;
+        let jiang = app.data(PEOPLE, json!({ "f": { "search": "JIANG" } })).await;
+        assert_eq!(nodes(&jiang["people"], "familyName"), ["JIANG"]);
+        let ids = app.data("{ people(filter: { search: \"jiang\" }) { nodes { id } } }", json!({})).await;
+        let jiang = ids["people"]["nodes"][0]["id"].as_str().unwrap().to_owned();
+
+        // The same name in the other order, in other case: a possible duplicate.
+        let create = "mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } possibleDuplicates { id } } }";
+        let made = app.data_as(Some(&editor), create, json!({ "i": { "familyName": "Jiang", "givenName": "Hong", "nameZh": "蒋红" } })).await;
+        assert_eq!(made["createPerson"]["possibleDuplicates"], json!([{ "id": jiang }]));
+        let duplicate = made["createPerson"]["person"]["id"].as_str().unwrap().to_owned();
+        let other = app.data_as(Some(&editor), create, json!({ "i": { "familyName": "LI", "givenName": "Hong" } })).await;
+        assert_eq!(other["createPerson"]["possibleDuplicates"], json!([]));
+
+        let merge = "mutation($i: MergePeopleInput!) { mergePeople(input: $i) { person { id version mergedFrom } } }";
+        let merged = app.data_as(Some(&coordinator), merge, json!({ "i": { "survivor": jiang, "duplicate": duplicate } })).await;
+        assert_eq!(merged["mergePeople"]["person"], json!({ "id": jiang, "version": 2, "mergedFrom": [duplicate] }));
+        // The duplicate's Chinese name finds the survivor; its id resolves to them.
+        let data = app.data("{ people(filter: { search: \"蒋红\" }) { nodes { id } } }", json!({})).await;
+        assert_eq!(data["people"]["nodes"], json!([{ "id": jiang }]));
+        let data = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": duplicate })).await;
+        assert_eq!(data["node"]["id"], jiang.as_str());
+    }
+}
+
+on_both! {
     async fn an_empty_search_table_is_filled_when_the_server_starts(backend: Backend) {
         let app = TestApp::with_fixture(backend, FIXTURE).await;
         let db = &app.db.connection;
