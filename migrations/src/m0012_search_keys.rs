@@ -5,8 +5,10 @@
 //! The service keeps it, not triggers: the folding (Unicode decomposition) is not SQL
 //! either database has. It fills the table after migrating when it is empty.
 //!
-//! `merged_into_id` marks a duplicate merged into a survivor, so that the duplicate's
-//! id keeps resolving (`node(id:)`) and the survivor lists what it absorbed.
+//! `registry_merge` records each duplicate merged into a survivor, so that the
+//! duplicate's id keeps resolving (`node(id:)`) and the survivor lists what it absorbed.
+//! A table of its own rather than a column on the registry tables: those keep their
+//! shape, so code reading them works on either side of this migration.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DatabaseBackend};
 
@@ -32,11 +34,16 @@ CREATE TABLE search_key (
 /// Covering: a search reads the matching records and how they matched from the index.
 const INDEX: &str = "CREATE INDEX search_key_term_idx ON search_key (kind, term, part, record_id)";
 
-const MERGES: [&str; 4] = [
-    "ALTER TABLE organisation ADD COLUMN merged_into_id BIGINT REFERENCES organisation (id)",
-    "CREATE INDEX organisation_merged_into_idx ON organisation (merged_into_id)",
-    "ALTER TABLE person ADD COLUMN merged_into_id BIGINT REFERENCES person (id)",
-    "CREATE INDEX person_merged_into_idx ON person (merged_into_id)",
+/// One row per duplicate (the key), naming the survivor its id resolves to.
+const MERGES: [&str; 2] = [
+    "CREATE TABLE registry_merge (
+        kind         TEXT NOT NULL CHECK (kind IN ('organisation','person')),
+        duplicate_id BIGINT NOT NULL,
+        survivor_id  BIGINT NOT NULL,
+        merged_at    {ts} NOT NULL,
+        PRIMARY KEY (kind, duplicate_id)
+    )",
+    "CREATE INDEX registry_merge_survivor_idx ON registry_merge (kind, survivor_id, duplicate_id)",
 ];
 
 #[async_trait::async_trait]
@@ -51,7 +58,9 @@ impl MigrationTrait for Migration {
             .await?;
         db.execute_unprepared(INDEX).await?;
         for statement in MERGES {
-            db.execute_unprepared(statement).await?;
+            let backend = manager.get_database_backend();
+            db.execute_unprepared(&crate::m0001_schema::fill(statement, backend))
+                .await?;
         }
         Ok(())
     }
@@ -59,10 +68,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         for statement in [
-            "DROP INDEX IF EXISTS person_merged_into_idx",
-            "ALTER TABLE person DROP COLUMN merged_into_id",
-            "DROP INDEX IF EXISTS organisation_merged_into_idx",
-            "ALTER TABLE organisation DROP COLUMN merged_into_id",
+            "DROP TABLE IF EXISTS registry_merge",
             "DROP TABLE IF EXISTS search_key",
         ] {
             db.execute_unprepared(statement).await?;

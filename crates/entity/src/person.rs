@@ -23,8 +23,6 @@ pub struct Model {
     pub archived_at: Option<DateTimeUtc>,
     /// The member organisation that added this registry entry and maintains it.
     pub maintainer_id: Option<i64>,
-    /// The person this duplicate was merged into (its id resolves there).
-    pub merged_into_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

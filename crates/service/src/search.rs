@@ -7,7 +7,7 @@
 //! records ([`index`]); after migrating, an empty table is filled ([`fill_if_empty`]).
 use std::collections::{BTreeSet, HashMap};
 
-use entity::{organisation, organisation_name, person, search_key};
+use entity::{organisation, organisation_name, person, registry_merge, search_key};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement, UnionType,
 };
@@ -104,15 +104,24 @@ async fn names_of(
             }
             // People have no table of further names: a survivor of a merge is found by
             // the names of the duplicates merged into it.
+            let merges = registry_merge::Entity::find()
+                .filter(registry_merge::Column::Kind.eq("person"))
+                .filter(registry_merge::Column::SurvivorId.is_in(ids.iter().copied()))
+                .all(db)
+                .await?;
+            let survivor_of: HashMap<i64, i64> = merges
+                .iter()
+                .map(|m| (m.duplicate_id, m.survivor_id))
+                .collect();
             let merged = person::Entity::find()
-                .filter(person::Column::MergedIntoId.is_in(ids.iter().copied()))
+                .filter(person::Column::Id.is_in(survivor_of.keys().copied()))
                 .all(db)
                 .await?;
             for p in merged {
-                let Some(survivor) = p.merged_into_id else {
+                let Some(survivor) = survivor_of.get(&p.id) else {
                     continue;
                 };
-                let entry = names.entry(survivor).or_default();
+                let entry = names.entry(*survivor).or_default();
                 if let Some(given) = &p.given_name {
                     entry.push(format!("{} {given}", p.family_name));
                     entry.push(format!("{given} {}", p.family_name));

@@ -316,7 +316,7 @@ impl Organisation {
         Ok(loader::all::<rel::OrganisationMergedFrom>(ctx, self.0.id)
             .await?
             .into_iter()
-            .map(|o| encode(Kind::Organisation, o.id))
+            .map(|m| encode(Kind::Organisation, m.duplicate_id))
             .collect())
     }
     /// Incremented by every change.

@@ -110,7 +110,7 @@ impl Person {
         Ok(loader::all::<rel::PersonMergedFrom>(ctx, self.0.id)
             .await?
             .into_iter()
-            .map(|p| encode(Kind::Person, p.id))
+            .map(|m| encode(Kind::Person, m.duplicate_id))
             .collect())
     }
     /// Incremented by every change.

@@ -1,7 +1,7 @@
 //! Merging duplicate registry entries: every reference to the duplicate moves to the
 //! survivor, and the duplicate is archived, in one audited transaction.
 use entity::enums::NameKind;
-use entity::{organisation, organisation_name, person};
+use entity::{organisation, organisation_name, person, registry_merge};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -84,15 +84,8 @@ pub(crate) const ORGANISATION_REFERENCES: &[Reference] = &[
 /// References a merge leaves on the duplicate on purpose: who acted is history, and the
 /// duplicate stays in the registry (archived) for such references to name.
 #[cfg_attr(not(test), allow(dead_code))]
-pub(crate) const ORGANISATION_HISTORY: &[(&str, &str)] = &[
-    ("audit_entry", "actor_organisation_id"),
-    // Set by the merge itself, to the survivor.
-    ("organisation", "merged_into_id"),
-];
-
-/// As above, for people.
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) const PERSON_HISTORY: &[(&str, &str)] = &[("person", "merged_into_id")];
+pub(crate) const ORGANISATION_HISTORY: &[(&str, &str)] =
+    &[("audit_entry", "actor_organisation_id")];
 
 /// Every column that refers to a person (held against the schema as above).
 pub(crate) const PERSON_REFERENCES: &[Reference] = &[
@@ -154,12 +147,8 @@ impl Scope {
         statements.push(format!(
             "UPDATE organisation SET parent_id = {s} WHERE parent_id = {d} AND id <> {s}"
         ));
-        // The duplicate, and whatever was merged into it before, now resolve to the
-        // survivor (one step, however many merges led here).
-        statements.push(format!(
-            "UPDATE organisation SET merged_into_id = {s} WHERE id = {d} OR merged_into_id = {d}"
-        ));
         run(&txn, statements).await?;
+        record_merge(&txn, "organisation", s, d).await?;
         keep_names_as_aliases(&txn, &kept, &gone).await?;
         self.bump_version(&txn, "organisation", s, kept.version)
             .await?;
@@ -204,11 +193,8 @@ impl Scope {
             .load_for_write::<person::Entity>(&txn, duplicate)
             .await?;
         let (s, d) = (survivor, duplicate);
-        let mut statements = moves(PERSON_REFERENCES, s, d);
-        statements.push(format!(
-            "UPDATE person SET merged_into_id = {s} WHERE id = {d} OR merged_into_id = {d}"
-        ));
-        run(&txn, statements).await?;
+        run(&txn, moves(PERSON_REFERENCES, s, d)).await?;
+        record_merge(&txn, "person", s, d).await?;
         self.bump_version(&txn, "person", s, kept.version).await?;
         // The survivor is found by the duplicate's names too (`search::names_of`).
         search::index(&txn, Registry::Person, &[s, d]).await?;
@@ -239,6 +225,46 @@ impl Scope {
         txn.commit().await?;
         Ok(survivor)
     }
+}
+
+/// Records that `d` now resolves to `s`, as does whatever was merged into `d` before
+/// (one step, however many merges led here). A record already merged away is neither
+/// merged again nor merged into.
+async fn record_merge(txn: &DatabaseTransaction, kind: &str, s: i64, d: i64) -> Result<()> {
+    let earlier = registry_merge::Entity::find()
+        .filter(registry_merge::Column::Kind.eq(kind))
+        .filter(registry_merge::Column::DuplicateId.is_in([s, d]))
+        .all(txn)
+        .await?;
+    if let Some(m) = earlier.first() {
+        let field = if m.duplicate_id == d {
+            "input.duplicate"
+        } else {
+            "input.survivor"
+        };
+        return Err(Error::bad_input(
+            field,
+            "this record was merged into another already; use that one",
+        ));
+    }
+    txn.execute(
+        &Query::update()
+            .table(registry_merge::Entity)
+            .value(registry_merge::Column::SurvivorId, s)
+            .and_where(registry_merge::Column::Kind.eq(kind))
+            .and_where(registry_merge::Column::SurvivorId.eq(d))
+            .to_owned(),
+    )
+    .await?;
+    registry_merge::ActiveModel {
+        kind: Set(kind.to_owned()),
+        duplicate_id: Set(d),
+        survivor_id: Set(s),
+        merged_at: Set(chrono::Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// The duplicate's own names (English, Chinese, abbreviation) become further names of
@@ -349,10 +375,7 @@ mod tests {
                         || (table == "organisation" && column == "parent_id")
                         || ORGANISATION_HISTORY.contains(&(table.as_str(), column.as_str()))
                 }
-                "person" => {
-                    people.contains(&key)
-                        || PERSON_HISTORY.contains(&(table.as_str(), column.as_str()))
-                }
+                "person" => people.contains(&key),
                 _ => true,
             };
             if !covered {

@@ -36,7 +36,6 @@ mod tests {
             updated_by: None,
             archived_at: None,
             maintainer_id: None,
-            merged_into_id: None,
         }
     }
 
