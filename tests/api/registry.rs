@@ -364,6 +364,12 @@ on_both! {
         assert_eq!(data["people"]["nodes"], json!([{ "id": jiang }]));
         let data = app.data("query($id: ID!) { node(id: $id) { id } }", json!({ "id": duplicate })).await;
         assert_eq!(data["node"]["id"], jiang.as_str());
+        // A record merged away is neither merged again nor merged into.
+        let li = other["createPerson"]["person"]["id"].as_str().unwrap().to_owned();
+        for (survivor, gone, field) in [(&li, &duplicate, "input.duplicate"), (&duplicate, &li, "input.survivor")] {
+            let (_, body) = app.post_as(Some(&coordinator), merge, json!({ "i": { "survivor": survivor, "duplicate": gone } })).await;
+            assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some(field.to_owned())), "{body}");
+        }
     }
 }
 
