@@ -21,6 +21,7 @@ mod model;
 mod outage;
 mod persisted;
 mod read_api;
+mod registry;
 mod schema;
 mod statements;
 mod synthetic;

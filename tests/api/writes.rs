@@ -329,12 +329,15 @@ on_both! {
         for (input, field) in [
             (json!({ "kind": "COMPANY", "nameEn": "X", "website": "ftp://x" }), "input.website"),
             (json!({ "kind": "COMPANY", "nameEn": "X", "rorId": "not-a-ror" }), "input.rorId"),
-            (json!({ "kind": "COMPANY", "nameEn": "X", "rorId": "https://ror.org/05t99sp05" }), "input.rorId"),
             (json!({ "kind": "COMPANY", "nameEn": "X", "names": [{ "lang": "e", "kind": "ALIAS", "value": "Y" }] }), "input.names.0.lang"),
         ] {
             let (_, body) = app.post_as(Some(&w.editor_a), create, json!({ "input": input })).await;
             assert_eq!(error(&body), ("BAD_USER_INPUT".into(), Some(field.into())));
         }
+        // A ROR id already in the registry is a duplicate entry: CONFLICT naming it.
+        let (_, body) = app.post_as(Some(&w.editor_a), create, json!({ "input": { "kind": "COMPANY", "nameEn": "X", "rorId": "https://ror.org/05t99sp05" } })).await;
+        assert_eq!(error(&body), ("CONFLICT".into(), Some("input.rorId".into())));
+        assert_eq!(body["errors"][0]["extensions"]["existingId"], nairobi.as_str());
         // Units: an admin manages its own organisation's units; an editor of another member cannot.
         let unit = json!({ "kind": "SCHOOL", "nameEn": "School of Rail", "parent": gid("Organisation", w.alpha) });
         assert_eq!(app.outcome_as(Some(&w.editor_b), create, json!({ "input": unit.clone() })).await, "FORBIDDEN");
@@ -356,11 +359,14 @@ on_both! {
         assert_eq!(survivor["partnerCentres"]["totalCount"], 1);
         assert_eq!(survivor["adoptions"]["totalCount"], 1);
         assert_eq!(survivor["affiliations"]["totalCount"], 1);
-        let gone = app.data("query($id: ID!) { node(id: $id) { ... on Organisation { archivedAt events { totalCount } } } }", json!({ "id": bangkok })).await;
-        assert!(gone["node"]["archivedAt"].is_string());
-        assert_eq!(gone["node"]["events"]["totalCount"], 0);
-        let searched = app.data("{ organisations(filter: { search: \"Bangkok\" }) { totalCount } }", json!({})).await;
-        assert_eq!(searched["organisations"]["totalCount"], 0, "the merged duplicate leaves the lists");
+        // The duplicate's id now names the survivor; the duplicate itself is archived.
+        let gone = app.data("query($id: ID!) { node(id: $id) { id ... on Organisation { archivedAt mergedFrom events { totalCount } } } }", json!({ "id": bangkok })).await;
+        assert_eq!(gone["node"], json!({ "id": nairobi, "archivedAt": null, "mergedFrom": [bangkok], "events": { "totalCount": 1 } }));
+        let archived = app.data_as(Some(&w.coordinator), "{ organisations(filter: { search: \"Bangkok\", archived: true }) { nodes { id } } }", json!({})).await;
+        assert_eq!(archived["organisations"]["nodes"], json!([{ "id": bangkok }]));
+        // The merged duplicate leaves the lists; its name finds the survivor.
+        let searched = app.data("{ organisations(filter: { search: \"Bangkok\" }) { nodes { id nameEn } } }", json!({})).await;
+        assert_eq!(searched["organisations"]["nodes"], json!([{ "id": nairobi, "nameEn": "Nairobi National Polytechnic" }]));
 
         // People merge the same way.
         let wang = person_id(app, "WANG").await;

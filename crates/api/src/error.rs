@@ -59,6 +59,27 @@ pub fn to_gql(error: &service::Error) -> async_graphql::Error {
             e.set("code", code::CONFLICT);
             e.set("currentVersion", *current);
         }),
+        service::Error::Duplicate {
+            field,
+            record,
+            existing,
+        } => {
+            let kind = match *record {
+                "person" => crate::ids::Kind::Person,
+                _ => crate::ids::Kind::Organisation,
+            };
+            let id = crate::ids::encode(kind, *existing);
+            async_graphql::Error::new(format!(
+                "{} {} already has this identifier",
+                kind.name(),
+                id.as_str()
+            ))
+            .extend_with(|_, e| {
+                e.set("code", code::CONFLICT);
+                e.set("field", field.clone());
+                e.set("existingId", id.to_string());
+            })
+        }
         service::Error::Database(cause) => {
             tracing::error!(%cause, "database error");
             async_graphql::Error::new("Internal error.")
@@ -95,6 +116,15 @@ impl From<std::sync::Arc<service::Error>> for ServiceError {
             service::Error::Conflict { expected, current } => service::Error::Conflict {
                 expected: *expected,
                 current: *current,
+            },
+            service::Error::Duplicate {
+                field,
+                record,
+                existing,
+            } => service::Error::Duplicate {
+                field: field.clone(),
+                record,
+                existing: *existing,
             },
             service::Error::Database(cause) => service::Error::Database(cause.clone()),
         })
@@ -136,6 +166,14 @@ mod tests {
                 service::Error::Conflict {
                     expected: 1,
                     current: 2,
+                },
+                code::CONFLICT,
+            ),
+            (
+                service::Error::Duplicate {
+                    field: "input.rorId".into(),
+                    record: "organisation",
+                    existing: 7,
                 },
                 code::CONFLICT,
             ),

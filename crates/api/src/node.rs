@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object};
 use service::MAX_PAGE_SIZE;
 use service::entity::*;
+use service::rel;
 
 use crate::agreements::Agreement;
 use crate::audit::AuditEntry;
@@ -103,15 +104,39 @@ async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
         Kind::Source => loader::one::<source::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Source(Source(m))),
-        Kind::Organisation => loader::one::<organisation::Entity>(ctx, number()?)
-            .await?
-            .map(|m| Node::Organisation(Organisation(m))),
+        // A merged duplicate's id resolves to its survivor, so links to it keep working.
+        // Duplicates are archived: only an archived record costs the look-up.
+        Kind::Organisation => match loader::one::<organisation::Entity>(ctx, number()?).await? {
+            Some(m) if m.archived_at.is_some() => {
+                match loader::all::<rel::OrganisationMergedInto>(ctx, m.id)
+                    .await?
+                    .first()
+                {
+                    Some(merge) => {
+                        loader::one::<organisation::Entity>(ctx, merge.survivor_id).await?
+                    }
+                    None => Some(m),
+                }
+            }
+            found => found,
+        }
+        .map(|m| Node::Organisation(Organisation(m))),
         Kind::Consortium => loader::one::<consortium::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Consortium(Consortium(m))),
-        Kind::Person => loader::one::<person::Entity>(ctx, number()?)
-            .await?
-            .map(|m| Node::Person(Person(m))),
+        Kind::Person => match loader::one::<person::Entity>(ctx, number()?).await? {
+            Some(m) if m.archived_at.is_some() => {
+                match loader::all::<rel::PersonMergedInto>(ctx, m.id)
+                    .await?
+                    .first()
+                {
+                    Some(merge) => loader::one::<person::Entity>(ctx, merge.survivor_id).await?,
+                    None => Some(m),
+                }
+            }
+            found => found,
+        }
+        .map(|m| Node::Person(Person(m))),
         Kind::Event => loader::one::<event::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Event(Event(m))),

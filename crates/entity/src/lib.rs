@@ -33,6 +33,8 @@ pub mod organisation_name;
 pub mod person;
 pub mod presentation;
 pub mod presentation_presenter;
+pub mod registry_merge;
+pub mod search_key;
 pub mod source;
 pub mod training_centre;
 pub mod training_centre_field;

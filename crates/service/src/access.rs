@@ -95,7 +95,8 @@ always_readable!(
     isced_field,
     organisation_name,
     organisation_identifier,
-    consortium_member
+    consortium_member,
+    registry_merge
 );
 
 /// Registry entries are readable by everyone, archived or not: other records point at

@@ -149,6 +149,9 @@ pub async fn readiness(db: &Database) -> Result<(), String> {
 /// Applies every pending migration, then makes sure SQLite's planner has statistics.
 pub async fn migrate(db: &Database) -> Result<(), DbErr> {
     Migrator::up(&db.connection, None).await?;
+    crate::search::fill_if_empty(&db.connection)
+        .await
+        .map_err(|e| DbErr::Custom(e.message()))?;
     refresh_statistics(&db.connection).await
 }
 

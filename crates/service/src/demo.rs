@@ -343,6 +343,7 @@ pub fn parse(json: &str) -> Result<Document> {
 pub async fn load(db: &DatabaseConnection, document: &Document) -> Result<()> {
     let txn = db.begin().await?;
     insert_all(&txn, document).await?;
+    crate::search::index_all(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -13,6 +13,9 @@ use serde::Serialize;
 use crate::entity::enums::{AgreementStatus, CentreStatus, EventStatus};
 use crate::{Error, Result};
 
+mod search_key;
+pub use search_key::SearchKey;
+
 /// Titles of events, agreements, standards, presentations.
 pub const TITLE_MAX: usize = 300;
 /// Names of organisations, people, places, programmes.

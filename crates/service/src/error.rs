@@ -25,6 +25,14 @@ pub enum Error {
     Forbidden(String),
     /// The record changed since the caller read it: `expectedVersion` is stale.
     Conflict { expected: i32, current: i32 },
+    /// A new registry entry names an identifier that `existing` (an `organisation` or
+    /// `person`, per `record`) already has: it would be a duplicate. `field` is the input
+    /// path of the identifier.
+    Duplicate {
+        field: String,
+        record: &'static str,
+        existing: i64,
+    },
     /// The database failed in a way the caller cannot fix. Logged with its cause;
     /// callers see only that something went wrong.
     Database(DbErr),
@@ -59,6 +67,11 @@ impl Error {
             Error::Conflict { expected, current } => format!(
                 "the record has changed since version {expected}; it is now at version {current}"
             ),
+            Error::Duplicate {
+                record, existing, ..
+            } => {
+                format!("{record} {existing} already has this identifier")
+            }
             Error::Database(cause) => format!("database error: {cause}"),
         }
     }

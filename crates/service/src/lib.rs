@@ -15,6 +15,7 @@ mod principal;
 pub mod query;
 mod relation;
 mod scope;
+pub mod search;
 pub mod write;
 
 // One room per resource: its filters and lists (`query.rs`) and its writes (`write.rs`).

@@ -236,26 +236,83 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// The column a ranked list's statement carries each row's rank in (see
+/// [`crate::query::RootList::ranked`]).
+pub(crate) const RANK: &str = "search_rank";
+
+/// One sort key of a list: a column of its rows, or the rank of a search match, which
+/// the list's statement computes beside each row (a number, never null).
+pub(crate) enum Sort<E: EntityTrait> {
+    Column(E::Column),
+    Rank,
+}
+
+impl<E: EntityTrait> Clone for Sort<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<E: EntityTrait> Copy for Sort<E> {}
+
+impl<E: EntityTrait> Sort<E> {
+    fn name(&self) -> &str {
+        match self {
+            Sort::Column(c) => c.as_str(),
+            Sort::Rank => RANK,
+        }
+    }
+
+    fn nullable(&self) -> bool {
+        match self {
+            Sort::Column(c) => c.def().is_null(),
+            Sort::Rank => false,
+        }
+    }
+
+    fn expr(&self) -> Expr {
+        match self {
+            Sort::Column(c) => Expr::col((E::default(), *c)),
+            Sort::Rank => Expr::col(RANK),
+        }
+    }
+}
+
 /// The total order a list is paged in: its sort columns, the primary key last.
 /// Nullable columns sort their nulls last in either direction, on every database.
 pub(crate) struct Keyset<E: EntityTrait> {
     tag: String,
-    keys: Vec<(E::Column, bool)>,
+    keys: Vec<(Sort<E>, bool)>,
 }
 
 impl<E: EntityTrait> Keyset<E> {
     /// The order of `keys` (`true` ascending), then the primary key (in `tiebreak`'s
     /// direction) unless it is already last. `name` tells lists apart in the tag.
-    pub(crate) fn new(name: &str, mut keys: Vec<(E::Column, bool)>, tiebreak: bool) -> Self {
+    pub(crate) fn new(name: &str, keys: Vec<(E::Column, bool)>, tiebreak: bool) -> Self {
+        let keys = keys
+            .into_iter()
+            .map(|(c, a)| (Sort::Column(c), a))
+            .collect();
+        Self::of_sorts(name, keys, tiebreak)
+    }
+
+    /// The order of a search's matches: best rank first, then `keys`.
+    pub(crate) fn ranked(name: &str, keys: Vec<(E::Column, bool)>, tiebreak: bool) -> Self {
+        let keys = std::iter::once((Sort::Rank, true))
+            .chain(keys.into_iter().map(|(c, a)| (Sort::Column(c), a)))
+            .collect();
+        Self::of_sorts(name, keys, tiebreak)
+    }
+
+    fn of_sorts(name: &str, mut keys: Vec<(Sort<E>, bool)>, tiebreak: bool) -> Self {
         let primary = crate::scope::primary_column::<E>();
-        if keys.last().map(|(c, _)| c.as_str()) != Some(primary.as_str()) {
-            keys.push((primary, tiebreak));
+        if keys.last().map(|(c, _)| c.name()) != Some(primary.as_str()) {
+            keys.push((Sort::Column(primary), tiebreak));
         }
         let mut text = format!("{}/{name}", E::default().table_name());
         for (column, asc) in &keys {
             text.push_str(&format!(
                 "/{}.{}",
-                column.as_str(),
+                column.name(),
                 if *asc { "a" } else { "d" }
             ));
         }
@@ -278,10 +335,21 @@ impl<E: EntityTrait> Keyset<E> {
     where
         E::Model: ModelTrait<Entity = E>,
     {
+        self.ranked_cursor(row, None)
+    }
+
+    /// The cursor of `row`, which a ranked list's statement ranked `rank`.
+    pub(crate) fn ranked_cursor(&self, row: &E::Model, rank: Option<i32>) -> String
+    where
+        E::Model: ModelTrait<Entity = E>,
+    {
         let keys: Vec<Key> = self
             .keys
             .iter()
-            .map(|(c, _)| Key::of(row.get(*c)))
+            .map(|(c, _)| match c {
+                Sort::Column(c) => Key::of(row.get(*c)),
+                Sort::Rank => rank.map_or(Key::Null, |r| Key::Int(r.into())),
+            })
             .collect();
         let keys = serde_json::to_string(&keys).expect("sort keys serialise");
         URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{}:{keys}", self.tag))
@@ -323,9 +391,14 @@ impl<E: EntityTrait> Keyset<E> {
         Ok(keys)
     }
 
-    fn value(&self, key: &Key, column: E::Column) -> std::result::Result<Option<Value>, ()> {
-        let def = column.def();
-        key.value(def.get_column_type(), def.is_null())
+    fn value(&self, key: &Key, sort: Sort<E>) -> std::result::Result<Option<Value>, ()> {
+        match sort {
+            Sort::Column(column) => {
+                let def = column.def();
+                key.value(def.get_column_type(), def.is_null())
+            }
+            Sort::Rank => key.value(&ColumnType::Integer, false),
+        }
     }
 
     /// What the arguments ask for.
@@ -356,10 +429,6 @@ impl<E: EntityTrait> Keyset<E> {
         })
     }
 
-    fn column(column: E::Column) -> Expr {
-        Expr::col((E::default(), column))
-    }
-
     /// The rows strictly between the page's cursors, exactly as the order sorts them,
     /// or `None` when the page has no cursor.
     pub(crate) fn bounds(&self, page: &Page) -> Option<Condition> {
@@ -384,7 +453,7 @@ impl<E: EntityTrait> Keyset<E> {
             .zip(&self.keys)
             .map(|(k, (c, _))| self.value(k, *c).unwrap_or(None))
             .collect();
-        let nullable = |c: &E::Column| c.def().is_null();
+        let nullable = |c: &Sort<E>| c.nullable();
         let one_direction = self.keys.iter().all(|(_, asc)| *asc == self.keys[0].1);
         // One direction and no nulls: a row value, which both databases read as a range
         // of an index on the sort columns.
@@ -392,7 +461,7 @@ impl<E: EntityTrait> Keyset<E> {
             && !self.keys.iter().any(|(c, _)| nullable(c))
             && values.iter().all(Option::is_some)
         {
-            let columns = Expr::tuple(self.keys.iter().map(|(c, _)| Self::column(*c)));
+            let columns = Expr::tuple(self.keys.iter().map(|(c, _)| c.expr()));
             let values = Expr::tuple(values.into_iter().flatten().map(Expr::val));
             let greater = later == self.keys[0].1;
             return Condition::all().add(if greater {
@@ -403,7 +472,7 @@ impl<E: EntityTrait> Keyset<E> {
         }
         let mut any = Condition::any();
         for (i, ((column, asc), value)) in self.keys.iter().zip(&values).enumerate() {
-            let col = Self::column(*column);
+            let col = column.expr();
             let strictly = match value {
                 // Nothing sorts after a null but other nulls; every value before one.
                 None if later => None,
@@ -424,7 +493,7 @@ impl<E: EntityTrait> Keyset<E> {
             let Some(strictly) = strictly else { continue };
             let mut all = Condition::all();
             for ((column, _), value) in self.keys.iter().zip(&values).take(i) {
-                let col = Self::column(*column);
+                let col = column.expr();
                 all = all.add(match value {
                     None => col.is_null(),
                     Some(v) => col.eq(v.clone()),
@@ -448,12 +517,12 @@ impl<E: EntityTrait> Keyset<E> {
             };
             // Spelled out only on a nullable column: on a NOT NULL one it changes no
             // order but keeps the database from reading an index in order.
-            let nulls = column.def().is_null().then_some(if backward {
+            let nulls = column.nullable().then_some(if backward {
                 NullOrdering::First
             } else {
                 NullOrdering::Last
             });
-            (Self::column(*column), order, nulls)
+            (column.expr(), order, nulls)
         })
     }
 

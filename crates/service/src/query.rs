@@ -146,6 +146,8 @@ pub(crate) fn archived(column: impl ColumnTrait, archived: Option<bool>) -> Opti
 pub struct RootList<E: EntityTrait> {
     pub(crate) select: Select<E>,
     order: Vec<(E::Column, bool)>,
+    /// Whether the select carries a search's rank (`page::RANK`), which sorts first.
+    pub(crate) ranked: bool,
 }
 
 impl<E: EntityTrait> RootList<E> {
@@ -153,7 +155,15 @@ impl<E: EntityTrait> RootList<E> {
         RootList {
             select,
             order: Vec::new(),
+            ranked: false,
         }
+    }
+
+    /// The rows of a search (`crate::search::matching`), best match first: the rank
+    /// leads the order and the cursors.
+    pub(crate) fn ranked(mut self) -> Self {
+        self.ranked = true;
+        self
     }
 
     /// Then by `column`; a nullable column sorts its nulls last either way.
@@ -166,6 +176,10 @@ impl<E: EntityTrait> RootList<E> {
     /// the first key).
     pub(crate) fn keyset(&self) -> Keyset<E> {
         let tiebreak = self.order.first().is_none_or(|(_, asc)| *asc);
-        Keyset::new("list", self.order.clone(), tiebreak)
+        if self.ranked {
+            Keyset::ranked("list", self.order.clone(), tiebreak)
+        } else {
+            Keyset::new("list", self.order.clone(), tiebreak)
+        }
     }
 }

@@ -437,4 +437,40 @@ pub mod rel {
             sea_orm::Condition::all().add(confirmation::Column::RecordType.eq("event"))
         }
     }
+
+    /// Merges of one registry table, from the survivor (`from`) or the duplicate.
+    macro_rules! merges {
+        ($($(#[$doc:meta])* $name:ident: $kind:literal by $column:ident;)*) => {$(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub struct $name;
+            impl Relation for $name {
+                type Child = registry_merge::Entity;
+                type Key = i64;
+                fn link() -> Link {
+                    Link::Column(col(registry_merge::Column::$column))
+                }
+                fn name() -> &'static str {
+                    stringify!($name)
+                }
+                fn order() -> Vec<(registry_merge::Column, Order)> {
+                    vec![(registry_merge::Column::DuplicateId, Order::Asc)]
+                }
+                fn filter() -> sea_orm::Condition {
+                    use sea_orm::ColumnTrait;
+                    sea_orm::Condition::all().add(registry_merge::Column::Kind.eq($kind))
+                }
+            }
+        )*};
+    }
+    merges! {
+        /// The duplicates merged into an organisation.
+        OrganisationMergedFrom: "organisation" by SurvivorId;
+        /// Where a merged organisation's id resolves (one row, or none).
+        OrganisationMergedInto: "organisation" by DuplicateId;
+        /// The duplicates merged into a person.
+        PersonMergedFrom: "person" by SurvivorId;
+        /// Where a merged person's id resolves (one row, or none).
+        PersonMergedInto: "person" by DuplicateId;
+    }
 }

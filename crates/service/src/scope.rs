@@ -17,7 +17,7 @@ use sea_orm::{
 
 use reader::{Reader, Reads};
 
-use crate::page::{Keyset, Page};
+use crate::page::{Keyset, Page, RANK};
 use crate::query::RootList;
 use crate::relation::{self, ChildModel, Joined, JoinedModel, Link, Relation, keyset_of};
 use crate::{PageArgs, Principal, Record, Result, Slice};
@@ -245,10 +245,20 @@ impl Scope {
             if with_total {
                 total = Some(row.try_get::<i64>("", TOTAL)? as u64);
             }
-            models.push(E::Model::from_query_result(&row, "")?);
+            let rank = match list.ranked {
+                true => Some(row.try_get::<i32>("", RANK)?),
+                false => None,
+            };
+            models.push((E::Model::from_query_result(&row, "")?, rank));
         }
-        let mut slice = Slice::from_fetched(models, &page);
-        slice.cursors = slice.items.iter().map(|m| keyset.cursor(m)).collect();
+        let slice = Slice::from_fetched(models, &page);
+        let cursors = slice
+            .items
+            .iter()
+            .map(|(m, rank)| keyset.ranked_cursor(m, *rank))
+            .collect();
+        let mut slice = slice.map(|(m, _)| m);
+        slice.cursors = cursors;
         // No row from an end of the list: it is empty. Past a cursor, unknown.
         slice.total = total.or((with_total && !page.bounded()).then_some(0));
         Ok(slice)
@@ -276,6 +286,13 @@ impl Scope {
         keys.clear_selects()
             .expr_as(Expr::col((table, key)), PAGE_KEY)
             .expr_as(Expr::cust("COUNT(*) OVER ()"), TOTAL);
+        // A search's rank goes with the page's keys, to order the rows read for them.
+        let carried: &[&str] = if list.ranked {
+            keys.expr_as(Expr::col(RANK), RANK);
+            &[PAGE_KEY, TOTAL, RANK]
+        } else {
+            &[PAGE_KEY, TOTAL]
+        };
         let keys = match bounds {
             None => {
                 keyset.order(&mut keys, page.backward);
@@ -293,7 +310,7 @@ impl Scope {
                 keys.expr_window_as(Func::sum(inside.clone()), over, "row_number")
                     .expr_as(inside, "in_page");
                 let outer = Query::select()
-                    .columns([PAGE_KEY, TOTAL])
+                    .columns(carried.iter().copied())
                     .from_subquery(keys, "counted")
                     .and_where(Expr::col("in_page").eq(1))
                     .and_where(Expr::col("row_number").lte((page.limit + 1) as i64))
@@ -305,7 +322,10 @@ impl Scope {
         // SeaORM's own select of every column, from the page's keys; it binds no values,
         // so the page's values are the statement's.
         let mut rows = E::find().into_query();
-        rows.column((PAGE, TOTAL)).join(
+        for column in &carried[1..] {
+            rows.column((PAGE, *column));
+        }
+        rows.join(
             sea_orm::JoinType::InnerJoin,
             PAGE,
             Expr::col((PAGE, PAGE_KEY)).equals((table, key)),

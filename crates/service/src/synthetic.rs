@@ -641,6 +641,7 @@ pub async fn load(db: &DatabaseConnection, scale: f64, seed: u64) -> Result<Coun
     tc.flush().await?;
     counts.centres = centres;
 
+    crate::search::index_all(&txn).await?;
     resync(
         &txn,
         &[

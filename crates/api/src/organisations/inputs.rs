@@ -19,8 +19,15 @@ order_input!(
 /// Which organisations to list.
 #[derive(InputObject, Clone, Default)]
 pub struct OrganisationFilter {
-    /// Case-insensitive substring of any name, abbreviation or alias.
+    /// What a user typed, matched against every name, abbreviation and alias (and the
+    /// names of duplicates merged in) with case, accents, punctuation and full/half
+    /// width folded; results are ranked (a whole name equal to it, then names starting
+    /// with it, then a later word starting with it, then names containing it), each rank
+    /// in the chosen order.
     pub search: Option<String>,
+    /// Partners of this organisation: the other parties of the agreements with it that
+    /// the caller may read.
+    pub partners_of: Option<ID>,
     /// Of any of these kinds.
     pub kinds: Option<Vec<OrganisationKind>>,
     /// Based in any of these countries or regions (ISO codes).
@@ -43,6 +50,11 @@ impl OrganisationFilter {
         Ok(org::OrganisationFilter {
             archived: f.archived,
             search: f.search,
+            partners_of: crate::input::opt_key(
+                "filter.partnersOf",
+                Kind::Organisation,
+                &f.partners_of,
+            )?,
             kinds: f.kinds,
             countries: country_codes("filter.countries", &f.countries)?,
             parents: decode_all("filter.parents", Kind::Organisation, &f.parents)?,
@@ -152,8 +164,18 @@ pub struct MergeOrganisationsInput {
     pub duplicate: ID,
 }
 
+/// The organisation created, and those it may duplicate.
+#[derive(async_graphql::SimpleObject)]
+pub struct CreateOrganisationPayload {
+    /// The record as it is after the mutation.
+    pub organisation: Organisation,
+    /// Live organisations that may be the same body: the same name (folded: case,
+    /// accents, punctuation, width) in the same country, or one of its identifiers'
+    /// values under another scheme. The same ROR id or identifier is CONFLICT instead.
+    pub possible_duplicates: Vec<Organisation>,
+}
+
 payload! {
-    CreateOrganisationPayload { organisation: Organisation } "The organisation created.";
     UpdateOrganisationPayload { organisation: Organisation } "The organisation updated.";
     MergeOrganisationsPayload { organisation: Organisation } "The surviving organisation.";
 }

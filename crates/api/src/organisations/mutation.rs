@@ -22,9 +22,12 @@ impl OrganisationEdits {
         ctx: &Context<'_>,
         input: CreateOrganisationInput,
     ) -> Result<CreateOrganisationPayload> {
-        let organisation = svc(scope(ctx).create_organisation(input.try_into()?).await)?;
+        let scope = scope(ctx);
+        let organisation = svc(scope.create_organisation(input.try_into()?).await)?;
+        let duplicates = svc(scope.possible_duplicate_organisations(&organisation).await)?;
         Ok(CreateOrganisationPayload {
             organisation: Organisation(organisation),
+            possible_duplicates: duplicates.into_iter().map(Organisation).collect(),
         })
     }
 

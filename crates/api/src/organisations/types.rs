@@ -316,6 +316,15 @@ impl Organisation {
     async fn source(&self, ctx: &Context<'_>) -> Result<Option<Source>> {
         source_opt(ctx, self.0.source_id).await
     }
+    /// The ids of duplicates merged into this organisation; `node(id:)` with any of
+    /// them returns this organisation.
+    async fn merged_from(&self, ctx: &Context<'_>) -> Result<Vec<ID>> {
+        Ok(loader::all::<rel::OrganisationMergedFrom>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(|m| encode(Kind::Organisation, m.duplicate_id))
+            .collect())
+    }
     /// Incremented by every change.
     async fn version(&self) -> i32 {
         self.0.version

@@ -17,7 +17,9 @@ order_input!(
 /// Which people to list.
 #[derive(InputObject, Clone, Default)]
 pub struct PersonFilter {
-    /// Case-insensitive substring of the family, given or Chinese name.
+    /// What a user typed, matched against the family, given and Chinese names (either
+    /// order, and the names of duplicates merged in) with case, accents, punctuation and
+    /// width folded; ranked as `OrganisationFilter.search` is.
     pub search: Option<String>,
     /// Affiliated (at any time) with any of these organisations.
     pub organisations: Option<Vec<ID>>,
@@ -108,8 +110,17 @@ pub struct MergePeopleInput {
     pub duplicate: ID,
 }
 
+/// The person created, and those they may duplicate.
+#[derive(async_graphql::SimpleObject)]
+pub struct CreatePersonPayload {
+    /// The record as it is after the mutation.
+    pub person: Person,
+    /// Live people with the same full name (folded: case, accents, punctuation, width;
+    /// either order), who may be the same person.
+    pub possible_duplicates: Vec<Person>,
+}
+
 payload! {
-    CreatePersonPayload { person: Person } "The person created.";
     UpdatePersonPayload { person: Person } "The person updated.";
     SetAffiliationsPayload { person: Person } "The person with the new affiliations.";
     MergePeoplePayload { person: Person } "The surviving person.";

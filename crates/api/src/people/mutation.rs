@@ -22,9 +22,12 @@ impl PersonEdits {
         ctx: &Context<'_>,
         input: CreatePersonInput,
     ) -> Result<CreatePersonPayload> {
-        let person = svc(scope(ctx).create_person(input.try_into()?).await)?;
+        let scope = scope(ctx);
+        let person = svc(scope.create_person(input.try_into()?).await)?;
+        let duplicates = svc(scope.possible_duplicate_people(&person).await)?;
         Ok(CreatePersonPayload {
             person: Person(person),
+            possible_duplicates: duplicates.into_iter().map(Person).collect(),
         })
     }
 

@@ -104,6 +104,15 @@ impl Person {
         )
         .await
     }
+    /// The ids of duplicates merged into this person; `node(id:)` with any of them
+    /// returns this person.
+    async fn merged_from(&self, ctx: &Context<'_>) -> Result<Vec<ID>> {
+        Ok(loader::all::<rel::PersonMergedFrom>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(|m| encode(Kind::Person, m.duplicate_id))
+            .collect())
+    }
     /// Incremented by every change.
     async fn version(&self) -> i32 {
         self.0.version

@@ -1,9 +1,15 @@
 //! Merging duplicate registry entries: every reference to the duplicate moves to the
 //! survivor, and the duplicate is archived, in one audited transaction.
-use entity::{organisation, person};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, Set};
+use entity::enums::NameKind;
+use entity::{organisation, organisation_name, person, registry_merge};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::access::coordinator_only;
+use crate::search::{self, Registry};
 use crate::write::Writable;
 use crate::{Error, Result, Scope};
 
@@ -142,6 +148,10 @@ impl Scope {
             "UPDATE organisation SET parent_id = {s} WHERE parent_id = {d} AND id <> {s}"
         ));
         run(&txn, statements).await?;
+        record_merge(&txn, "organisation", s, d).await?;
+        keep_names_as_aliases(&txn, &kept, &gone).await?;
+        self.bump_version(&txn, "organisation", s, kept.version)
+            .await?;
         if gone.archived_at.is_none() {
             self.set_archived(&txn, "organisation", duplicate, false, gone.version, true)
                 .await?;
@@ -152,10 +162,16 @@ impl Scope {
                 "UPDATE organisation SET ror_id = NULL WHERE id = {d}"
             ))
             .await?;
-            let mut row: organisation::ActiveModel = kept.clone().into();
-            row.ror_id = Set(gone.ror_id.clone());
-            row.update(&txn).await?;
+            txn.execute(
+                &Query::update()
+                    .table(organisation::Entity)
+                    .value(organisation::Column::RorId, gone.ror_id.clone())
+                    .and_where(organisation::Column::Id.eq(s))
+                    .to_owned(),
+            )
+            .await?;
         }
+        search::index(&txn, Registry::Organisation, &[s, d]).await?;
         self.merged::<organisation::Entity>(txn, "mergeOrganisations", kept, gone)
             .await
     }
@@ -176,7 +192,12 @@ impl Scope {
         let gone = self
             .load_for_write::<person::Entity>(&txn, duplicate)
             .await?;
-        run(&txn, moves(PERSON_REFERENCES, survivor, duplicate)).await?;
+        let (s, d) = (survivor, duplicate);
+        run(&txn, moves(PERSON_REFERENCES, s, d)).await?;
+        record_merge(&txn, "person", s, d).await?;
+        self.bump_version(&txn, "person", s, kept.version).await?;
+        // The survivor is found by the duplicate's names too (`search::names_of`).
+        search::index(&txn, Registry::Person, &[s, d]).await?;
         if gone.archived_at.is_none() {
             self.set_archived(&txn, "person", duplicate, false, gone.version, true)
                 .await?;
@@ -204,6 +225,89 @@ impl Scope {
         txn.commit().await?;
         Ok(survivor)
     }
+}
+
+/// Records that `d` now resolves to `s`, as does whatever was merged into `d` before
+/// (one step, however many merges led here). A record already merged away is neither
+/// merged again nor merged into.
+async fn record_merge(txn: &DatabaseTransaction, kind: &str, s: i64, d: i64) -> Result<()> {
+    let earlier = registry_merge::Entity::find()
+        .filter(registry_merge::Column::Kind.eq(kind))
+        .filter(registry_merge::Column::DuplicateId.is_in([s, d]))
+        .all(txn)
+        .await?;
+    if let Some(m) = earlier.first() {
+        let field = if m.duplicate_id == d {
+            "input.duplicate"
+        } else {
+            "input.survivor"
+        };
+        return Err(Error::bad_input(
+            field,
+            "this record was merged into another already; use that one",
+        ));
+    }
+    txn.execute(
+        &Query::update()
+            .table(registry_merge::Entity)
+            .value(registry_merge::Column::SurvivorId, s)
+            .and_where(registry_merge::Column::Kind.eq(kind))
+            .and_where(registry_merge::Column::SurvivorId.eq(d))
+            .to_owned(),
+    )
+    .await?;
+    registry_merge::ActiveModel {
+        kind: Set(kind.to_owned()),
+        duplicate_id: Set(d),
+        survivor_id: Set(s),
+        merged_at: Set(chrono::Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// The duplicate's own names (English, Chinese, abbreviation) become further names of
+/// the survivor, unless it has them already: users keep finding it by them.
+async fn keep_names_as_aliases(
+    txn: &DatabaseTransaction,
+    kept: &organisation::Model,
+    gone: &organisation::Model,
+) -> Result<()> {
+    let existing = organisation_name::Entity::find()
+        .filter(organisation_name::Column::OrganisationId.eq(kept.id))
+        .all(txn)
+        .await?;
+    let own = [
+        Some(&kept.name_en),
+        kept.name_zh.as_ref(),
+        kept.abbreviation.as_ref(),
+    ];
+    let names = [
+        ("en", NameKind::Alias, Some(&gone.name_en)),
+        ("zh", NameKind::Alias, gone.name_zh.as_ref()),
+        ("en", NameKind::Acronym, gone.abbreviation.as_ref()),
+    ];
+    for (lang, kind, value) in names {
+        let Some(value) = value else { continue };
+        let known = own.contains(&Some(value))
+            || existing
+                .iter()
+                .any(|n| n.lang == lang && n.kind == kind && &n.value == value);
+        if known {
+            continue;
+        }
+        organisation_name::ActiveModel {
+            organisation_id: Set(kept.id),
+            lang: Set(lang.to_owned()),
+            kind: Set(kind),
+            value: Set(value.clone()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn run(txn: &DatabaseTransaction, statements: Vec<String>) -> Result<()> {

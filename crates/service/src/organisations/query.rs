@@ -1,16 +1,21 @@
 //! The organisations list.
 use entity::enums::OrganisationKind;
-use entity::{consortium_member, organisation, organisation_name};
+use entity::{agreement, agreement_party, consortium_member, organisation};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
-use crate::Scope;
-use crate::query::{Direction, RootList, all_of, archived, one_of, text_match};
+use crate::query::{Direction, RootList, all_of, archived, one_of};
+use crate::search::{self, Registry};
+use crate::{Record, Scope};
 
 #[derive(Debug, Clone, Default)]
 pub struct OrganisationFilter {
-    /// Substring of any name (English, Chinese, abbreviation, further names).
+    /// What a user typed: matched against every name (English, Chinese, abbreviation,
+    /// aliases, and the names of duplicates merged in) folded by `SearchKey`, ranked.
     pub search: Option<String>,
+    /// Partners of this organisation: the other parties of the agreements it is a party
+    /// to that the caller may read.
+    pub partners_of: Option<i64>,
     pub kinds: Option<Vec<OrganisationKind>>,
     pub countries: Option<Vec<String>>,
     /// Units of any of these organisations.
@@ -37,21 +42,28 @@ pub fn select(
     field: OrganisationOrderField,
     direction: Direction,
 ) -> RootList<organisation::Entity> {
-    let search = filter.search.as_deref().map(|s| {
-        let other_names = Query::select()
-            .column(organisation_name::Column::OrganisationId)
-            .from(organisation_name::Entity)
-            .cond_where(text_match(s, [organisation_name::Column::Value]))
+    // Partners through agreements for now; the partnership record (another branch) will
+    // name partners directly, and this is where it will be read.
+    let partners = filter.partners_of.map(|member| {
+        let theirs = Query::select()
+            .column(agreement_party::Column::AgreementId)
+            .from(agreement_party::Entity)
+            .and_where(agreement_party::Column::OrganisationId.eq(member))
             .to_owned();
-        text_match(
-            s,
-            [
-                organisation::Column::NameEn,
-                organisation::Column::NameZh,
-                organisation::Column::Abbreviation,
-            ],
-        )
-        .add(organisation::Column::Id.in_subquery(other_names))
+        let readable = Query::select()
+            .column(agreement::Column::Id)
+            .from(agreement::Entity)
+            .and_where(agreement::Column::Id.in_subquery(theirs))
+            .cond_where(agreement::Entity::readable_by(scope.principal()))
+            .cond_where(agreement::Entity::live())
+            .to_owned();
+        let others = Query::select()
+            .column(agreement_party::Column::OrganisationId)
+            .from(agreement_party::Entity)
+            .and_where(agreement_party::Column::AgreementId.in_subquery(readable))
+            .and_where(agreement_party::Column::OrganisationId.ne(member))
+            .to_owned();
+        Condition::all().add(organisation::Column::Id.in_subquery(others))
     });
     let by_consortium = filter.consortia.as_ref().map(|ids| {
         Condition::all().add(
@@ -73,7 +85,7 @@ pub fn select(
     });
     let condition = all_of([
         archived(organisation::Column::ArchivedAt, filter.archived),
-        search,
+        partners,
         one_of(organisation::Column::Kind, &filter.kinds),
         one_of(organisation::Column::CountryCode, &filter.countries),
         one_of(organisation::Column::ParentId, &filter.parents),
@@ -88,7 +100,19 @@ pub fn select(
         OrganisationOrderField::Name => organisation::Column::NameEn,
         OrganisationOrderField::CreatedAt => organisation::Column::CreatedAt,
     };
-    RootList::new(scope.find::<organisation::Entity>().filter(condition))
-        .by(column, direction)
+    let rows = scope.find::<organisation::Entity>().filter(condition);
+    let searched = filter.search.as_deref().and_then(|text| {
+        search::matching(
+            Registry::Organisation,
+            rows.clone(),
+            organisation::Column::Id,
+            text,
+        )
+    });
+    let list = match searched {
+        Some(rows) => RootList::new(rows).ranked(),
+        None => RootList::new(rows),
+    };
+    list.by(column, direction)
         .by(organisation::Column::Id, direction)
 }

@@ -1,11 +1,16 @@
 //! Writing organisations (and their units) in the registry.
 use entity::enums::{NameKind, OrganisationKind};
 use entity::{consortium_member, organisation, organisation_identifier, organisation_name, source};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use serde::Serialize;
 
 use crate::access::{may_add_to_registry, may_place_unit};
 use crate::domain::{LanguageTag, NAME_MAX, RorId, TITLE_MAX, WebUrl};
+use crate::search::{self, Registry};
 use crate::write::{Patch, patch_text, replace, required_text, text};
 use crate::{Error, Result, Scope};
 
@@ -75,6 +80,44 @@ fn ror(field: &str, value: &Option<String>) -> Result<Option<String>> {
         .transpose()
 }
 
+/// A new organisation with a ROR id or an identifier (scheme and value) that an existing
+/// one has is the same body entered twice: CONFLICT, naming the existing record. (The
+/// registry is readable by everyone, so naming it tells nothing hidden.)
+async fn refuse_known_identifiers(
+    txn: &DatabaseTransaction,
+    ror_id: &Option<String>,
+    identifiers: &[IdentifierInput],
+) -> Result<()> {
+    if let Some(ror_id) = ror_id {
+        let found = organisation::Entity::find()
+            .filter(organisation::Column::RorId.eq(ror_id.clone()))
+            .all(txn)
+            .await?;
+        if let Some(existing) = found.first() {
+            return Err(Error::Duplicate {
+                field: "input.rorId".into(),
+                record: "organisation",
+                existing: existing.id,
+            });
+        }
+    }
+    for (i, x) in identifiers.iter().enumerate() {
+        let found = organisation_identifier::Entity::find()
+            .filter(organisation_identifier::Column::Scheme.eq(x.scheme.trim().to_uppercase()))
+            .filter(organisation_identifier::Column::Value.eq(x.value.trim()))
+            .all(txn)
+            .await?;
+        if let Some(existing) = found.first() {
+            return Err(Error::Duplicate {
+                field: format!("input.identifiers.{i}.value"),
+                record: "organisation",
+                existing: existing.organisation_id,
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Scope {
     /// Checks that a unit may hang under `parent` (the rule is `access::may_place_unit`).
     async fn may_place_under(&self, txn: &DatabaseTransaction, parent: Option<i64>) -> Result<()> {
@@ -107,6 +150,8 @@ impl Scope {
         self.require::<source::Entity>(&txn, "input.source", "source", input.source)
             .await?;
         let country = self.country(&txn, "input.country", &input.country).await?;
+        let ror_id = ror("input.rorId", &input.ror_id)?;
+        refuse_known_identifiers(&txn, &ror_id, &input.identifiers).await?;
         let row = organisation::ActiveModel {
             kind: Set(input.kind),
             parent_id: Set(input.parent),
@@ -117,7 +162,7 @@ impl Scope {
             city: Set(text("input.city", &input.city, NAME_MAX)?),
             address: Set(text("input.address", &input.address, TITLE_MAX)?),
             website: Set(url("input.website", &input.website)?),
-            ror_id: Set(ror("input.rorId", &input.ror_id)?),
+            ror_id: Set(ror_id),
             source_id: Set(input.source),
             maintainer_id: Set(self.principal().organisation()),
             ..Default::default()
@@ -125,6 +170,7 @@ impl Scope {
         let row = self.insert::<organisation::Entity>(&txn, row).await?;
         self.write_names(&txn, row.id, &input.names, &input.identifiers)
             .await?;
+        search::index(&txn, Registry::Organisation, &[row.id]).await?;
         let after = (&row, &input.names, &input.identifiers);
         self.created::<organisation::Entity>(txn, key, CREATE, &input, &row, &after)
             .await?;
@@ -197,6 +243,7 @@ impl Scope {
         let after = self
             .save::<organisation::Entity>(&txn, row, expected_version)
             .await?;
+        search::index(&txn, Registry::Organisation, &[id]).await?;
         let after_state = (&after, &patch.names, &patch.identifiers);
         self.changed::<organisation::Entity>(
             txn,
@@ -207,6 +254,49 @@ impl Scope {
         )
         .await?;
         Ok(after)
+    }
+
+    /// Live organisations that may be the same body as `of`: another with one of its
+    /// names (folded) in the same country (or where either country is unknown), or one
+    /// holding one of its identifiers' values under another scheme.
+    pub async fn possible_duplicate_organisations(
+        &self,
+        of: &organisation::Model,
+    ) -> Result<Vec<organisation::Model>> {
+        let mut names = vec![of.name_en.as_str()];
+        names.extend(of.name_zh.as_deref());
+        let mut same_name = Condition::all().add(
+            organisation::Column::Id.in_subquery(search::named(Registry::Organisation, &names)),
+        );
+        if let Some(country) = &of.country_code {
+            same_name = same_name.add(
+                Condition::any()
+                    .add(organisation::Column::CountryCode.is_null())
+                    .add(organisation::Column::CountryCode.eq(country.clone())),
+            );
+        }
+        let values = Query::select()
+            .column(organisation_identifier::Column::Value)
+            .from(organisation_identifier::Entity)
+            .and_where(organisation_identifier::Column::OrganisationId.eq(of.id))
+            .to_owned();
+        let same_identifier = Query::select()
+            .column(organisation_identifier::Column::OrganisationId)
+            .from(organisation_identifier::Entity)
+            .and_where(organisation_identifier::Column::Value.in_subquery(values))
+            .to_owned();
+        Ok(self
+            .find::<organisation::Entity>()
+            .filter(organisation::Column::Id.ne(of.id))
+            .filter(organisation::Column::ArchivedAt.is_null())
+            .filter(
+                Condition::any()
+                    .add(same_name)
+                    .add(organisation::Column::Id.in_subquery(same_identifier)),
+            )
+            .order_by_asc(organisation::Column::Id)
+            .all(&self.reader().await?)
+            .await?)
     }
 
     async fn name_inputs(&self, txn: &DatabaseTransaction, id: i64) -> Result<Vec<NameInput>> {

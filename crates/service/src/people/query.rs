@@ -4,11 +4,13 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
 use crate::Scope;
-use crate::query::{Direction, RootList, all_of, archived, text_match};
+use crate::query::{Direction, RootList, all_of, archived};
+use crate::search::{self, Registry};
 
 #[derive(Debug, Clone, Default)]
 pub struct PersonFilter {
-    /// Substring of the family, given or Chinese name.
+    /// What a user typed: matched against the family, given and Chinese names (and
+    /// those of duplicates merged in) folded by `SearchKey`, ranked.
     pub search: Option<String>,
     /// People affiliated (at any time) with any of these organisations.
     pub organisations: Option<Vec<i64>>,
@@ -42,19 +44,16 @@ pub fn select(
     });
     let condition = all_of([
         archived(person::Column::ArchivedAt, filter.archived),
-        filter.search.as_deref().map(|s| {
-            text_match(
-                s,
-                [
-                    person::Column::FamilyName,
-                    person::Column::GivenName,
-                    person::Column::NameZh,
-                ],
-            )
-        }),
         by_organisation,
     ]);
-    let list = RootList::new(scope.find::<person::Entity>().filter(condition));
+    let rows = scope.find::<person::Entity>().filter(condition);
+    let searched = filter.search.as_deref().and_then(|text| {
+        search::matching(Registry::Person, rows.clone(), person::Column::Id, text)
+    });
+    let list = match searched {
+        Some(rows) => RootList::new(rows).ranked(),
+        None => RootList::new(rows),
+    };
     let list = match field {
         PersonOrderField::FamilyName => list
             .by(person::Column::FamilyName, direction)

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::access::may_add_to_registry;
 use crate::domain::{DateSpan, NAME_MAX};
+use crate::search::{self, Registry};
 use crate::write::{Patch, patch_text, replace, required_text, text};
 use crate::{Result, Scope};
 
@@ -65,6 +66,7 @@ impl Scope {
         let row = self.insert::<person::Entity>(&txn, row).await?;
         self.write_affiliations(&txn, row.id, &input.affiliations)
             .await?;
+        search::index(&txn, Registry::Person, &[row.id]).await?;
         let after = (&row, &input.affiliations);
         self.created::<person::Entity>(txn, key, CREATE, &input, &row, &after)
             .await?;
@@ -98,9 +100,30 @@ impl Scope {
         let after = self
             .save::<person::Entity>(&txn, row, expected_version)
             .await?;
+        search::index(&txn, Registry::Person, &[id]).await?;
         self.changed::<person::Entity>(txn, "updatePerson", &after, &before, &after)
             .await?;
         Ok(after)
+    }
+
+    /// Live people who may be the same person as `of`: another with the same full name
+    /// (folded, in either order).
+    pub async fn possible_duplicate_people(
+        &self,
+        of: &person::Model,
+    ) -> Result<Vec<person::Model>> {
+        let name = match &of.given_name {
+            Some(given) => format!("{} {given}", of.family_name),
+            None => of.family_name.clone(),
+        };
+        Ok(self
+            .find::<person::Entity>()
+            .filter(person::Column::Id.ne(of.id))
+            .filter(person::Column::ArchivedAt.is_null())
+            .filter(person::Column::Id.in_subquery(search::named(Registry::Person, &[&name])))
+            .order_by_asc(person::Column::Id)
+            .all(&self.reader().await?)
+            .await?)
     }
 
     /// Replaces a person's positions (add, remove and reorder in one).
