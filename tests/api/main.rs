@@ -18,6 +18,7 @@ mod limits;
 mod membership;
 mod model;
 mod outage;
+mod partnerships;
 mod persisted;
 mod read_api;
 mod schema;

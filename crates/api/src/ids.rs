@@ -22,11 +22,12 @@ pub enum Kind {
     Adoption,
     TrainingCentre,
     Indicator,
+    Partnership,
     Token,
     AuditEntry,
 }
 
-const KINDS: [Kind; 15] = [
+const KINDS: [Kind; 16] = [
     Kind::Country,
     Kind::FieldOfEducation,
     Kind::Source,
@@ -40,6 +41,7 @@ const KINDS: [Kind; 15] = [
     Kind::Adoption,
     Kind::TrainingCentre,
     Kind::Indicator,
+    Kind::Partnership,
     Kind::Token,
     Kind::AuditEntry,
 ];
@@ -61,6 +63,7 @@ impl Kind {
             Kind::Adoption => "Adoption",
             Kind::TrainingCentre => "TrainingCentre",
             Kind::Indicator => "Indicator",
+            Kind::Partnership => "Partnership",
             Kind::Token => "Token",
             Kind::AuditEntry => "AuditEntry",
         }

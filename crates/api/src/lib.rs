@@ -30,6 +30,7 @@ mod countries;
 mod events;
 mod indicators;
 mod organisations;
+mod partnerships;
 mod people;
 mod sources;
 mod standards;
@@ -57,6 +58,7 @@ pub struct Query(
     standards::StandardQuery,
     centres::CentreQuery,
     indicators::IndicatorQuery,
+    partnerships::PartnershipQuery,
     sources::SourceQuery,
 );
 
@@ -69,6 +71,7 @@ pub struct Mutation(
     standards::StandardMutation,
     centres::CentreMutation,
     indicators::IndicatorMutation,
+    partnerships::PartnershipMutation,
     organisations::OrganisationMutation,
     people::PersonMutation,
     sources::SourceMutation,

@@ -26,6 +26,7 @@ pub mod countries;
 pub mod events;
 pub mod indicators;
 pub mod organisations;
+pub mod partnerships;
 pub mod people;
 pub mod sources;
 pub mod standards;
