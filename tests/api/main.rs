@@ -13,6 +13,7 @@ mod crash;
 mod cross_tenant;
 mod cursors;
 mod demo;
+mod export;
 mod http;
 mod limits;
 mod membership;

@@ -70,6 +70,13 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The kind whose GraphQL type is `name`.
+    pub fn named(name: &str) -> Option<Kind> {
+        KINDS.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// The global id of a record.
 pub fn encode(kind: Kind, key: impl std::fmt::Display) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{key}", kind.name())))

@@ -13,6 +13,7 @@ mod batch;
 pub mod code;
 mod connection;
 mod error;
+pub mod export;
 mod field_errors;
 mod ids;
 mod input;

@@ -34,6 +34,7 @@ pub mod tokens;
 
 // Data to load: the articles' demo, and generated data for measurements.
 pub mod demo;
+pub mod export;
 pub mod synthetic;
 
 pub use access::Record;
