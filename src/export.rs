@@ -5,8 +5,10 @@
 //!
 //! CSV streams: the header and first page are read before the answer starts (so a
 //! failure still gets a proper status), then each page is read as the client takes the
-//! last, with keyset cursors, so memory stays flat however long the list. XLSX is
-//! built in memory (a zip is written whole) and so is capped at [`XLSX_MAX_ROWS`].
+//! last, with keyset cursors, so memory stays flat however long the list. XLSX is a
+//! zip written whole before it is sent: its rows go to a temporary file as they come
+//! (constant-memory mode), and it is capped at [`XLSX_MAX_ROWS`] so that it is built
+//! well within the request timeout.
 use std::collections::HashMap;
 
 use axum::Extension;
@@ -104,6 +106,7 @@ fn csv(rows: Box<dyn Rows>, first: Option<Vec<Vec<Cell>>>, name: &str) -> Respon
                 Ok(None) => None,
                 // The status is sent; breaking the body off is how the client learns.
                 Err(error) => {
+                    // Logs a database failure with its cause; the client sees none.
                     let _ = api::export::service_error(&error);
                     Some((
                         Err(std::io::Error::other("the export failed")),
@@ -149,7 +152,11 @@ fn line(out: &mut String, fields: impl Iterator<Item = String>) {
 
 async fn xlsx(mut rows: Box<dyn Rows>, first: Option<Vec<Vec<Cell>>>, name: &str) -> Response {
     let mut workbook = rust_xlsxwriter::Workbook::new();
-    let sheet = workbook.add_worksheet();
+    // Constant-memory mode: rows go to a temporary file as written (in order, as here),
+    // so a large export holds the compressed file in memory, not every cell.
+    let Ok(sheet) = workbook.add_worksheet_with_constant_memory() else {
+        return internal();
+    };
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (col, title) in rows.columns().into_iter().enumerate() {
         if sheet
