@@ -194,6 +194,13 @@ on_both! {
             }
         }
 
+        // Consortia, ordered by a direction only, keep their Chinese names too.
+        let consortia = csv_rows(&app, None, "consortia", &[("orderBy", "\"DESC\"".to_owned())]).await;
+        let listed = app.data("{ consortia(orderBy: DESC) { nodes { id nameZh coordinator { nameEn } } } }", json!({})).await;
+        assert_eq!(consortia.iter().map(|r| r["id"].clone()).collect::<Vec<_>>(), nodes(&listed["consortia"], "id"));
+        assert_eq!(consortia.iter().map(|r| r["nameZh"].clone()).collect::<Vec<_>>(), nodes(&listed["consortia"], "nameZh"));
+        assert!(consortia.iter().any(|r| r["nameZh"].chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))));
+
         // The demo's partnerships export with their partners' names.
         let partners = csv_rows(&app, None, "partnerships", &[("filter", json!({ "partnerCountries": ["DE"] }).to_string())]).await;
         assert_eq!(partners.len(), 1);

@@ -27,7 +27,7 @@ fn argument<T: InputType>(name: &str, text: Option<&str>) -> Result<Option<T>> {
 macro_rules! lists {
     ($($name:literal => $filter:ty, $order:ty, $select:path;)*) => {
         /// The root lists that can be exported, by their GraphQL field names.
-        pub const LISTS: &[&str] = &[$($name),*];
+        pub const LISTS: &[&str] = &[$($name,)* "consortia"];
 
         /// The rows of root list `list` for `scope`'s caller, with `filter` and `order`
         /// as JSON text. An unknown list is NOT_FOUND; bad arguments are BAD_USER_INPUT
@@ -45,6 +45,14 @@ macro_rules! lists {
                     let list = $select(&scope, &filter, field, direction);
                     Ok(service::export::rows(scope, list))
                 })*
+                // Consortia are ordered by name only: `orderBy` is a direction.
+                "consortia" => {
+                    let filter = crate::consortia::ConsortiumFilter::parse(argument("filter", filter)?)?;
+                    let direction: crate::input::OrderDirection =
+                        argument("orderBy", order)?.unwrap_or_default();
+                    let list = service::consortia::select(&scope, &filter, direction.into());
+                    Ok(service::export::rows(scope, list))
+                }
                 _ => Err(not_found(&format!(
                     "there is no list `{list}` to export; these are: {}",
                     LISTS.join(", ")

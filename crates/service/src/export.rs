@@ -525,6 +525,40 @@ impl Exported for source::Entity {
     }
 }
 
+impl Exported for consortium::Entity {
+    const TYPE: &'static str = "Consortium";
+    fn columns() -> Vec<&'static str> {
+        vec![
+            "id",
+            "nameEn",
+            "nameZh",
+            "coordinator",
+            "coordinatorId",
+            "version",
+            "createdAt",
+            "updatedAt",
+            "archivedAt",
+        ]
+    }
+    fn organisations(m: &consortium::Model) -> Vec<Option<i64>> {
+        vec![m.coordinator_id]
+    }
+    fn row(m: &consortium::Model, names: &Names) -> Vec<Cell> {
+        let [coordinator, coordinator_id] = names.organisation(m.coordinator_id);
+        vec![
+            Cell::Id(Self::TYPE, m.id.to_string()),
+            Cell::Text(m.name_en.clone()),
+            Cell::text(&m.name_zh),
+            coordinator,
+            coordinator_id,
+            Cell::Integer(m.version.into()),
+            Cell::Time(m.created_at),
+            Cell::Time(m.updated_at),
+            Cell::time(m.archived_at),
+        ]
+    }
+}
+
 impl Exported for country::Entity {
     const TYPE: &'static str = "Country";
     fn columns() -> Vec<&'static str> {
