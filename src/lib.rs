@@ -25,6 +25,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://concord.db?mode=rwc";
 /// client from making the server buffer megabytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+mod export;
 mod graphiql;
 mod http;
 pub use http::DocumentLimits;
@@ -182,6 +183,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
     };
     let mut router = Router::new()
         .route("/graphql", get(http::graphql).post(http::graphql))
+        .route("/export/{file}", get(export::export))
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(prometheus));

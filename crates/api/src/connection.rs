@@ -19,6 +19,7 @@ use crate::events::{Event, Participation, Presentation};
 use crate::indicators::Indicator;
 use crate::loader;
 use crate::organisations::Organisation;
+use crate::partnerships::Partnership;
 use crate::people::{Affiliation, Person};
 use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
@@ -135,6 +136,7 @@ connection! {
     Adoption: AdoptionConnection, AdoptionEdge, "adoptions of curriculum standards";
     TrainingCentre: TrainingCentreConnection, TrainingCentreEdge, "training centres";
     Indicator: IndicatorConnection, IndicatorEdge, "reported indicators";
+    Partnership: PartnershipConnection, PartnershipEdge, "partnerships";
     Token: TokenConnection, TokenEdge, "bearer tokens";
     AuditEntry: AuditEntryConnection, AuditEntryEdge, "audit log entries";
 }

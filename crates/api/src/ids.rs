@@ -22,11 +22,12 @@ pub enum Kind {
     Adoption,
     TrainingCentre,
     Indicator,
+    Partnership,
     Token,
     AuditEntry,
 }
 
-const KINDS: [Kind; 15] = [
+const KINDS: [Kind; 16] = [
     Kind::Country,
     Kind::FieldOfEducation,
     Kind::Source,
@@ -40,6 +41,7 @@ const KINDS: [Kind; 15] = [
     Kind::Adoption,
     Kind::TrainingCentre,
     Kind::Indicator,
+    Kind::Partnership,
     Kind::Token,
     Kind::AuditEntry,
 ];
@@ -61,9 +63,17 @@ impl Kind {
             Kind::Adoption => "Adoption",
             Kind::TrainingCentre => "TrainingCentre",
             Kind::Indicator => "Indicator",
+            Kind::Partnership => "Partnership",
             Kind::Token => "Token",
             Kind::AuditEntry => "AuditEntry",
         }
+    }
+}
+
+impl Kind {
+    /// The kind whose GraphQL type is `name`.
+    pub fn named(name: &str) -> Option<Kind> {
+        KINDS.into_iter().find(|k| k.name() == name)
     }
 }
 

@@ -13,6 +13,7 @@ mod batch;
 pub mod code;
 mod connection;
 mod error;
+pub mod export;
 mod field_errors;
 mod ids;
 mod input;
@@ -30,6 +31,7 @@ mod countries;
 mod events;
 mod indicators;
 mod organisations;
+mod partnerships;
 mod people;
 mod sources;
 mod standards;
@@ -59,6 +61,7 @@ pub struct Query(
     standards::StandardQuery,
     centres::CentreQuery,
     indicators::IndicatorQuery,
+    partnerships::PartnershipQuery,
     sources::SourceQuery,
     translations::LabelQuery,
 );
@@ -72,6 +75,7 @@ pub struct Mutation(
     standards::StandardMutation,
     centres::CentreMutation,
     indicators::IndicatorMutation,
+    partnerships::PartnershipMutation,
     organisations::OrganisationMutation,
     people::PersonMutation,
     sources::SourceMutation,

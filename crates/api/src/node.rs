@@ -16,6 +16,7 @@ use crate::ids::{self, Kind};
 use crate::indicators::Indicator;
 use crate::loader;
 use crate::organisations::Organisation;
+use crate::partnerships::Partnership;
 use crate::people::Person;
 use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
@@ -42,6 +43,7 @@ pub enum Node {
     Adoption(Adoption),
     TrainingCentre(TrainingCentre),
     Indicator(Indicator),
+    Partnership(Partnership),
     Token(Token),
     AuditEntry(AuditEntry),
 }
@@ -158,6 +160,9 @@ async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
         Kind::Indicator => loader::one::<indicator::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Indicator(Indicator(m))),
+        Kind::Partnership => loader::one::<partnership::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::Partnership(Partnership(m))),
         Kind::Token => loader::one::<api_token::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::Token(Token(m))),

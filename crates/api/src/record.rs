@@ -5,8 +5,8 @@ use async_graphql::{Context, Object};
 use service::Scope;
 use service::entity::enums::Visibility;
 use service::entity::{
-    agreement, confirmation, curriculum_standard, event, indicator, organisation, person, source,
-    training_centre,
+    agreement, confirmation, curriculum_standard, event, indicator, organisation, partnership,
+    person, source, training_centre,
 };
 
 use crate::error::Result;
@@ -60,7 +60,8 @@ owned!(
     agreement,
     curriculum_standard,
     training_centre,
-    indicator
+    indicator,
+    partnership
 );
 
 impl OwnedFields {

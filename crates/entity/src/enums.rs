@@ -468,6 +468,62 @@ pub enum AdoptionKind {
     Piloted,
 }
 
+/// What sort of partner an organisation is to a member.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PartnershipKind {
+    /// A university, college or research institute.
+    #[sea_orm(string_value = "academic")]
+    Academic,
+    /// A company.
+    #[sea_orm(string_value = "industry")]
+    Industry,
+    /// A government body.
+    #[sea_orm(string_value = "government")]
+    Government,
+    /// Anything else (associations, international organisations).
+    #[sea_orm(string_value = "other")]
+    Other,
+}
+
+/// Whether a partnership goes on.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PartnershipStatus {
+    /// Going on.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Ended (on `until`, where known).
+    #[sea_orm(string_value = "ended")]
+    Ended,
+}
+
 /// Where a training centre stands.
 #[derive(
     Debug,

@@ -30,6 +30,7 @@ pub mod isced_field;
 pub mod organisation;
 pub mod organisation_identifier;
 pub mod organisation_name;
+pub mod partnership;
 pub mod person;
 pub mod presentation;
 pub mod presentation_presenter;

@@ -135,7 +135,8 @@ owned!(
     agreement_country,
     curriculum_standard,
     training_centre,
-    indicator
+    indicator,
+    partnership
 );
 
 /// The condition that the parent row `fk` points at is live (not archived, nor part of
@@ -253,6 +254,7 @@ changeable! {
     curriculum_standard => |p, m| may_write(p, m.owner_id);
     training_centre => |p, m| may_write(p, m.owner_id);
     indicator => |p, m| may_write(p, m.owner_id);
+    partnership => |p, m| may_write(p, m.owner_id);
     organisation => |p, m| may_maintain(p, m.maintainer_id, m.parent_id);
     person => |p, m| may_maintain(p, m.maintainer_id, None);
     source => |p, m| may_maintain(p, m.maintainer_id, None);

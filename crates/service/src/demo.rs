@@ -36,6 +36,7 @@ pub struct Document {
     adoptions: Vec<AdoptionIn>,
     training_centres: Vec<CentreIn>,
     indicators: Vec<IndicatorIn>,
+    partnerships: Vec<PartnershipIn>,
 }
 
 #[derive(Deserialize)]
@@ -298,6 +299,22 @@ async fn translate<E: Translatable, C: ConnectionTrait>(
         .await?;
     }
     Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PartnershipIn {
+    owner: String,
+    #[serde(default = "public")]
+    visibility: Visibility,
+    source: Option<String>,
+    member: String,
+    partner: String,
+    kind: PartnershipKind,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    status: PartnershipStatus,
+    notes: Option<String>,
 }
 
 /// Keys seen so far, by kind, mapped to the ids they were given.
@@ -712,6 +729,29 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             unit: Set(i.unit.clone()),
             note: Set(i.note.clone()),
             source_id: Set(keys.opt("source", &i.source)?),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: by.clone(),
+            updated_by: by.clone(),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+
+    for p in &d.partnerships {
+        partnership::ActiveModel {
+            owner_id: Set(keys.get("organisation", &p.owner)?),
+            visibility: Set(p.visibility),
+            member_id: Set(keys.get("organisation", &p.member)?),
+            partner_id: Set(keys.get("organisation", &p.partner)?),
+            kind: Set(p.kind),
+            since: Set(p.since),
+            until: Set(p.until),
+            status: Set(p.status),
+            notes: Set(p.notes.clone()),
+            source_id: Set(keys.opt("source", &p.source)?),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),

@@ -27,6 +27,7 @@ pub mod countries;
 pub mod events;
 pub mod indicators;
 pub mod organisations;
+pub mod partnerships;
 pub mod people;
 pub mod sources;
 pub mod standards;
@@ -35,6 +36,7 @@ pub mod translations;
 
 // Data to load: the articles' demo, and generated data for measurements.
 pub mod demo;
+pub mod export;
 pub mod synthetic;
 
 pub use access::Record;

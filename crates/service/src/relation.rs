@@ -225,6 +225,18 @@ pub mod rel {
         [(training_centre::Column::Name, Asc)]
     );
     relation!(
+        /// An organisation's partners: the partnerships it is the member of.
+        OrganisationPartners: partnership,
+        Link::Column(col(partnership::Column::MemberId)),
+        [(partnership::Column::Since, Desc)]
+    );
+    relation!(
+        /// The partnerships an organisation is the partner in.
+        OrganisationPartnerOf: partnership,
+        Link::Column(col(partnership::Column::PartnerId)),
+        [(partnership::Column::Since, Desc)]
+    );
+    relation!(
         /// People affiliated with an organisation, with their titles.
         OrganisationAffiliations: affiliation,
         Link::Column(col(affiliation::Column::OrganisationId)),

@@ -83,6 +83,7 @@ keyed!(
     training_centre,
     training_centre_field,
     indicator,
+    partnership,
     api_token,
     audit_entry,
     confirmation

@@ -84,6 +84,7 @@ stamped!(
     adoption,
     training_centre,
     indicator,
+    partnership,
     organisation,
     person,
     source,
@@ -112,6 +113,7 @@ writable! {
     curriculum_standard: "CurriculumStandard", owner |m| Some(m.owner_id), unique "input.code";
     training_centre: "TrainingCentre", owner |m| Some(m.owner_id);
     indicator: "Indicator", owner |m| Some(m.owner_id);
+    partnership: "Partnership", owner |m| Some(m.owner_id);
     organisation: "Organisation", owner |m| m.maintainer_id, unique "input.rorId";
     person: "Person", owner |m| m.maintainer_id;
     source: "Source", owner |m| m.maintainer_id, unique "input.url";

@@ -17,6 +17,7 @@ pub(crate) const AUDITED: &[(Kind, &str)] = &[
     (Kind::CurriculumStandard, "curriculum_standard"),
     (Kind::TrainingCentre, "training_centre"),
     (Kind::Indicator, "indicator"),
+    (Kind::Partnership, "partnership"),
     (Kind::Organisation, "organisation"),
     (Kind::Person, "person"),
     (Kind::Source, "source"),

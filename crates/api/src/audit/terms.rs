@@ -115,7 +115,7 @@ fn part(value: Value) -> Value {
 /// The kind of record a `<name>_id` column refers to.
 fn referenced(name: &str) -> Option<Kind> {
     Some(match name {
-        "owner" | "organisation" | "developer" | "operator" | "partner" | "parent"
+        "owner" | "organisation" | "developer" | "operator" | "partner" | "parent" | "member"
         | "maintainer" | "coordinator" | "institution" => Kind::Organisation,
         "source" => Kind::Source,
         "event" => Kind::Event,

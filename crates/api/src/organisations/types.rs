@@ -15,6 +15,7 @@ use crate::events::Event;
 use crate::ids::{Kind, encode};
 use crate::indicators::Indicator;
 use crate::loader;
+use crate::partnerships::Partnership;
 use crate::people::Affiliation;
 use crate::record::{organisation_opt, source_opt};
 use crate::sources::Source;
@@ -266,6 +267,56 @@ impl Organisation {
             include_units,
             args,
             TrainingCentre,
+        )
+        .await
+    }
+    /// Its partners: the partnerships it (or a unit) is the member of, latest first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<PartnershipConnection> {
+        let args = args(first, after, last, before);
+        nested_with_units::<rel::OrganisationPartners, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            Partnership,
+        )
+        .await
+    }
+    /// The partnerships it (or a unit) is the partner in, latest first.
+    #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
+    async fn partner_of(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default = true,
+            desc = "Whether its units (schools, centres, offices, at any depth) count as its own."
+        )]
+        include_units: bool,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<PartnershipConnection> {
+        let args = args(first, after, last, before);
+        nested_with_units::<rel::OrganisationPartnerOf, _, _>(
+            ctx,
+            self.0.id,
+            include_units,
+            args,
+            Partnership,
         )
         .await
     }

@@ -76,6 +76,9 @@ pub(crate) const ORGANISATION_REFERENCES: &[Reference] = &[
     to("training_centre", "partner_id", &[]),
     to("indicator", "owner_id", &[]),
     to("indicator", "organisation_id", &[]),
+    to("partnership", "owner_id", &[]),
+    to("partnership", "member_id", &[]),
+    to("partnership", "partner_id", &[]),
     to("api_token", "organisation_id", &[]),
     // Entries on records the survivor now owns are its to read.
     to("audit_entry", "owner_id", &[]),

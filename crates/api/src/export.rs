@@ -1,0 +1,127 @@
+//! Exports of the root lists: the list named in the URL, its `filter` and `orderBy`
+//! given as JSON exactly as the GraphQL arguments would be, parsed by the same input
+//! types and answered by the same service `select`, so an export and a query agree on
+//! every rule. The service turns the records into rows (`service::export`).
+use async_graphql::{ErrorExtensions, InputType};
+use service::Scope;
+use service::export::{Cell, Rows};
+
+use crate::code;
+pub use crate::error::bad_input;
+use crate::error::{Result, to_gql};
+use crate::ids::{Kind, encode};
+
+/// The text of a JSON query parameter as the GraphQL argument `name` of type `T`.
+fn argument<T: InputType>(name: &str, text: Option<&str>) -> Result<Option<T>> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let json: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| bad_input(name, format!("`{name}` is not JSON: {e}")))?;
+    let value =
+        async_graphql::Value::from_json(json).map_err(|e| bad_input(name, e.to_string()))?;
+    <Option<T>>::parse(Some(value))
+        .map_err(|e| bad_input(name, e.into_server_error(Default::default()).message))
+}
+
+macro_rules! lists {
+    ($($name:literal => $filter:ty, $order:ty, $select:path;)*) => {
+        /// The root lists that can be exported, by their GraphQL field names.
+        pub const LISTS: &[&str] = &[$($name,)* "consortia"];
+
+        /// The rows of root list `list` for `scope`'s caller, with `filter` and `order`
+        /// as JSON text. An unknown list is NOT_FOUND; bad arguments are BAD_USER_INPUT
+        /// naming `filter` or `orderBy` (or the field inside them, as the query would).
+        pub fn rows(
+            scope: Scope,
+            list: &str,
+            filter: Option<&str>,
+            order: Option<&str>,
+        ) -> Result<Box<dyn Rows>> {
+            match list {
+                $($name => {
+                    let filter = <$filter>::parse(argument::<$filter>("filter", filter)?)?;
+                    let (field, direction) = <$order>::parts(argument::<$order>("orderBy", order)?);
+                    let list = $select(&scope, &filter, field, direction);
+                    Ok(service::export::rows(scope, list))
+                })*
+                // Consortia are ordered by name only: `orderBy` is a direction.
+                "consortia" => {
+                    let filter = crate::consortia::ConsortiumFilter::parse(argument("filter", filter)?)?;
+                    let direction: crate::input::OrderDirection =
+                        argument("orderBy", order)?.unwrap_or_default();
+                    let list = service::consortia::select(&scope, &filter, direction.into());
+                    Ok(service::export::rows(scope, list))
+                }
+                _ => Err(not_found(&format!(
+                    "there is no list `{list}` to export; these are: {}",
+                    LISTS.join(", ")
+                ))),
+            }
+        }
+    };
+}
+
+lists! {
+    "countries" => crate::countries::CountryFilter, crate::countries::CountryOrder, service::countries::select;
+    "organisations" => crate::organisations::OrganisationFilter, crate::organisations::OrganisationOrder, service::organisations::select;
+    "people" => crate::people::PersonFilter, crate::people::PersonOrder, service::people::select;
+    "events" => crate::events::EventFilter, crate::events::EventOrder, service::events::select;
+    "agreements" => crate::agreements::AgreementFilter, crate::agreements::AgreementOrder, service::agreements::select;
+    "curriculumStandards" => crate::standards::CurriculumStandardFilter, crate::standards::CurriculumStandardOrder, service::standards::select;
+    "adoptions" => crate::standards::AdoptionFilter, crate::standards::AdoptionOrder, service::standards::select_adoptions;
+    "trainingCentres" => crate::centres::TrainingCentreFilter, crate::centres::TrainingCentreOrder, service::centres::select;
+    "indicators" => crate::indicators::IndicatorFilter, crate::indicators::IndicatorOrder, service::indicators::select;
+    "partnerships" => crate::partnerships::PartnershipFilter, crate::partnerships::PartnershipOrder, service::partnerships::select;
+    "sources" => crate::sources::SourceFilter, crate::sources::SourceOrder, service::sources::select;
+}
+
+/// A cell as text (CSV): ids as the API's global ids, dates as ISO 8601.
+pub fn text(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Integer(n) => n.to_string(),
+        Cell::Number(n) => n.to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::Time(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        Cell::Flag(b) => b.to_string(),
+        Cell::Id(kind, key) => global_id(kind, key),
+    }
+}
+
+/// The global id of the record of API type `kind` with `key`, as `node(id:)` takes it.
+pub fn global_id(kind: &str, key: &str) -> String {
+    match Kind::named(kind) {
+        Some(kind) => encode(kind, key).0,
+        // Every type the service exports is one the API names; a new one shows as it is.
+        None => format!("{kind}:{key}"),
+    }
+}
+
+/// A NOT_FOUND error.
+pub fn not_found(message: &str) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, e| e.set("code", code::NOT_FOUND))
+}
+
+/// An INTERNAL error, which says nothing of its cause (the caller logs it).
+pub fn internal() -> async_graphql::Error {
+    async_graphql::Error::new("Internal error.").extend_with(|_, e| e.set("code", code::INTERNAL))
+}
+
+/// A service error as the client sees it (a database failure is logged and INTERNAL).
+pub fn service_error(error: &service::Error) -> async_graphql::Error {
+    to_gql(error)
+}
+
+/// The error as the body of a refused request: `{"errors": [...]}` as GraphQL sends it.
+pub fn error_body(error: async_graphql::Error) -> serde_json::Value {
+    let error = error.into_server_error(Default::default());
+    serde_json::json!({ "errors": [error] })
+}
+
+/// The error's `extensions.code`.
+pub fn error_code(error: &async_graphql::Error) -> Option<String> {
+    let extensions = serde_json::to_value(error.extensions.as_ref()?).ok()?;
+    extensions["code"].as_str().map(str::to_owned)
+}

@@ -1,0 +1,170 @@
+//! Writing partnerships.
+use chrono::NaiveDate;
+use entity::enums::{PartnershipKind, PartnershipStatus, Visibility};
+use entity::{organisation, partnership, source};
+use sea_orm::Set;
+use serde::Serialize;
+
+use crate::domain::{DateSpan, LONG_TEXT_MAX};
+use crate::write::{Patch, patch_text, patched, text};
+use crate::{Error, Result, Scope};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartnershipInput {
+    pub owner: Option<i64>,
+    pub visibility: Option<Visibility>,
+    /// Defaults to the owner.
+    pub member: Option<i64>,
+    pub partner: i64,
+    pub kind: PartnershipKind,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub status: PartnershipStatus,
+    pub notes: Option<String>,
+    pub source: Option<i64>,
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartnershipPatch {
+    pub visibility: Option<Visibility>,
+    pub member: Option<i64>,
+    pub partner: Option<i64>,
+    pub kind: Option<PartnershipKind>,
+    pub since: Patch<NaiveDate>,
+    pub until: Patch<NaiveDate>,
+    pub status: Option<PartnershipStatus>,
+    pub notes: Patch<String>,
+    pub source: Patch<i64>,
+}
+
+/// The dates in order, and no `ACTIVE` partnership that already ended by its dates: as
+/// for agreements, the status must then say `ENDED`.
+fn dates(
+    status: PartnershipStatus,
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<DateSpan> {
+    let span = DateSpan::parse("input.until", since, until)?;
+    if status == PartnershipStatus::Active
+        && let Some(until) = until
+        && until < today
+    {
+        return Err(Error::bad_input(
+            "input.until",
+            format!("an ACTIVE partnership cannot have ended already ({until}); say ENDED"),
+        ));
+    }
+    Ok(span)
+}
+
+fn distinct(member: i64, partner: i64) -> Result<()> {
+    if member == partner {
+        return Err(Error::bad_input(
+            "input.partner",
+            "an organisation is not its own partner",
+        ));
+    }
+    Ok(())
+}
+
+impl Scope {
+    pub async fn create_partnership(&self, input: PartnershipInput) -> Result<partnership::Model> {
+        const CREATE: &str = "createPartnership";
+        let txn = self.begin_write().await?;
+        let key = &input.idempotency_key;
+        if let Some(found) = self
+            .replay::<partnership::Entity>(&txn, key, CREATE, &input)
+            .await?
+        {
+            return Ok(found);
+        }
+        let owner = self.owner_for_create(&txn, input.owner).await?;
+        let member = input.member.unwrap_or(owner);
+        self.require::<organisation::Entity>(&txn, "input.member", "organisation", [member])
+            .await?;
+        self.require::<organisation::Entity>(
+            &txn,
+            "input.partner",
+            "organisation",
+            [input.partner],
+        )
+        .await?;
+        distinct(member, input.partner)?;
+        self.require::<source::Entity>(&txn, "input.source", "source", input.source)
+            .await?;
+        let span = dates(input.status, input.since, input.until, self.today())?;
+        let row = partnership::ActiveModel {
+            owner_id: Set(owner),
+            visibility: Set(input.visibility.unwrap_or(Visibility::Private)),
+            member_id: Set(member),
+            partner_id: Set(input.partner),
+            kind: Set(input.kind),
+            since: Set(span.from),
+            until: Set(span.to),
+            status: Set(input.status),
+            notes: Set(text("input.notes", &input.notes, LONG_TEXT_MAX)?),
+            source_id: Set(input.source),
+            ..Default::default()
+        };
+        let row = self.insert::<partnership::Entity>(&txn, row).await?;
+        self.created::<partnership::Entity>(txn, key, CREATE, &input, &row, &row)
+            .await?;
+        Ok(row)
+    }
+
+    pub async fn update_partnership(
+        &self,
+        id: i64,
+        expected_version: i32,
+        patch: PartnershipPatch,
+    ) -> Result<partnership::Model> {
+        let (txn, before) = self
+            .begin_change::<partnership::Entity>(id, expected_version)
+            .await?;
+        let status = patched(&before.status, &patch.status);
+        let since = patched(&before.since, &patch.since);
+        let until = patched(&before.until, &patch.until);
+        dates(status, since, until, self.today())?;
+        let mut row: partnership::ActiveModel = before.clone().into();
+        if let Some(m) = patch.member {
+            self.require::<organisation::Entity>(&txn, "input.member", "organisation", [m])
+                .await?;
+            row.member_id = Set(m);
+        }
+        if let Some(p) = patch.partner {
+            self.require::<organisation::Entity>(&txn, "input.partner", "organisation", [p])
+                .await?;
+            row.partner_id = Set(p);
+        }
+        distinct(
+            patch.member.unwrap_or(before.member_id),
+            patch.partner.unwrap_or(before.partner_id),
+        )?;
+        if let Some(k) = patch.kind {
+            row.kind = Set(k);
+        }
+        if let Some(n) = patch_text("input.notes", &patch.notes, LONG_TEXT_MAX)? {
+            row.notes = Set(n);
+        }
+        if let Some(s) = patch.source {
+            self.require::<source::Entity>(&txn, "input.source", "source", s)
+                .await?;
+            row.source_id = Set(s);
+        }
+        if let Some(v) = patch.visibility {
+            row.visibility = Set(v);
+        }
+        row.status = Set(status);
+        row.since = Set(since);
+        row.until = Set(until);
+        let after = self
+            .save::<partnership::Entity>(&txn, row, expected_version)
+            .await?;
+        self.changed::<partnership::Entity>(txn, "updatePartnership", &after, &before, &after)
+            .await?;
+        Ok(after)
+    }
+}
