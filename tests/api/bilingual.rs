@@ -164,6 +164,32 @@ on_both! {
         assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.presentations.0.translations.0.lang".to_owned())), "{body}");
     }
 
+    async fn signatory_titles_are_translated_and_kept_through_additions(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let people = app.data("{ people(first: 10) { nodes { id familyName } } }", json!({})).await;
+        let person = |family: &str| people["people"]["nodes"].as_array().unwrap().iter()
+            .find(|p| p["familyName"] == family).unwrap()["id"].as_str().unwrap().to_owned();
+        let (wang, somchai) = (person("WANG"), person("Somchai"));
+        let id = app.data_as(Some(&w.editor_a), CREATE_AGREEMENT, json!({ "i": { "kind": "MOU", "status": "DRAFT", "visibility": "PUBLIC",
+            "title": "Signed MoU", "parties": [{ "organisation": gid("Organisation", w.alpha) }],
+            "people": [{ "person": wang, "role": "SIGNATORY", "title": "President",
+                "translations": [{ "field": "title", "lang": "zh", "text": "校长" }] }] } })).await
+            ["createAgreement"]["agreement"]["id"].as_str().unwrap().to_owned();
+        let read = "query($id: ID!) { node(id: $id) { ... on Agreement { version signatories { zh: title(lang: \"zh\") en: title } } } }";
+        let before = app.data(read, json!({ "id": id })).await;
+        assert_eq!(before["node"]["signatories"], json!([{ "zh": "校长", "en": "President" }]));
+        // Adding a signatory rewrites the list: the first one's Chinese title stays.
+        let add = "mutation($i: AddAgreementPersonInput!) { addAgreementPerson(input: $i) { agreement { version } } }";
+        app.data_as(Some(&w.editor_a), add, json!({ "i": { "id": id, "expectedVersion": before["node"]["version"],
+            "person": { "person": somchai, "role": "SIGNATORY", "title": "Rector" } } })).await;
+        let after = app.data(read, json!({ "id": id })).await;
+        assert_eq!(after["node"]["signatories"], json!([{ "zh": "校长", "en": "President" }, { "zh": "Rector", "en": "Rector" }]));
+        let header = data_in(app, "zh-CN", "query($id: ID!) { node(id: $id) { ... on Agreement { signatories { title translations { lang text } } } } }", json!({ "id": id })).await;
+        assert_eq!(header["node"]["signatories"][0], json!({ "title": "校长",
+            "translations": [{ "lang": "en", "text": "President" }, { "lang": "zh", "text": "校长" }] }));
+    }
+
     async fn bad_texts_are_refused_naming_the_field(backend: Backend) {
         let w = world(backend).await;
         let app = &w.app;

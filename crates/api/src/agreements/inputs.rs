@@ -100,6 +100,9 @@ pub struct AgreementPersonInput {
     pub title: Option<String>,
     /// The organisation they signed for.
     pub organisation: Option<ID>,
+    /// The title in other languages (`{ field: "title", lang: "zh", text: "校长" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
 }
 
 /// A new agreement, with its parts.
@@ -289,6 +292,7 @@ impl Part for AgreementPersonInput {
                 Kind::Organisation,
                 &self.organisation,
             )?,
+            translations: texts(&self.translations),
         })
     }
 }

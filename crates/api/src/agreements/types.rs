@@ -202,9 +202,20 @@ impl Signature {
     async fn role(&self) -> AgreementPersonRole {
         self.0.role
     }
-    /// The title they held when signing.
-    async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
+    /// The title they held when signing, in the language `lang` or the request's
+    /// `Accept-Language`.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
+        let english = self.0.title.as_deref();
+        localized::<agreement_person::Entity>(ctx, self.0.id, "title", english, lang).await
+    }
+    /// Every language's title: English (`en`, the field itself) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("title", self.0.title.as_deref())];
+        all_forms::<agreement_person::Entity>(ctx, self.0.id, &fields, field).await
     }
     /// The organisation they signed for.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {

@@ -5,14 +5,16 @@ use entity::{
     agreement, agreement_field, agreement_party, agreement_person, event, organisation, person,
     source,
 };
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 
 use crate::domain::{self, DateSpan, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
 use crate::translations::{Translation, parse_translations};
 use crate::write::{
-    Composite, Patch, TxnFuture, insert_at, patch_text, patched, replace, required_text, snapshot,
-    text,
+    Composite, Patch, TxnFuture, insert_at, on_constraint, patch_text, patched, replace,
+    required_text, snapshot, text,
 };
 use crate::{Error, Result, Scope};
 
@@ -71,12 +73,16 @@ pub struct AgreementPersonInput {
     pub role: AgreementPersonRole,
     pub title: Option<String>,
     pub organisation: Option<i64>,
+    /// The title in other languages.
+    pub translations: Vec<Translation>,
 }
 
 #[derive(Serialize)]
 struct Parts {
     parties: Vec<agreement_party::Model>,
     people: Vec<agreement_person::Model>,
+    /// The people's titles in other languages, in the order of `people`.
+    people_translations: Vec<Vec<Translation>>,
     fields: Vec<String>,
     translations: Vec<Translation>,
 }
@@ -377,17 +383,23 @@ impl Scope {
         txn: &DatabaseTransaction,
         id: i64,
     ) -> Result<Vec<AgreementPersonInput>> {
-        Ok(agreement_person::Entity::find()
+        let rows = agreement_person::Entity::find()
             .filter(agreement_person::Column::AgreementId.eq(id))
             .order_by_asc(agreement_person::Column::Position)
             .all(txn)
-            .await?
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+        let mut texts = self
+            .translations_of_many::<agreement_person::Entity>(txn, &ids)
+            .await?;
+        Ok(rows
             .into_iter()
             .map(|p| AgreementPersonInput {
                 person: p.person_id,
                 role: p.role,
                 title: p.title,
                 organisation: p.organisation_id,
+                translations: texts.remove(&p.id).unwrap_or_default(),
             })
             .collect())
     }
@@ -428,17 +440,26 @@ impl Scope {
         txn: &DatabaseTransaction,
         id: i64,
     ) -> Result<serde_json::Value> {
+        let people = agreement_person::Entity::find()
+            .filter(agreement_person::Column::AgreementId.eq(id))
+            .order_by_asc(agreement_person::Column::Position)
+            .all(txn)
+            .await?;
+        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        let mut texts = self
+            .translations_of_many::<agreement_person::Entity>(txn, &ids)
+            .await?;
         Ok(snapshot(&Parts {
             parties: agreement_party::Entity::find()
                 .filter(agreement_party::Column::AgreementId.eq(id))
                 .order_by_asc(agreement_party::Column::Position)
                 .all(txn)
                 .await?,
-            people: agreement_person::Entity::find()
-                .filter(agreement_person::Column::AgreementId.eq(id))
-                .order_by_asc(agreement_person::Column::Position)
-                .all(txn)
-                .await?,
+            people_translations: ids
+                .iter()
+                .map(|id| texts.remove(id).unwrap_or_default())
+                .collect(),
+            people,
             fields: agreement_field::Entity::find()
                 .filter(agreement_field::Column::AgreementId.eq(id))
                 .order_by_asc(agreement_field::Column::IscedCode)
@@ -495,9 +516,20 @@ impl Scope {
             list.iter().filter_map(|p| p.organisation),
         )
         .await?;
-        let mut rows = Vec::with_capacity(list.len());
+        // Replaced row by row, as `replace` would, keeping each new row's key for its texts;
+        // the old rows' texts go with them.
+        let old = agreement_person::Entity::find()
+            .filter(agreement_person::Column::AgreementId.eq(id))
+            .all(txn)
+            .await?;
+        self.forget_translations::<agreement_person::Entity>(txn, old.iter().map(|p| p.id))
+            .await?;
+        agreement_person::Entity::delete_many()
+            .filter(agreement_person::Column::AgreementId.eq(id))
+            .exec(txn)
+            .await?;
         for (i, p) in list.iter().enumerate() {
-            rows.push(agreement_person::ActiveModel {
+            let row = agreement_person::ActiveModel {
                 agreement_id: Set(id),
                 person_id: Set(p.person),
                 role: Set(p.role),
@@ -505,9 +537,16 @@ impl Scope {
                 organisation_id: Set(p.organisation),
                 position: Set(i as i32),
                 ..Default::default()
-            });
+            }
+            .insert(txn)
+            .await
+            .map_err(|e| on_constraint(e, &format!("{field}.{i}")))?;
+            let at = format!("{field}.{i}.translations");
+            let texts = parse_translations::<agreement_person::Entity>(&p.translations, &at)?;
+            self.write_translations::<agreement_person::Entity>(txn, row.id, &texts, &at)
+                .await?;
         }
-        replace(txn, agreement_person::Column::AgreementId, id, rows, field).await
+        Ok(())
     }
 
     async fn write_fields(

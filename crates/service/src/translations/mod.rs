@@ -16,10 +16,13 @@ mod write;
 
 pub use write::*;
 
-use entity::{agreement, curriculum_standard, event, isced_field, presentation, training_centre};
+use entity::{
+    agreement, agreement_person, curriculum_standard, event, isced_field, presentation,
+    training_centre,
+};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{LONG_TEXT_MAX, TITLE_MAX};
+use crate::domain::{LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
 
 /// One field's text in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,6 +57,7 @@ translatable! {
     training_centre: ["name" TITLE_MAX];
     isced_field: ["name" TITLE_MAX];
     presentation: ["title" TITLE_MAX];
+    agreement_person: ["title" NAME_MAX];
 }
 
 /// Which record a text belongs to: its type (`Translatable::KIND`) and key as text.

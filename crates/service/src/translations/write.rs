@@ -132,6 +132,35 @@ impl Scope {
         Ok(())
     }
 
+    /// The texts of the records `ids` of `E` in `txn`, by record, for rewriting parts.
+    pub(crate) async fn translations_of_many<E: Translatable>(
+        &self,
+        txn: &DatabaseTransaction,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<Translation>>> {
+        let mut out: std::collections::HashMap<i64, Vec<Translation>> = Default::default();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let rows = translation::Entity::find()
+            .filter(translation::Column::RecordType.eq(E::KIND))
+            .filter(translation::Column::RecordId.is_in(ids.iter().map(|id| id.to_string())))
+            .order_by_asc(translation::Column::Field)
+            .order_by_asc(translation::Column::Lang)
+            .all(txn)
+            .await?;
+        for row in rows {
+            if let Ok(id) = row.record_id.parse() {
+                out.entry(id).or_default().push(Translation {
+                    field: row.field,
+                    lang: row.lang,
+                    text: row.value,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// The texts of `E` #`id` as they are in `txn`, for the audit log.
     pub(crate) async fn translations_in<E: Translatable>(
         &self,
