@@ -29,6 +29,7 @@ pub mod organisations;
 pub mod people;
 pub mod sources;
 pub mod standards;
+pub mod statistics;
 pub mod tokens;
 
 // Data to load: the articles' demo, and generated data for measurements.

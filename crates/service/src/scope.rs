@@ -158,6 +158,12 @@ impl Scope {
         Ok(self.reads.reader(&self.db).await?)
     }
 
+    /// Runs a statement built elsewhere in the crate (statistics) through this scope's
+    /// reader, so it reads the request's snapshot like every other read.
+    pub(crate) async fn rows_of(&self, statement: Statement) -> Result<Vec<QueryResult>> {
+        Ok(self.reader().await?.query_all_raw(statement).await?)
+    }
+
     /// The rows of `E` this scope may read: the start of every query.
     pub(crate) fn find<E: Record>(&self) -> Select<E> {
         E::find().filter(E::readable_by(&self.principal))
