@@ -97,7 +97,10 @@ pub const DEFINITIONS: [(&str, &str, &str, &str, &str); 11] = [
 /// Reported metrics that a definition measures (metric, definition code).
 const METRICS: [(&str, &str); 6] = [
     ("partner_institutions", "partner_institutions"),
-    ("partner_countries_and_regions", "partner_countries_and_regions"),
+    (
+        "partner_countries_and_regions",
+        "partner_countries_and_regions",
+    ),
     ("curriculum_standards", "curriculum_standards_developed"),
     (
         "standard_adopting_countries_and_regions",

@@ -22,6 +22,7 @@ mod persisted;
 mod read_api;
 mod schema;
 mod statements;
+mod statistics;
 mod synthetic;
 mod tenancy;
 mod units;

@@ -22,6 +22,7 @@ use crate::organisations::Organisation;
 use crate::people::{Affiliation, Person};
 use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
+use crate::statistics::StatisticsRecord;
 use crate::tokens::Token;
 
 type CountFuture = Pin<Box<dyn Future<Output = Result<u64>> + Send>>;
@@ -137,6 +138,7 @@ connection! {
     Indicator: IndicatorConnection, IndicatorEdge, "reported indicators";
     Token: TokenConnection, TokenEdge, "bearer tokens";
     AuditEntry: AuditEntryConnection, AuditEntryEdge, "audit log entries";
+    StatisticsRecord: StatisticsRecordConnection, StatisticsRecordEdge, "records behind a figure";
 }
 
 /// What a page costs against the complexity limit: its size times what each item costs,

@@ -33,6 +33,7 @@ mod organisations;
 mod people;
 mod sources;
 mod standards;
+mod statistics;
 mod tokens;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -57,6 +58,7 @@ pub struct Query(
     standards::StandardQuery,
     centres::CentreQuery,
     indicators::IndicatorQuery,
+    statistics::StatisticsQuery,
     sources::SourceQuery,
 );
 

@@ -161,6 +161,33 @@ impl<R: Relation> Loader<Count<R>> for Loaders {
     }
 }
 
+/// The computed value of a reported figure (its definition, organisation and period).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Computed(pub service::statistics::Reported);
+
+impl Loader<Computed> for Loaders {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[Computed],
+    ) -> std::result::Result<HashMap<Computed, u64>, LoadError> {
+        let reported: Vec<_> = keys.iter().map(|k| k.0.clone()).collect();
+        let values = self.scope.computed_for(&reported).await.map_err(Arc::new)?;
+        Ok(values.into_iter().map(|(k, v)| (Computed(k), v)).collect())
+    }
+}
+
+/// The computed value of a reported figure, batched with the page's other figures.
+pub async fn computed(ctx: &Context<'_>, reported: service::statistics::Reported) -> Result<u64> {
+    Ok(loader(ctx)
+        .load_one(Computed(reported))
+        .await
+        .map_err(ServiceError::from)?
+        .unwrap_or(0))
+}
+
 fn loader<'a>(ctx: &Context<'a>) -> &'a RequestLoader {
     ctx.data_unchecked::<Arc<RequestLoader>>()
 }

@@ -612,12 +612,16 @@ impl IndicatorMetric {
             IndicatorMetric::PartnerCountriesAndRegions => {
                 Some(IndicatorCode::PartnerCountriesAndRegions)
             }
-            IndicatorMetric::CurriculumStandards => Some(IndicatorCode::CurriculumStandardsDeveloped),
+            IndicatorMetric::CurriculumStandards => {
+                Some(IndicatorCode::CurriculumStandardsDeveloped)
+            }
             IndicatorMetric::StandardAdoptingCountriesAndRegions => {
                 Some(IndicatorCode::StandardAdoptingCountriesAndRegions)
             }
             IndicatorMetric::TrainingCentres => Some(IndicatorCode::TrainingCentresAbroad),
-            IndicatorMetric::TrainingCentreCountries => Some(IndicatorCode::TrainingCentreCountries),
+            IndicatorMetric::TrainingCentreCountries => {
+                Some(IndicatorCode::TrainingCentreCountries)
+            }
             _ => None,
         }
     }

@@ -93,6 +93,12 @@ impl Keyed for entity::country::Model {
         self.code.clone()
     }
 }
+impl Keyed for entity::indicator_definition::Model {
+    type Key = String;
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
 impl Keyed for entity::isced_field::Model {
     type Key = String;
     fn key(&self) -> String {

@@ -2,10 +2,12 @@
 //! records come from) and, for each breakdown, the (record, key) pairs it groups by.
 //! Subqueries reach other tables only through their own read rule (`readable_by`), so
 //! a figure never counts what the caller may not read.
-use entity::enums::{AgreementKind, CentreStatus, EventOrganisationRole, EventStatus, IndicatorCode};
+use entity::enums::{
+    AgreementKind, CentreStatus, EventOrganisationRole, EventStatus, IndicatorCode,
+};
 use entity::{
-    adoption, agreement, agreement_party, country, curriculum_standard, event,
-    event_organisation, event_participant, organisation, person, training_centre,
+    adoption, agreement, agreement_party, country, curriculum_standard, event, event_organisation,
+    event_participant, organisation, person, training_centre,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryTrait};
@@ -51,7 +53,11 @@ impl Records {
 
     /// `SELECT key, COUNT(*) AS value ... GROUP BY key` over the records joined to
     /// `mapping`'s distinct (rid, key) pairs; with `countries`, each key's names too.
-    pub(super) fn grouped_query(&self, mapping: SelectStatement, countries: bool) -> SelectStatement {
+    pub(super) fn grouped_query(
+        &self,
+        mapping: SelectStatement,
+        countries: bool,
+    ) -> SelectStatement {
         each!(self, list => grouped(list, mapping, countries))
     }
 }
@@ -64,7 +70,11 @@ fn counted<E: Record>(list: &RootList<E>) -> SelectStatement {
     query
 }
 
-fn grouped<E: Record>(list: &RootList<E>, mapping: SelectStatement, countries: bool) -> SelectStatement {
+fn grouped<E: Record>(
+    list: &RootList<E>,
+    mapping: SelectStatement,
+    countries: bool,
+) -> SelectStatement {
     let mut keyed = list.select.clone().into_query();
     keyed
         .clear_selects()
@@ -133,7 +143,11 @@ fn parties_in(organisations: &[i64]) -> SelectStatement {
 
 /// Readable, live agreements in effect on the frame's day that `organisations` are a
 /// party to.
-pub(super) fn agreements_of(p: &Principal, frame: &Frame, organisations: &[i64]) -> SelectStatement {
+pub(super) fn agreements_of(
+    p: &Principal,
+    frame: &Frame,
+    organisations: &[i64],
+) -> SelectStatement {
     Query::select()
         .column((agreement::Entity, agreement::Column::Id))
         .from(agreement::Entity)
@@ -150,7 +164,13 @@ fn partners(p: &Principal, frame: &Frame, organisations: &[i64]) -> SelectStatem
     Query::select()
         .column(agreement_party::Column::OrganisationId)
         .from(agreement_party::Entity)
-        .and_where(agreement_party::Column::AgreementId.in_subquery(agreements_of(p, frame, organisations)))
+        .and_where(
+            agreement_party::Column::AgreementId.in_subquery(agreements_of(
+                p,
+                frame,
+                organisations,
+            )),
+        )
         .and_where(agreement_party::Column::OrganisationId.is_not_in(organisations.iter().copied()))
         .to_owned()
 }
@@ -192,14 +212,18 @@ fn foreign_participations(p: &Principal, frame: &Frame, organisations: &[i64]) -
         .join(
             JoinType::InnerJoin,
             event::Entity,
-            Expr::col((event::Entity, event::Column::Id))
-                .equals((event_participant::Entity, event_participant::Column::EventId)),
+            Expr::col((event::Entity, event::Column::Id)).equals((
+                event_participant::Entity,
+                event_participant::Column::EventId,
+            )),
         )
         .join(
             JoinType::InnerJoin,
             organisation::Entity,
-            Expr::col((organisation::Entity, organisation::Column::Id))
-                .equals((event_participant::Entity, event_participant::Column::OrganisationId)),
+            Expr::col((organisation::Entity, organisation::Column::Id)).equals((
+                event_participant::Entity,
+                event_participant::Column::OrganisationId,
+            )),
         )
         .cond_where(event::Entity::readable_by(p))
         .cond_where(event::Entity::live())
@@ -242,8 +266,10 @@ fn adoptions_abroad(p: &Principal, frame: &Frame, organisations: &[i64]) -> Sele
         .cond_where(developed(frame, organisations))
         .cond_where(by(adoption::Column::AdoptedOn, frame.as_of))
         .and_where(
-            Expr::col((adoption::Entity, adoption::Column::CountryCode))
-                .ne(Expr::col((organisation::Entity, organisation::Column::CountryCode))),
+            Expr::col((adoption::Entity, adoption::Column::CountryCode)).ne(Expr::col((
+                organisation::Entity,
+                organisation::Column::CountryCode,
+            ))),
         )
         .to_owned()
 }
@@ -265,8 +291,14 @@ fn centres_abroad(p: &Principal, frame: &Frame, organisations: &[i64]) -> Select
         .and_where(training_centre::Column::Status.eq(CentreStatus::Operating))
         .cond_where(by(training_centre::Column::OpenedOn, frame.as_of))
         .and_where(
-            Expr::col((training_centre::Entity, training_centre::Column::CountryCode))
-                .ne(Expr::col((organisation::Entity, organisation::Column::CountryCode))),
+            Expr::col((
+                training_centre::Entity,
+                training_centre::Column::CountryCode,
+            ))
+            .ne(Expr::col((
+                organisation::Entity,
+                organisation::Column::CountryCode,
+            ))),
         )
         .to_owned()
 }
@@ -327,7 +359,8 @@ impl Scope {
         match code {
             I::PartnerInstitutions => Records::Organisations(list(
                 self,
-                Condition::all().add(organisation::Column::Id.in_subquery(partners(p, frame, orgs))),
+                Condition::all()
+                    .add(organisation::Column::Id.in_subquery(partners(p, frame, orgs))),
                 only,
                 vec![(organisation::Column::NameEn, Direction::Asc)],
             )),
@@ -351,7 +384,10 @@ impl Scope {
                 self,
                 Condition::all().add(person::Column::Id.in_subquery(selecting(
                     foreign_participations(p, frame, orgs),
-                    col(event_participant::Entity, event_participant::Column::PersonId),
+                    col(
+                        event_participant::Entity,
+                        event_participant::Column::PersonId,
+                    ),
                 ))),
                 only,
                 vec![
@@ -381,7 +417,10 @@ impl Scope {
             )),
             I::TrainingCentreCountries => countries(selecting(
                 centres_abroad(p, frame, orgs),
-                col(training_centre::Entity, training_centre::Column::CountryCode),
+                col(
+                    training_centre::Entity,
+                    training_centre::Column::CountryCode,
+                ),
             )),
         }
     }
@@ -451,18 +490,27 @@ pub(super) fn mapping(
                 .join(
                     JoinType::InnerJoin,
                     o,
-                    col(o, organisation::Column::Id)
-                        .equals((agreement_party::Entity, agreement_party::Column::OrganisationId)),
+                    col(o, organisation::Column::Id).equals((
+                        agreement_party::Entity,
+                        agreement_party::Column::OrganisationId,
+                    )),
                 )
                 .and_where(agreement_party::Column::OrganisationId.is_not_in(orgs.iter().copied()))
                 .to_owned(),
-            col(agreement_party::Entity, agreement_party::Column::AgreementId),
+            col(
+                agreement_party::Entity,
+                agreement_party::Column::AgreementId,
+            ),
             key,
         )
     };
     // Standards by the places of their adoptions by the frame's day.
     let adoption_places = |base: SelectStatement, key: Expr| {
-        pairs(base, col(adoption::Entity, adoption::Column::StandardId), key)
+        pairs(
+            base,
+            col(adoption::Entity, adoption::Column::StandardId),
+            key,
+        )
     };
     let all_adoptions = || {
         Query::select()
@@ -471,17 +519,27 @@ pub(super) fn mapping(
             .to_owned()
     };
     let participations = || foreign_participations(p, frame, orgs);
-    let person_id = || col(event_participant::Entity, event_participant::Column::PersonId);
+    let person_id = || {
+        col(
+            event_participant::Entity,
+            event_participant::Column::PersonId,
+        )
+    };
     match (code, dimension) {
         (I::PartnerInstitutions, D::Country) => own(o, col(o, organisation::Column::CountryCode)),
-        (I::PartnerInstitutions, D::Region) => own(o, region_of(o, organisation::Column::CountryCode)),
+        (I::PartnerInstitutions, D::Region) => {
+            own(o, region_of(o, organisation::Column::CountryCode))
+        }
         (I::PartnerInstitutions, D::Kind) => own(o, col(o, organisation::Column::Kind)),
         (
             I::PartnerCountriesAndRegions
             | I::StandardAdoptingCountriesAndRegions
             | I::TrainingCentreCountries,
             D::Region,
-        ) => own(country::Entity, region_of(country::Entity, country::Column::Code)),
+        ) => own(
+            country::Entity,
+            region_of(country::Entity, country::Column::Code),
+        ),
         (I::AgreementsInEffect | I::JointProgrammesRunning, D::Country) => {
             party_places(col(o, organisation::Column::CountryCode))
         }
@@ -498,24 +556,31 @@ pub(super) fn mapping(
             own(a, col(a, agreement::Column::Status))
         }
         (I::InternationalEventsHosted, D::Country) => own(e, col(e, event::Column::CountryCode)),
-        (I::InternationalEventsHosted, D::Region) => own(e, region_of(e, event::Column::CountryCode)),
+        (I::InternationalEventsHosted, D::Region) => {
+            own(e, region_of(e, event::Column::CountryCode))
+        }
         (I::InternationalEventsHosted, D::Year) => own(e, year_of(e, event::Column::StartDate)),
         (I::InternationalEventsHosted, D::Kind) => own(e, col(e, event::Column::Kind)),
         (I::InternationalEventsHosted, D::Status) => own(e, col(e, event::Column::Status)),
-        (I::ForeignParticipants, D::Country) => {
-            pairs(participations(), person_id(), col(o, organisation::Column::CountryCode))
-        }
+        (I::ForeignParticipants, D::Country) => pairs(
+            participations(),
+            person_id(),
+            col(o, organisation::Column::CountryCode),
+        ),
         (I::ForeignParticipants, D::Region) => pairs(
             participations(),
             person_id(),
             region_of(o, organisation::Column::CountryCode),
         ),
-        (I::ForeignParticipants, D::Year) => {
-            pairs(participations(), person_id(), year_of(e, event::Column::StartDate))
-        }
-        (I::CurriculumStandardsDeveloped, D::Country) => {
-            adoption_places(all_adoptions(), col(adoption::Entity, adoption::Column::CountryCode))
-        }
+        (I::ForeignParticipants, D::Year) => pairs(
+            participations(),
+            person_id(),
+            year_of(e, event::Column::StartDate),
+        ),
+        (I::CurriculumStandardsDeveloped, D::Country) => adoption_places(
+            all_adoptions(),
+            col(adoption::Entity, adoption::Column::CountryCode),
+        ),
         (I::CurriculumStandardsDeveloped, D::Region) => adoption_places(
             all_adoptions(),
             region_of(adoption::Entity, adoption::Column::CountryCode),
@@ -531,11 +596,15 @@ pub(super) fn mapping(
         (I::CurriculumStandardsDeveloped | I::StandardsAdoptedAbroad, D::Year) => {
             own(s, year_of(s, curriculum_standard::Column::IssuedOn))
         }
-        (I::TrainingCentresAbroad, D::Country) => own(t, col(t, training_centre::Column::CountryCode)),
+        (I::TrainingCentresAbroad, D::Country) => {
+            own(t, col(t, training_centre::Column::CountryCode))
+        }
         (I::TrainingCentresAbroad, D::Region) => {
             own(t, region_of(t, training_centre::Column::CountryCode))
         }
-        (I::TrainingCentresAbroad, D::Year) => own(t, year_of(t, training_centre::Column::OpenedOn)),
+        (I::TrainingCentresAbroad, D::Year) => {
+            own(t, year_of(t, training_centre::Column::OpenedOn))
+        }
         // No such breakdown (refused before this is asked): no pairs.
         _ => Query::select()
             .expr_as(Expr::cust("NULL"), Alias::new("rid"))

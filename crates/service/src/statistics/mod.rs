@@ -81,6 +81,21 @@ impl Frame {
         out
     }
 
+    /// The same frame for one of its members alone.
+    pub fn only(&self, member: i64) -> Frame {
+        Frame {
+            subject: Subject::Organisation(member),
+            as_of: self.as_of,
+            period: self.period,
+            tree: self
+                .tree
+                .iter()
+                .filter(|(root, _)| *root == member)
+                .copied()
+                .collect(),
+        }
+    }
+
     /// Every organisation of the subject, units included.
     fn organisations(&self) -> Vec<i64> {
         let mut out: Vec<i64> = self.tree.iter().map(|(_, org)| *org).collect();
@@ -259,7 +274,10 @@ impl Scope {
         let statement = Statement::from_string(self.db().get_database_backend(), sql);
         let mut out = Vec::new();
         for row in self.rows_of(statement).await? {
-            out.push((row.try_get::<i64>("", "root")?, row.try_get::<i64>("", "org")?));
+            out.push((
+                row.try_get::<i64>("", "root")?,
+                row.try_get::<i64>("", "org")?,
+            ));
         }
         Ok(out)
     }
@@ -320,7 +338,8 @@ impl Scope {
                     count
                 })
                 .collect();
-            let names: HashMap<i64, organisation::Model> = self.by_keys::<organisation::Entity>(&members).await?;
+            let names: HashMap<i64, organisation::Model> =
+                self.by_keys::<organisation::Entity>(&members).await?;
             if let Some(query) = union_all(arms) {
                 for row in self.rows(&query).await? {
                     let member: i64 = row.try_get("", "member")?;
@@ -413,10 +432,7 @@ impl Scope {
     }
 
     /// Runs a built select through this scope's reader.
-    pub(crate) async fn rows(
-        &self,
-        query: &SelectStatement,
-    ) -> Result<Vec<sea_orm::QueryResult>> {
+    pub(crate) async fn rows(&self, query: &SelectStatement) -> Result<Vec<sea_orm::QueryResult>> {
         let statement = self.db().get_database_backend().build(query);
         self.rows_of(statement).await
     }
@@ -434,9 +450,15 @@ impl Scope {
 }
 
 /// The stored value of a code.
-pub(crate) fn stored(code: IndicatorCode) -> String {
+pub fn stored(code: IndicatorCode) -> String {
     use sea_orm::ActiveEnum;
     code.to_value()
+}
+
+/// The code a stored value names.
+pub fn code_of(stored: &str) -> Result<IndicatorCode> {
+    use sea_orm::ActiveEnum;
+    Ok(IndicatorCode::try_from_value(&stored.to_owned())?)
 }
 
 /// `arms` joined by `UNION ALL`, or `None` when there are none.

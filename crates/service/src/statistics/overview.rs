@@ -60,7 +60,11 @@ impl Scope {
     pub async fn overview(&self, frame: &Frame, partners: u64, standards: u64) -> Result<Overview> {
         let members = self.member_figures(frame).await?;
         let countries = self
-            .breakdown(frame, IndicatorCode::PartnerInstitutions, Dimension::Country)
+            .breakdown(
+                frame,
+                IndicatorCode::PartnerInstitutions,
+                Dimension::Country,
+            )
             .await?;
         let partners = self.connected_partners(frame, partners).await?;
         let adoptions = self.standard_countries(frame, standards).await?;
@@ -175,10 +179,14 @@ impl Scope {
             )
             .and_where(Expr::col((partner_org.clone(), organisation::Column::ArchivedAt)).is_null())
             .and_where(
-                Expr::col((partner_org.clone(), organisation::Column::CountryCode))
-                    .ne(Expr::col((member.clone(), organisation::Column::CountryCode))),
+                Expr::col((partner_org.clone(), organisation::Column::CountryCode)).ne(Expr::col(
+                    (member.clone(), organisation::Column::CountryCode),
+                )),
             )
-            .add_group_by([Expr::col((partner.clone(), agreement_party::Column::OrganisationId))])
+            .add_group_by([Expr::col((
+                partner.clone(),
+                agreement_party::Column::OrganisationId,
+            ))])
             .order_by("members", Order::Desc)
             .order_by("agreements", Order::Desc)
             .order_by("partner", Order::Asc)
@@ -269,7 +277,10 @@ impl Scope {
                 Expr::col((adoption::Entity, adoption::Column::CountryCode)),
             ])
             .order_by((adoption::Entity, adoption::Column::StandardId), Order::Asc)
-            .order_by((adoption::Entity, adoption::Column::CountryCode), Order::Asc)
+            .order_by(
+                (adoption::Entity, adoption::Column::CountryCode),
+                Order::Asc,
+            )
             .to_owned();
         let mut out = Vec::new();
         for row in self.rows(&query).await? {
