@@ -190,6 +190,12 @@ on_both! {
         let cities = *reported.iter().find(|i| i["metric"] == "FRIENDLY_CITIES").unwrap();
         assert_eq!((&cities["definition"], &cities["computed"], &cities["coverage"]), (&Value::Null, &Value::Null, &Value::Null));
 
+        // Computing reported figures is batched: the statements do not grow with the page.
+        const REPORTED: &str = "query($n: Int) { indicators(first: $n) { nodes { id computed difference coverage definition { nameEn } } } }";
+        let few = app.statements(REPORTED, json!({ "n": 2 })).await;
+        let all = app.statements(REPORTED, json!({ "n": 11 })).await;
+        assert!(all <= few + 1, "{few} statements for 2 reported figures, {all} for 11");
+
         // Bad arguments name themselves.
         assert_eq!(app.error(STATISTICS, json!({ "s": gid("Event", 1) })).await, ("BAD_USER_INPUT".to_owned(), Some("subject".to_owned())));
         assert_eq!(app.error(STATISTICS, json!({ "s": gid("Organisation", 999_999) })).await.0, "NOT_FOUND");
