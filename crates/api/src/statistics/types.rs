@@ -49,6 +49,7 @@ fn code_of(stored: &str) -> Result<IndicatorCode> {
     crate::error::svc(stats::code_of(stored))
 }
 
+/// A defined indicator: what a computed figure counts.
 #[Object]
 impl IndicatorDefinition {
     /// The stable code.
@@ -128,6 +129,7 @@ async fn page(
 /// Figures for a subject, as of a day and over a period.
 pub struct Statistics(pub Arc<Frame>);
 
+/// Figures for a subject, as of a day and over a period.
 #[Object]
 impl Statistics {
     /// The day stocks (partners, agreements, standards, centres) are counted on.
@@ -203,6 +205,7 @@ impl ComputedIndicator {
     }
 }
 
+/// An indicator's value computed from the records the caller may read.
 #[Object]
 impl ComputedIndicator {
     /// The indicator's code.
@@ -274,6 +277,7 @@ pub struct BreakdownRow {
     row: stats::BreakdownRow,
 }
 
+/// One row of a breakdown: a key, its names, and how many records it counts.
 #[Object]
 impl BreakdownRow {
     /// The key: a country code, `COUNTRY` or `REGION`, a year, a kind or status (as
@@ -340,6 +344,7 @@ pub struct ConsortiumOverview {
     pub(super) overview: stats::Overview,
 }
 
+/// A consortium at a glance.
 #[Object]
 impl ConsortiumOverview {
     /// The day the figures are counted on.
@@ -416,6 +421,7 @@ pub struct MemberFigures {
     figures: Vec<Figure>,
 }
 
+/// A member and its headline figures.
 #[Object]
 impl MemberFigures {
     /// The member.
@@ -438,6 +444,7 @@ impl MemberFigures {
 /// A foreign partner and how connected it is.
 pub struct ConnectedPartner(stats::ConnectedPartner);
 
+/// A foreign partner and how many members it works with.
 #[Object]
 impl ConnectedPartner {
     /// The partner.
@@ -460,6 +467,7 @@ pub struct StandardAdoption {
     countries: Vec<AdoptionCount>,
 }
 
+/// A standard and where it was adopted.
 #[Object]
 impl StandardAdoption {
     /// The standard.
@@ -475,6 +483,7 @@ impl StandardAdoption {
 /// Adoptions of a standard in one country or region.
 pub struct AdoptionCount(stats::StandardCountry);
 
+/// Adoptions of a standard in one country or region.
 #[Object]
 impl AdoptionCount {
     /// The country or region.
