@@ -552,6 +552,9 @@ on_both! {
                 let token = token.as_deref();
                 let whole = values(&app, token, Some(&consortium), Some(day)).await;
                 assert_eq!(whole, expected(&g, *caller, day, &WHOLE), "{caller:?} on {day}");
+                // Without a subject: the consortium a member belongs to, or every
+                // consortium (there is one).
+                assert_eq!(values(&app, token, None, Some(day)).await, whole, "{caller:?} on {day}, by default");
                 // A unit's figures include its own units (the desk in the lab).
                 assert_eq!(values(&app, token, Some(&lab), Some(day)).await, expected(&g, *caller, day, &A_TREE[1..]), "{caller:?} on {day}, the lab");
                 // Each row's drill-down has as many records as the row counts (checked

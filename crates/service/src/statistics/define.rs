@@ -30,6 +30,23 @@ pub enum Records {
     Centres(RootList<training_centre::Entity>),
 }
 
+/// How a breakdown keys an indicator's records.
+pub(super) enum Mapping {
+    /// A key computed from the record's own row.
+    Own(Expr),
+    /// Distinct (rid, key) pairs from other tables (a record may have several keys).
+    Pairs(SelectStatement),
+}
+
+/// Which of an indicator's records a drill-down keeps.
+#[derive(Clone)]
+pub(super) enum Narrow {
+    /// Those whose key the select lists.
+    Keys(SelectStatement),
+    /// Those that meet a condition on their own row.
+    Where(Expr),
+}
+
 /// Runs `$body` with `$list` bound to whichever list `$records` holds.
 macro_rules! each {
     ($records:expr, $list:ident => $body:expr) => {
@@ -53,11 +70,7 @@ impl Records {
 
     /// `SELECT key, COUNT(*) AS value ... GROUP BY key` over the records joined to
     /// `mapping`'s distinct (rid, key) pairs; with `countries`, each key's names too.
-    pub(super) fn grouped_query(
-        &self,
-        mapping: SelectStatement,
-        countries: bool,
-    ) -> SelectStatement {
+    pub(super) fn grouped_query(&self, mapping: Mapping, countries: bool) -> SelectStatement {
         each!(self, list => grouped(list, mapping, countries))
     }
 }
@@ -70,21 +83,24 @@ fn counted<E: Record>(list: &RootList<E>) -> SelectStatement {
     query
 }
 
-fn grouped<E: Record>(
-    list: &RootList<E>,
-    mapping: SelectStatement,
-    countries: bool,
-) -> SelectStatement {
+fn grouped<E: Record>(list: &RootList<E>, mapping: Mapping, countries: bool) -> SelectStatement {
     let mut keyed = list.select.clone().into_query();
-    keyed
-        .clear_selects()
-        .expr_as(Expr::col(("keys", "key")), "key")
-        .join_subquery(
-            JoinType::InnerJoin,
-            mapping,
-            "keys",
-            Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
-        );
+    keyed.clear_selects();
+    match mapping {
+        Mapping::Own(key) => {
+            keyed.expr_as(key, "key");
+        }
+        Mapping::Pairs(pairs) => {
+            keyed
+                .expr_as(Expr::col(("keys", "key")), "key")
+                .join_subquery(
+                    JoinType::InnerJoin,
+                    pairs,
+                    "keys",
+                    Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
+                );
+        }
+    }
     let counted = Query::select()
         .expr_as(Expr::col(("keyed", "key")), "key")
         .expr_as(Expr::cust("COUNT(*)"), "value")
@@ -108,17 +124,19 @@ fn grouped<E: Record>(
         .to_owned()
 }
 
-/// A root list of the live, readable rows of `E` that meet `condition` (and, with
-/// `only`, whose key `only` selects), in `order` and then by key.
+/// A root list of the live, readable rows of `E` that meet `condition` (and `only`),
+/// in `order` and then by key.
 fn list<E: Record>(
     scope: &Scope,
     condition: Condition,
-    only: Option<SelectStatement>,
+    only: Option<Narrow>,
     order: Vec<(E::Column, Direction)>,
 ) -> RootList<E> {
     let mut select = scope.find::<E>().filter(E::live()).filter(condition);
-    if let Some(only) = only {
-        select = select.filter(primary_column::<E>().in_subquery(only));
+    match only {
+        Some(Narrow::Keys(keys)) => select = select.filter(primary_column::<E>().in_subquery(keys)),
+        Some(Narrow::Where(condition)) => select = select.filter(condition),
+        None => {}
     }
     let first = order.first().map_or(Direction::Asc, |(_, d)| *d);
     let list = order
@@ -321,7 +339,7 @@ impl Scope {
         frame: &Frame,
         code: IndicatorCode,
         organisations: &[i64],
-        only: Option<SelectStatement>,
+        only: Option<Narrow>,
     ) -> Records {
         use IndicatorCode as I;
         let p = self.principal();
@@ -456,13 +474,9 @@ fn pairs(mut query: SelectStatement, rid: Expr, key: Expr) -> SelectStatement {
     query
 }
 
-/// (record, key) for a key of the record's own row.
-fn own<E: EntityTrait>(entity: E, key: Expr) -> SelectStatement {
-    pairs(
-        Query::select().from(entity).to_owned(),
-        Expr::col((entity, primary_column::<E>())),
-        key,
-    )
+/// A key of the record's own row (`entity` says which table the key is of).
+fn own<E: EntityTrait>(_entity: E, key: Expr) -> Mapping {
+    Mapping::Own(key)
 }
 
 /// The (rid, key) pairs `code`'s records are broken down by along `dimension`.
@@ -472,7 +486,7 @@ pub(super) fn mapping(
     code: IndicatorCode,
     dimension: Dimension,
     organisations: &[i64],
-) -> SelectStatement {
+) -> Mapping {
     use Dimension as D;
     use IndicatorCode as I;
     let p = scope.principal();
@@ -484,7 +498,7 @@ pub(super) fn mapping(
     let t = training_centre::Entity;
     // Agreements by the places of their other parties.
     let party_places = |key: Expr| {
-        pairs(
+        Mapping::Pairs(pairs(
             Query::select()
                 .from(agreement_party::Entity)
                 .join(
@@ -502,15 +516,15 @@ pub(super) fn mapping(
                 agreement_party::Column::AgreementId,
             ),
             key,
-        )
+        ))
     };
     // Standards by the places of their adoptions by the frame's day.
     let adoption_places = |base: SelectStatement, key: Expr| {
-        pairs(
+        Mapping::Pairs(pairs(
             base,
             col(adoption::Entity, adoption::Column::StandardId),
             key,
-        )
+        ))
     };
     let all_adoptions = || {
         Query::select()
@@ -562,21 +576,21 @@ pub(super) fn mapping(
         (I::InternationalEventsHosted, D::Year) => own(e, year_of(e, event::Column::StartDate)),
         (I::InternationalEventsHosted, D::Kind) => own(e, col(e, event::Column::Kind)),
         (I::InternationalEventsHosted, D::Status) => own(e, col(e, event::Column::Status)),
-        (I::ForeignParticipants, D::Country) => pairs(
+        (I::ForeignParticipants, D::Country) => Mapping::Pairs(pairs(
             participations(),
             person_id(),
             col(o, organisation::Column::CountryCode),
-        ),
-        (I::ForeignParticipants, D::Region) => pairs(
+        )),
+        (I::ForeignParticipants, D::Region) => Mapping::Pairs(pairs(
             participations(),
             person_id(),
             region_of(o, organisation::Column::CountryCode),
-        ),
-        (I::ForeignParticipants, D::Year) => pairs(
+        )),
+        (I::ForeignParticipants, D::Year) => Mapping::Pairs(pairs(
             participations(),
             person_id(),
             year_of(e, event::Column::StartDate),
-        ),
+        )),
         (I::CurriculumStandardsDeveloped, D::Country) => adoption_places(
             all_adoptions(),
             col(adoption::Entity, adoption::Column::CountryCode),
@@ -606,11 +620,7 @@ pub(super) fn mapping(
             own(t, year_of(t, training_centre::Column::OpenedOn))
         }
         // No such breakdown (refused before this is asked): no pairs.
-        _ => Query::select()
-            .expr_as(Expr::cust("NULL"), Alias::new("rid"))
-            .expr_as(Expr::cust("NULL"), Alias::new("key"))
-            .and_where(Expr::cust("1 = 0"))
-            .to_owned(),
+        _ => Mapping::Own(Expr::cust("NULL")),
     }
 }
 

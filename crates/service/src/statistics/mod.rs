@@ -18,10 +18,11 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use entity::enums::IndicatorCode;
 use entity::{consortium, consortium_member, indicator_definition, organisation};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, UnionType};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{ColumnTrait, Condition, Statement};
 
 pub use define::Records;
+use define::{Mapping, Narrow};
 pub use overview::{ConnectedPartner, MemberFigures, Overview, StandardCountry};
 
 use crate::query::DateRange;
@@ -417,16 +418,23 @@ impl Scope {
             }
             Some((dimension, key)) => {
                 let organisations = frame.organisations();
-                let mapping = define::mapping(self, frame, code, dimension, &organisations);
-                let keyed = Query::select()
-                    .column(("keys", "rid"))
-                    .from_subquery(mapping, "keys")
-                    .and_where(match key {
-                        Some(k) => Expr::col(("keys", "key")).eq(k),
-                        None => Expr::col(("keys", "key")).is_null(),
-                    })
-                    .to_owned();
-                self.statistics_records(frame, code, &organisations, Some(keyed))
+                let only = match define::mapping(self, frame, code, dimension, &organisations) {
+                    Mapping::Own(expr) => Narrow::Where(match key {
+                        Some(k) => expr.eq(k),
+                        None => expr.is_null(),
+                    }),
+                    Mapping::Pairs(pairs) => Narrow::Keys(
+                        Query::select()
+                            .column(("keys", "rid"))
+                            .from_subquery(pairs, "keys")
+                            .and_where(match key {
+                                Some(k) => Expr::col(("keys", "key")).eq(k),
+                                None => Expr::col(("keys", "key")).is_null(),
+                            })
+                            .to_owned(),
+                    ),
+                };
+                self.statistics_records(frame, code, &organisations, Some(only))
             }
         }
     }
@@ -461,12 +469,35 @@ pub fn code_of(stored: &str) -> Result<IndicatorCode> {
     Ok(IndicatorCode::try_from_value(&stored.to_owned())?)
 }
 
-/// `arms` joined by `UNION ALL`, or `None` when there are none.
+/// SQLite refuses a compound select of more than 500 terms: longer unions are
+/// nested, each part a derived table of at most this many.
+const UNION_PART: usize = 250;
+
+/// `arms` joined by `UNION ALL` (nested past [`UNION_PART`] terms), or `None` when
+/// there are none.
 fn union_all(arms: Vec<SelectStatement>) -> Option<SelectStatement> {
-    let mut arms = arms.into_iter();
-    let mut first = arms.next()?;
-    for arm in arms {
-        first.union(UnionType::All, arm);
+    fn chain(arms: Vec<SelectStatement>) -> Option<SelectStatement> {
+        let mut arms = arms.into_iter();
+        let mut first = arms.next()?;
+        for arm in arms {
+            first.union(UnionType::All, arm);
+        }
+        Some(first)
     }
-    Some(first)
+    if arms.len() <= UNION_PART {
+        return chain(arms);
+    }
+    let mut parts = Vec::new();
+    let mut arms = arms.into_iter().peekable();
+    while arms.peek().is_some() {
+        let part: Vec<SelectStatement> = arms.by_ref().take(UNION_PART).collect();
+        let alias = format!("part_{}", parts.len());
+        parts.push(
+            Query::select()
+                .column(sea_orm::sea_query::Asterisk)
+                .from_subquery(chain(part)?, Alias::new(alias))
+                .to_owned(),
+        );
+    }
+    union_all(parts)
 }
