@@ -35,14 +35,14 @@ pub(super) enum Mapping {
     /// A key computed from the record's own row.
     Own(Expr),
     /// Distinct (rid, key) pairs from other tables (a record may have several keys).
-    Pairs(SelectStatement),
+    Pairs(Box<SelectStatement>),
 }
 
 /// Which of an indicator's records a drill-down keeps.
 #[derive(Clone)]
 pub(super) enum Narrow {
     /// Those whose key the select lists.
-    Keys(SelectStatement),
+    Keys(Box<SelectStatement>),
     /// Those that meet a condition on their own row.
     Where(Expr),
 }
@@ -95,7 +95,7 @@ fn grouped<E: Record>(list: &RootList<E>, mapping: Mapping, countries: bool) -> 
                 .expr_as(Expr::col(("keys", "key")), "key")
                 .join_subquery(
                     JoinType::InnerJoin,
-                    pairs,
+                    *pairs,
                     "keys",
                     Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
                 );
@@ -134,7 +134,9 @@ fn list<E: Record>(
 ) -> RootList<E> {
     let mut select = scope.find::<E>().filter(E::live()).filter(condition);
     match only {
-        Some(Narrow::Keys(keys)) => select = select.filter(primary_column::<E>().in_subquery(keys)),
+        Some(Narrow::Keys(keys)) => {
+            select = select.filter(primary_column::<E>().in_subquery(*keys))
+        }
         Some(Narrow::Where(condition)) => select = select.filter(condition),
         None => {}
     }
@@ -466,12 +468,12 @@ fn region_of<E: EntityTrait>(entity: E, column: E::Column) -> Expr {
 }
 
 /// `SELECT DISTINCT rid, key` from `query` (which has its FROM and WHERE).
-fn pairs(mut query: SelectStatement, rid: Expr, key: Expr) -> SelectStatement {
+fn pairs(mut query: SelectStatement, rid: Expr, key: Expr) -> Box<SelectStatement> {
     query
         .distinct()
         .expr_as(rid, Alias::new("rid"))
         .expr_as(key, Alias::new("key"));
-    query
+    Box::new(query)
 }
 
 /// A key of the record's own row (`entity` says which table the key is of).

@@ -423,16 +423,16 @@ impl Scope {
                         Some(k) => expr.eq(k),
                         None => expr.is_null(),
                     }),
-                    Mapping::Pairs(pairs) => Narrow::Keys(
+                    Mapping::Pairs(pairs) => Narrow::Keys(Box::new(
                         Query::select()
                             .column(("keys", "rid"))
-                            .from_subquery(pairs, "keys")
+                            .from_subquery(*pairs, "keys")
                             .and_where(match key {
                                 Some(k) => Expr::col(("keys", "key")).eq(k),
                                 None => Expr::col(("keys", "key")).is_null(),
                             })
                             .to_owned(),
-                    ),
+                    )),
                 };
                 self.statistics_records(frame, code, &organisations, Some(only))
             }
