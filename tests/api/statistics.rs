@@ -592,6 +592,38 @@ on_both! {
             }
         }
         let coord = tokens[3].1.as_deref();
+        // The first pages of all rows are read together; a row's next page follows on
+        // from the cursor of its first, through the row's own list.
+        const PAGED: &str = "query($s: ID, $a: Date, $after: String) { statistics(subject: $s, asOf: $a) {
+            indicator(code: AGREEMENTS_IN_EFFECT) { breakdown(by: COUNTRY) { key value
+                first: records(first: 1) { totalCount pageInfo { endCursor hasNextPage } nodes { ... on Agreement { id } } }
+                rest: records(first: 100, after: $after) { nodes { ... on Agreement { id } } } } } } }";
+        let data = app.data_as(coord, PAGED, json!({ "s": consortium, "a": "2021-06-01" })).await;
+        let rows = data["statistics"]["indicator"]["breakdown"].as_array().unwrap().clone();
+        let widest = rows.iter().max_by_key(|r| r["value"].as_u64()).unwrap();
+        assert!(widest["value"].as_u64().unwrap() > 1, "{widest}");
+        assert_eq!(widest["first"]["pageInfo"]["hasNextPage"], true);
+        let cursor = widest["first"]["pageInfo"]["endCursor"].as_str().unwrap();
+        let data = app.data_as(coord, PAGED, json!({ "s": consortium, "a": "2021-06-01", "after": cursor })).await;
+        let same = data["statistics"]["indicator"]["breakdown"].as_array().unwrap().iter().find(|r| r["key"] == widest["key"]).unwrap().clone();
+        let mut ids: Vec<&Value> = same["rest"]["nodes"].as_array().unwrap().iter().map(|n| &n["id"]).collect();
+        assert!(!ids.contains(&&widest["first"]["nodes"][0]["id"]));
+        ids.push(&widest["first"]["nodes"][0]["id"]);
+        assert_eq!(ids.len() as u64, widest["value"].as_u64().unwrap());
+        // The statements do not grow with the rows.
+        const ROWS: &str = "query($s: ID, $by: BreakdownDimension!) { statistics(subject: $s, asOf: \"2021-06-01\") {
+            indicator(code: AGREEMENTS_IN_EFFECT) { breakdown(by: $by) { value records(first: 3) { totalCount nodes { __typename } } } } } }";
+        let rows = |by: &'static str| {
+            let (app, consortium) = (&app, &consortium);
+            async move {
+                let data = app.data(ROWS, json!({ "s": consortium, "by": by })).await;
+                let rows = data["statistics"]["indicator"]["breakdown"].as_array().unwrap().len();
+                (rows, app.statements(ROWS, json!({ "s": consortium, "by": by })).await)
+            }
+        };
+        let (one, more) = (rows("STATUS").await, rows("COUNTRY").await);
+        assert!(one.0 < more.0, "{one:?} {more:?}");
+        assert_eq!(one.1, more.1, "{} rows cost {} statements, {} rows {}", one.0, one.1, more.0, more.1);
         assert_eq!(breakdown(&app, coord, Some(&consortium), Some("2024-06-01"), "TRAINING_CENTRES_ABROAD", "COUNTRY").await,
             map(&[("TH", 2), ("DE", 1), ("FR", 1)]));
     }

@@ -206,6 +206,16 @@ where
     Ok(build(slice, wrap, total).into())
 }
 
+/// A page read already, with its length known (`totalCount` costs nothing more).
+pub fn loaded<M, T, C>(slice: Slice<M>, wrap: impl Fn(M) -> T) -> C
+where
+    C: From<Page<T>>,
+{
+    let known = slice.total.unwrap_or(0);
+    let total = Total(Arc::new(move || Box::pin(async move { Ok(known) })));
+    build(slice, wrap, total).into()
+}
+
 /// A page of the children of `parent` through `R`, batched with its siblings' pages.
 pub async fn nested<R, T, C>(
     ctx: &Context<'_>,

@@ -7,11 +7,11 @@ use async_graphql::{Context, Enum, Object, Union};
 use service::PageArgs;
 use service::entity::enums::IndicatorCode;
 use service::entity::{curriculum_standard, indicator_definition, organisation};
-use service::statistics::{self as stats, Dimension, Figure, Frame, Records};
+use service::statistics::{self as stats, Dimension, Figure, Frame, RecordSlice, Records};
 
 use crate::agreements::Agreement;
 use crate::centres::TrainingCentre;
-use crate::connection::{StatisticsRecordConnection, args, root};
+use crate::connection::{StatisticsRecordConnection, args, loaded, root};
 use crate::countries::{Country, country_opt};
 use crate::error::Result;
 use crate::events::Event;
@@ -123,6 +123,20 @@ async fn page(
             .await
         }
         Records::Centres(l) => root(ctx, l, args, |m| R::TrainingCentre(TrainingCentre(m))).await,
+    }
+}
+
+/// A page of records read already.
+fn loaded_records(slice: RecordSlice) -> StatisticsRecordConnection {
+    use StatisticsRecord as R;
+    match slice {
+        RecordSlice::Organisations(s) => loaded(s, |m| R::Organisation(Organisation(m))),
+        RecordSlice::Countries(s) => loaded(s, |m| R::Country(Country::new(m))),
+        RecordSlice::Agreements(s) => loaded(s, |m| R::Agreement(Agreement(m))),
+        RecordSlice::Events(s) => loaded(s, |m| R::Event(Event(m))),
+        RecordSlice::People(s) => loaded(s, |m| R::Person(Person(m))),
+        RecordSlice::Standards(s) => loaded(s, |m| R::CurriculumStandard(CurriculumStandard(m))),
+        RecordSlice::Centres(s) => loaded(s, |m| R::TrainingCentre(TrainingCentre(m))),
     }
 }
 
@@ -329,6 +343,24 @@ impl BreakdownRow {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<StatisticsRecordConnection> {
+        // The first page of every row is read in one statement for all rows (a member's
+        // row is a subject of its own, and a later page goes through the row's list).
+        if self.row.dimension != Dimension::Member
+            && after.is_none()
+            && before.is_none()
+            && last.is_none()
+        {
+            let key = loader::RowRecords {
+                frame: self.frame.clone(),
+                code: self.code,
+                dimension: self.row.dimension,
+                key: self.row.key.clone(),
+                first,
+            };
+            if let Some(slice) = loader::row_records(ctx, key).await? {
+                return Ok(loaded_records(slice));
+            }
+        }
         let records = scope(ctx).drill_down(
             &self.frame,
             self.code,

@@ -9,14 +9,20 @@ use entity::{
     adoption, agreement, agreement_party, country, curriculum_standard, event, event_organisation,
     event_participant, organisation, person, training_centre,
 };
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryTrait};
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, OverStatement, Query, SelectStatement, WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryTrait,
+};
 
 use super::{Dimension, Frame};
 use crate::agreements::in_effect_on;
 use crate::query::{Direction, RootList};
 use crate::scope::primary_column;
-use crate::{Principal, Record, Scope};
+use crate::{PageArgs, Principal, Record, Scope, Slice};
 
 /// The records behind a figure: a root list of the table they come from.
 #[derive(Clone)]
@@ -680,4 +686,116 @@ pub(super) fn label(key: &str) -> (String, String) {
         .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
         .unwrap_or_default();
     (en, zh.to_owned())
+}
+
+/// A page of one breakdown row's records, whichever table they come from.
+#[derive(Clone)]
+pub enum RecordSlice {
+    Organisations(Slice<organisation::Model>),
+    Countries(Slice<country::Model>),
+    Agreements(Slice<agreement::Model>),
+    Events(Slice<event::Model>),
+    People(Slice<person::Model>),
+    Standards(Slice<curriculum_standard::Model>),
+    Centres(Slice<training_centre::Model>),
+}
+
+impl Scope {
+    /// The first page of each row's records, for several rows of one breakdown (`keys`),
+    /// in one statement: the records numbered within their key, as a nested list is.
+    /// The pages and cursors are those each row's own list gives.
+    pub(super) async fn first_pages_of(
+        &self,
+        records: &Records,
+        mapping: Mapping,
+        keys: &[Option<String>],
+        args: &PageArgs,
+    ) -> crate::Result<HashMap<Option<String>, RecordSlice>> {
+        macro_rules! pages {
+            ($($variant:ident),*) => {
+                match records {
+                    $(Records::$variant(list) => self
+                        .pages_by_key(list, mapping, keys, args)
+                        .await?
+                        .into_iter()
+                        .map(|(k, s)| (k, RecordSlice::$variant(s)))
+                        .collect(),)*
+                }
+            };
+        }
+        Ok(pages!(
+            Organisations,
+            Countries,
+            Agreements,
+            Events,
+            People,
+            Standards,
+            Centres
+        ))
+    }
+
+    async fn pages_by_key<E: Record>(
+        &self,
+        list: &RootList<E>,
+        mapping: Mapping,
+        keys: &[Option<String>],
+        args: &PageArgs,
+    ) -> crate::Result<HashMap<Option<String>, Slice<E::Model>>>
+    where
+        E::Model: sea_orm::ModelTrait<Entity = E>,
+    {
+        let keyset = list.keyset();
+        let page = &keyset.page(args)?;
+        let mut query = list.select.clone().into_query();
+        let key = match mapping {
+            Mapping::Own(key) => key,
+            Mapping::Pairs(pairs) => {
+                query.join_subquery(
+                    JoinType::InnerJoin,
+                    *pairs,
+                    "keys",
+                    Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
+                );
+                Expr::col(("keys", "key"))
+            }
+        };
+        let named: Vec<String> = keys.iter().flatten().cloned().collect();
+        let mut wanted = Condition::any().add(key.clone().is_in(named));
+        if keys.iter().any(Option::is_none) {
+            wanted = wanted.add(key.clone().is_null());
+        }
+        query.cond_where(wanted).expr_as(key.clone(), "row_key");
+        let mut over = WindowStatement::new();
+        over.add_partition_by(key.clone());
+        keyset.order_window(&mut over, page.backward);
+        query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
+        let mut all = WindowStatement::new();
+        all.add_partition_by(key);
+        query.expr_window_as(Expr::cust("COUNT(*)"), all, "row_total");
+        let outer = Query::select()
+            .column(sea_orm::sea_query::Asterisk)
+            .from_subquery(query, "numbered")
+            .and_where(Expr::col("row_number").lte((page.limit + 1) as i64))
+            .order_by("row_number", sea_orm::sea_query::Order::Asc)
+            .to_owned();
+        let mut grouped: HashMap<Option<String>, (Vec<E::Model>, u64)> = HashMap::new();
+        for row in self.rows(&outer).await? {
+            let key: Option<String> = row.try_get("", "row_key")?;
+            let total = row.try_get::<i64>("", "row_total")? as u64;
+            let model = E::Model::from_query_result(&row, "")?;
+            let entry = grouped.entry(key.map(|k| k.trim().to_owned())).or_default();
+            entry.0.push(model);
+            entry.1 = total;
+        }
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let (rows, total) = grouped.remove(k).unwrap_or_default();
+                let mut slice = Slice::from_fetched(rows, page);
+                slice.cursors = slice.items.iter().map(|m| keyset.cursor(m)).collect();
+                slice.total = Some(total);
+                (k.clone(), slice)
+            })
+            .collect())
+    }
 }

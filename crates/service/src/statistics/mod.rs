@@ -21,8 +21,8 @@ use entity::{consortium, consortium_member, indicator_definition, organisation};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{ColumnTrait, Condition, Statement};
 
-pub use define::Records;
 use define::{Mapping, Narrow};
+pub use define::{RecordSlice, Records};
 pub use overview::{ConnectedPartner, MemberFigures, Overview, StandardCountry};
 
 use crate::query::DateRange;
@@ -437,6 +437,24 @@ impl Scope {
                 self.statistics_records(frame, code, &organisations, Some(only))
             }
         }
+    }
+
+    /// The first page of the records of several rows of one breakdown (by `dimension`,
+    /// not `Member`, whose rows are each a subject of their own), in one statement: the
+    /// pages and cursors each row's own `drill_down` list gives, for `args` without a
+    /// cursor (a later page goes through that list).
+    pub async fn first_pages(
+        &self,
+        frame: &Frame,
+        code: IndicatorCode,
+        dimension: Dimension,
+        keys: &[Option<String>],
+        args: &crate::PageArgs,
+    ) -> Result<HashMap<Option<String>, RecordSlice>> {
+        let organisations = frame.organisations();
+        let records = self.statistics_records(frame, code, &organisations, None);
+        let mapping = define::mapping(self, frame, code, dimension, &organisations);
+        self.first_pages_of(&records, mapping, keys, args).await
     }
 
     /// Runs a built select through this scope's reader.
