@@ -11,6 +11,7 @@ mod m0007_child_order_indexes;
 mod m0008_standard_codes_per_owner;
 mod m0009_translations;
 mod m0010_partnerships;
+mod m0011_indicator_definitions;
 mod m0012_search_keys;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_standard_codes_per_owner::Migration),
             Box::new(m0009_translations::Migration),
             Box::new(m0010_partnerships::Migration),
+            Box::new(m0011_indicator_definitions::Migration),
             Box::new(m0012_search_keys::Migration),
         ]
     }

@@ -218,7 +218,7 @@ on_both! {
         let readme = include_str!("../../README.md");
         let blocks: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
         let (mutations, queries): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("mutation"));
-        assert_eq!(queries.len(), 3);
+        assert_eq!(queries.len(), 4);
         assert_eq!(mutations.len(), 1);
         // The example mutation, as an editor of SSPU, with the placeholders filled in.
         let sspu = app.organisation("Shanghai Polytechnic University").await;

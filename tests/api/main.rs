@@ -26,6 +26,7 @@ mod read_api;
 mod registry;
 mod schema;
 mod statements;
+mod statistics;
 mod synthetic;
 mod tenancy;
 mod units;

@@ -23,6 +23,7 @@ use crate::partnerships::Partnership;
 use crate::people::{Affiliation, Person};
 use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
+use crate::statistics::StatisticsRecord;
 use crate::tokens::Token;
 
 type CountFuture = Pin<Box<dyn Future<Output = Result<u64>> + Send>>;
@@ -139,6 +140,7 @@ connection! {
     Partnership: PartnershipConnection, PartnershipEdge, "partnerships";
     Token: TokenConnection, TokenEdge, "bearer tokens";
     AuditEntry: AuditEntryConnection, AuditEntryEdge, "audit log entries";
+    StatisticsRecord: StatisticsRecordConnection, StatisticsRecordEdge, "records behind a figure";
 }
 
 /// What a page costs against the complexity limit: its size times what each item costs,
@@ -204,6 +206,16 @@ where
         })
     }));
     Ok(build(slice, wrap, total).into())
+}
+
+/// A page read already, with its length known (`totalCount` costs nothing more).
+pub fn loaded<M, T, C>(slice: Slice<M>, wrap: impl Fn(M) -> T) -> C
+where
+    C: From<Page<T>>,
+{
+    let known = slice.total.unwrap_or(0);
+    let total = Total(Arc::new(move || Box::pin(async move { Ok(known) })));
+    build(slice, wrap, total).into()
 }
 
 /// A page of the children of `parent` through `R`, batched with its siblings' pages.

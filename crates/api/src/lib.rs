@@ -35,6 +35,7 @@ mod partnerships;
 mod people;
 mod sources;
 mod standards;
+mod statistics;
 mod tokens;
 mod translations;
 
@@ -62,6 +63,7 @@ pub struct Query(
     centres::CentreQuery,
     indicators::IndicatorQuery,
     partnerships::PartnershipQuery,
+    statistics::StatisticsQuery,
     sources::SourceQuery,
     translations::LabelQuery,
 );

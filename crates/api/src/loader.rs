@@ -183,6 +183,121 @@ impl Loader<TextsOf> for Loaders {
     }
 }
 
+/// The computed value of a reported figure (its definition, organisation and period).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Computed(pub service::statistics::Reported);
+
+impl Loader<Computed> for Loaders {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[Computed],
+    ) -> std::result::Result<HashMap<Computed, u64>, LoadError> {
+        let reported: Vec<_> = keys.iter().map(|k| k.0.clone()).collect();
+        let values = self.scope.computed_for(&reported).await.map_err(Arc::new)?;
+        Ok(values.into_iter().map(|(k, v)| (Computed(k), v)).collect())
+    }
+}
+
+/// The computed value of a reported figure, batched with the page's other figures.
+pub async fn computed(ctx: &Context<'_>, reported: service::statistics::Reported) -> Result<u64> {
+    Ok(loader(ctx)
+        .load_one(Computed(reported))
+        .await
+        .map_err(ServiceError::from)?
+        .unwrap_or(0))
+}
+
+/// The first page of a breakdown row's records: rows of one breakdown (one frame, code
+/// and dimension) asking for the same page size are loaded together.
+#[derive(Clone)]
+pub struct RowRecords {
+    pub frame: Arc<service::statistics::Frame>,
+    pub code: service::entity::enums::IndicatorCode,
+    pub dimension: service::statistics::Dimension,
+    pub key: Option<String>,
+    pub first: Option<i32>,
+}
+
+impl RowRecords {
+    fn batch(
+        &self,
+    ) -> (
+        usize,
+        service::entity::enums::IndicatorCode,
+        service::statistics::Dimension,
+        Option<i32>,
+    ) {
+        (
+            Arc::as_ptr(&self.frame) as usize,
+            self.code,
+            self.dimension,
+            self.first,
+        )
+    }
+}
+
+impl PartialEq for RowRecords {
+    fn eq(&self, other: &Self) -> bool {
+        self.batch() == other.batch() && self.key == other.key
+    }
+}
+impl Eq for RowRecords {}
+impl Hash for RowRecords {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.batch().hash(state);
+        self.key.hash(state);
+    }
+}
+
+impl Loader<RowRecords> for Loaders {
+    type Value = service::statistics::RecordSlice;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[RowRecords],
+    ) -> std::result::Result<HashMap<RowRecords, Self::Value>, LoadError> {
+        let mut batches: HashMap<_, Vec<&RowRecords>> = HashMap::new();
+        for k in keys {
+            batches.entry(k.batch()).or_default().push(k);
+        }
+        let mut out = HashMap::new();
+        for rows in batches.into_values() {
+            let first = rows[0];
+            let wanted: Vec<Option<String>> = rows.iter().map(|r| r.key.clone()).collect();
+            let args = service::PageArgs {
+                first: first.first,
+                ..Default::default()
+            };
+            let pages = self
+                .scope
+                .first_pages(&first.frame, first.code, first.dimension, &wanted, &args)
+                .await
+                .map_err(Arc::new)?;
+            for row in rows {
+                if let Some(page) = pages.get(&row.key) {
+                    out.insert(row.clone(), page.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The first page of a breakdown row's records, batched with the other rows'.
+pub async fn row_records(
+    ctx: &Context<'_>,
+    key: RowRecords,
+) -> Result<Option<service::statistics::RecordSlice>> {
+    Ok(loader(ctx)
+        .load_one(key)
+        .await
+        .map_err(ServiceError::from)?)
+}
+
 fn loader<'a>(ctx: &Context<'a>) -> &'a RequestLoader {
     ctx.data_unchecked::<Arc<RequestLoader>>()
 }

@@ -607,6 +607,82 @@ pub enum IndicatorMetric {
     Other,
 }
 
+/// The stable code of an indicator definition: what a figure counts, computed from the
+/// records (`indicator_definition` holds its names and description).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorCode {
+    /// Distinct partner organisations of agreements in effect.
+    #[sea_orm(string_value = "partner_institutions")]
+    PartnerInstitutions,
+    /// Countries and regions where those partners are based.
+    #[sea_orm(string_value = "partner_countries_and_regions")]
+    PartnerCountriesAndRegions,
+    /// Agreements in effect.
+    #[sea_orm(string_value = "agreements_in_effect")]
+    AgreementsInEffect,
+    /// Joint schools, degrees and training programmes in effect.
+    #[sea_orm(string_value = "joint_programmes_running")]
+    JointProgrammesRunning,
+    /// Events hosted or co-hosted.
+    #[sea_orm(string_value = "international_events_hosted")]
+    InternationalEventsHosted,
+    /// People from abroad who took part in hosted events.
+    #[sea_orm(string_value = "foreign_participants")]
+    ForeignParticipants,
+    /// Curriculum standards developed.
+    #[sea_orm(string_value = "curriculum_standards_developed")]
+    CurriculumStandardsDeveloped,
+    /// Standards adopted outside the developer's country.
+    #[sea_orm(string_value = "standards_adopted_abroad")]
+    StandardsAdoptedAbroad,
+    /// Countries and regions that adopted standards abroad.
+    #[sea_orm(string_value = "standard_adopting_countries_and_regions")]
+    StandardAdoptingCountriesAndRegions,
+    /// Training centres operating abroad.
+    #[sea_orm(string_value = "training_centres_abroad")]
+    TrainingCentresAbroad,
+    /// Countries and regions with training centres.
+    #[sea_orm(string_value = "training_centre_countries")]
+    TrainingCentreCountries,
+}
+
+impl IndicatorMetric {
+    /// The definition a reported figure of this metric is measured by, where one is.
+    pub fn definition(self) -> Option<IndicatorCode> {
+        match self {
+            IndicatorMetric::PartnerInstitutions => Some(IndicatorCode::PartnerInstitutions),
+            IndicatorMetric::PartnerCountriesAndRegions => {
+                Some(IndicatorCode::PartnerCountriesAndRegions)
+            }
+            IndicatorMetric::CurriculumStandards => {
+                Some(IndicatorCode::CurriculumStandardsDeveloped)
+            }
+            IndicatorMetric::StandardAdoptingCountriesAndRegions => {
+                Some(IndicatorCode::StandardAdoptingCountriesAndRegions)
+            }
+            IndicatorMetric::TrainingCentres => Some(IndicatorCode::TrainingCentresAbroad),
+            IndicatorMetric::TrainingCentreCountries => {
+                Some(IndicatorCode::TrainingCentreCountries)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// What a token may do.
 #[derive(
     Debug,

@@ -1,5 +1,5 @@
 //! A figure an organisation reported for a period, with its source.
-use crate::enums::{IndicatorMetric, Visibility};
+use crate::enums::{IndicatorCode, IndicatorMetric, Visibility};
 use sea_orm::entity::prelude::*;
 
 /// A figure an organisation reported for a period, with its source.
@@ -15,6 +15,8 @@ pub struct Model {
     pub organisation_id: i64,
     pub event_id: Option<i64>,
     pub metric: IndicatorMetric,
+    /// The definition the figure is measured by, where its metric has one.
+    pub definition_code: Option<IndicatorCode>,
     pub period_start: Option<Date>,
     pub period_end: Option<Date>,
     pub value: f64,

@@ -26,6 +26,7 @@ pub mod event_outcome;
 pub mod event_participant;
 pub mod idempotency_key;
 pub mod indicator;
+pub mod indicator_definition;
 pub mod isced_field;
 pub mod organisation;
 pub mod organisation_identifier;

@@ -93,6 +93,7 @@ macro_rules! always_readable {
 always_readable!(
     country,
     isced_field,
+    indicator_definition,
     organisation_name,
     organisation_identifier,
     consortium_member,

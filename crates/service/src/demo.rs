@@ -723,6 +723,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             organisation_id: Set(keys.get("organisation", &i.organisation)?),
             event_id: Set(keys.opt("event", &i.event)?),
             metric: Set(i.metric),
+            definition_code: Set(i.metric.definition()),
             period_start: Set(i.period_start),
             period_end: Set(i.period_end),
             value: Set(i.value),

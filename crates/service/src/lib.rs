@@ -31,6 +31,7 @@ pub mod partnerships;
 pub mod people;
 pub mod sources;
 pub mod standards;
+pub mod statistics;
 pub mod tokens;
 pub mod translations;
 

@@ -94,6 +94,12 @@ impl Keyed for entity::country::Model {
         self.code.clone()
     }
 }
+impl Keyed for entity::indicator_definition::Model {
+    type Key = String;
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
 impl Keyed for entity::isced_field::Model {
     type Key = String;
     fn key(&self) -> String {
@@ -157,6 +163,12 @@ impl Scope {
     /// Where this scope's reads go: the pool, or the connection pinned to it.
     pub(crate) async fn reader(&self) -> Result<Reader<'_>> {
         Ok(self.reads.reader(&self.db).await?)
+    }
+
+    /// Runs a statement built elsewhere in the crate (statistics) through this scope's
+    /// reader, so it reads the request's snapshot like every other read.
+    pub(crate) async fn rows_of(&self, statement: Statement) -> Result<Vec<QueryResult>> {
+        Ok(self.reader().await?.query_all_raw(statement).await?)
     }
 
     /// The rows of `E` this scope may read: the start of every query.

@@ -77,6 +77,8 @@ fn fields(kind: Kind, row: Map<String, Value>) -> Value {
             "isced_code" => ("field".to_owned(), Some(Kind::FieldOfEducation)),
             "signed_at_event_id" => ("signedAt".to_owned(), Some(Kind::Event)),
             "renewal_of_id" => ("renewalOf".to_owned(), Some(Kind::Agreement)),
+            // A reported figure's definition, by its code (`Indicator.definition.code`).
+            "definition_code" => ("definition".to_owned(), None),
             _ => match column.strip_suffix("_id") {
                 Some(name) => (camel(name), referenced(name)),
                 None => (camel(&column), None),

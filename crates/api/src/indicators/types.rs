@@ -9,8 +9,24 @@ use crate::ids::{Kind, encode};
 use crate::organisations::Organisation;
 use crate::record::{OwnedFields, event_opt, organisation};
 use crate::scalars::{Date, date};
+use crate::statistics::{IndicatorDefinition, definition};
 
 pub struct Indicator(pub indicator::Model);
+
+impl Indicator {
+    async fn computed_value(&self, ctx: &Context<'_>) -> Result<Option<u64>> {
+        let Some(code) = self.0.definition_code else {
+            return Ok(None);
+        };
+        let reported = service::statistics::Reported {
+            code,
+            organisation: self.0.organisation_id,
+            period_start: self.0.period_start,
+            period_end: self.0.period_end,
+        };
+        Ok(Some(crate::loader::computed(ctx, reported).await?))
+    }
+}
 
 /// A figure an organisation reported for a period ("171 partner institutions"), with
 /// its source.
@@ -43,6 +59,35 @@ impl Indicator {
     /// The sentence or context it was reported in.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
+    }
+    /// The definition the figure is measured by, where its metric has one; otherwise
+    /// `metric` and `note` say what it counts.
+    async fn definition(&self, ctx: &Context<'_>) -> Result<Option<IndicatorDefinition>> {
+        match self.0.definition_code {
+            Some(code) => Ok(Some(definition(ctx, code).await?)),
+            None => Ok(None),
+        }
+    }
+    /// The same figure computed from the records the caller may read (same definition,
+    /// organisation with its units, and period; stocks counted on `periodEnd`), where
+    /// the figure has a definition.
+    async fn computed(&self, ctx: &Context<'_>) -> Result<Option<u64>> {
+        self.computed_value(ctx).await
+    }
+    /// `computed` minus the reported value.
+    async fn difference(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        Ok(self
+            .computed_value(ctx)
+            .await?
+            .map(|c| c as f64 - self.0.value))
+    }
+    /// `computed` divided by the reported value (null when nothing was reported).
+    async fn coverage(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        Ok(self
+            .computed_value(ctx)
+            .await?
+            .filter(|_| self.0.value != 0.0)
+            .map(|c| c as f64 / self.0.value))
     }
     /// The organisation or unit the figure is about.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {

@@ -80,6 +80,7 @@ impl Scope {
             organisation_id: Set(organisation),
             event_id: Set(input.event),
             metric: Set(input.metric),
+            definition_code: Set(input.metric.definition()),
             period_start: Set(period.from),
             period_end: Set(period.to),
             value: Set(finite("input.value", input.value)?),
@@ -119,6 +120,7 @@ impl Scope {
         }
         if let Some(m) = patch.metric {
             row.metric = Set(m);
+            row.definition_code = Set(m.definition());
         }
         if let Some(v) = patch.value {
             row.value = Set(finite("input.value", v)?);
