@@ -9,6 +9,7 @@ mod m0005_plan_indexes;
 mod m0006_agreement_countries;
 mod m0007_child_order_indexes;
 mod m0008_standard_codes_per_owner;
+mod m0013_change_feed;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_agreement_countries::Migration),
             Box::new(m0007_child_order_indexes::Migration),
             Box::new(m0008_standard_codes_per_owner::Migration),
+            Box::new(m0013_change_feed::Migration),
         ]
     }
 }

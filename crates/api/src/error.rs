@@ -59,6 +59,8 @@ pub fn to_gql(error: &service::Error) -> async_graphql::Error {
             e.set("code", code::CONFLICT);
             e.set("currentVersion", *current);
         }),
+        service::Error::ChangesExpired => async_graphql::Error::new(error.message())
+            .extend_with(|_, e| e.set("code", code::CHANGES_EXPIRED)),
         service::Error::Database(cause) => {
             tracing::error!(%cause, "database error");
             async_graphql::Error::new("Internal error.")
@@ -97,6 +99,7 @@ impl From<std::sync::Arc<service::Error>> for ServiceError {
                 current: *current,
             },
             service::Error::Database(cause) => service::Error::Database(cause.clone()),
+            service::Error::ChangesExpired => service::Error::ChangesExpired,
         })
     }
 }
@@ -140,6 +143,7 @@ mod tests {
                 code::CONFLICT,
             ),
             (service::Error::Database(sea_orm_error()), code::INTERNAL),
+            (service::Error::ChangesExpired, code::CHANGES_EXPIRED),
         ]
     }
 

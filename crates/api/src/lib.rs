@@ -25,6 +25,7 @@ mod scalars;
 mod agreements;
 mod audit;
 mod centres;
+mod changes;
 mod consortia;
 mod countries;
 mod events;
@@ -58,6 +59,7 @@ pub struct Query(
     centres::CentreQuery,
     indicators::IndicatorQuery,
     sources::SourceQuery,
+    changes::ChangeQuery,
 );
 
 /// Writes for members and the coordinator. Every mutation needs a bearer token, takes

@@ -28,6 +28,9 @@ pub enum Error {
     /// The database failed in a way the caller cannot fix. Logged with its cause;
     /// callers see only that something went wrong.
     Database(DbErr),
+    /// A change-feed cursor older than the oldest entry kept: the client must re-read
+    /// in full and take a new cursor.
+    ChangesExpired,
 }
 
 impl From<DbErr> for Error {
@@ -35,6 +38,10 @@ impl From<DbErr> for Error {
         Error::Database(cause)
     }
 }
+
+/// What a client with an expired change cursor is told.
+const CHANGES_EXPIRED_MESSAGE: &str = "the cursor is older than the oldest change kept; \
+     re-read the records in full and continue from a new cursor";
 
 impl Error {
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -60,6 +67,7 @@ impl Error {
                 "the record has changed since version {expected}; it is now at version {current}"
             ),
             Error::Database(cause) => format!("database error: {cause}"),
+            Error::ChangesExpired => CHANGES_EXPIRED_MESSAGE.to_owned(),
         }
     }
 }

@@ -154,7 +154,7 @@ impl Scope {
     }
 
     /// Where this scope's reads go: the pool, or the connection pinned to it.
-    async fn reader(&self) -> Result<Reader<'_>> {
+    pub(crate) async fn reader(&self) -> Result<Reader<'_>> {
         Ok(self.reads.reader(&self.db).await?)
     }
 

@@ -1,0 +1,53 @@
+//! What a feed reader may narrow the feed to.
+use async_graphql::Enum;
+
+use crate::ids::Kind;
+
+/// The kinds of record the change feed reports.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RecordType {
+    Event,
+    Agreement,
+    CurriculumStandard,
+    TrainingCentre,
+    Indicator,
+    Organisation,
+    Person,
+    Source,
+    Consortium,
+}
+
+/// Each record type with its global id kind and the table the feed names it by.
+const TYPES: [(RecordType, Kind, &str); 9] = [
+    (RecordType::Event, Kind::Event, "event"),
+    (RecordType::Agreement, Kind::Agreement, "agreement"),
+    (
+        RecordType::CurriculumStandard,
+        Kind::CurriculumStandard,
+        "curriculum_standard",
+    ),
+    (
+        RecordType::TrainingCentre,
+        Kind::TrainingCentre,
+        "training_centre",
+    ),
+    (RecordType::Indicator, Kind::Indicator, "indicator"),
+    (RecordType::Organisation, Kind::Organisation, "organisation"),
+    (RecordType::Person, Kind::Person, "person"),
+    (RecordType::Source, Kind::Source, "source"),
+    (RecordType::Consortium, Kind::Consortium, "consortium"),
+];
+
+impl RecordType {
+    pub(crate) fn table(self) -> &'static str {
+        TYPES.iter().find(|(t, _, _)| *t == self).map_or("", |e| e.2)
+    }
+
+    /// The type of a feed entry's table; `None` for a table the API does not know.
+    pub(crate) fn of_table(table: &str) -> Option<(RecordType, Kind)> {
+        TYPES
+            .iter()
+            .find(|(_, _, t)| *t == table)
+            .map(|(r, k, _)| (*r, *k))
+    }
+}
