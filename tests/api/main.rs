@@ -4,6 +4,7 @@ mod helpers;
 
 mod agreement_countries;
 mod browser;
+mod changes;
 mod cli;
 mod clients;
 mod concurrency;

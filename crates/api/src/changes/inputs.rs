@@ -40,7 +40,10 @@ const TYPES: [(RecordType, Kind, &str); 9] = [
 
 impl RecordType {
     pub(crate) fn table(self) -> &'static str {
-        TYPES.iter().find(|(t, _, _)| *t == self).map_or("", |e| e.2)
+        TYPES
+            .iter()
+            .find(|(t, _, _)| *t == self)
+            .map_or("", |e| e.2)
     }
 
     /// The type of a feed entry's table; `None` for a table the API does not know.

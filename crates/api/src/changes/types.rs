@@ -51,12 +51,7 @@ impl ChangeConnection {
     /// `hasNextPage` is false, to wait for later changes). The feed is read forwards
     /// only, so `hasPreviousPage` is always false.
     async fn page_info(&self) -> PageInfo {
-        let cursors: Vec<String> = self
-            .0
-            .entries
-            .iter()
-            .map(|e| change_cursor(e.id))
-            .collect();
+        let cursors: Vec<String> = self.0.entries.iter().map(|e| change_cursor(e.id)).collect();
         PageInfo {
             has_previous_page: false,
             has_next_page: self.0.has_next_page,
@@ -151,17 +146,16 @@ impl Change {
         if self.current(ctx).await?.is_none() {
             return Ok(None);
         }
-        Ok(loader::one::<service::entity::organisation::Entity>(ctx, owner)
-            .await?
-            .map(Organisation))
+        Ok(
+            loader::one::<service::entity::organisation::Entity>(ctx, owner)
+                .await?
+                .map(Organisation),
+        )
     }
 
     /// Who could read the record after the write; null for a removal.
     async fn visibility(&self, ctx: &Context<'_>) -> Result<Option<Visibility>> {
-        Ok(self
-            .current(ctx)
-            .await?
-            .map(|_| self.entry.visibility))
+        Ok(self.current(ctx).await?.map(|_| self.entry.visibility))
     }
 
     /// The record as it is now, as the caller may read it; null for a removal.

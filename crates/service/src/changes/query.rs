@@ -115,7 +115,12 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_others_are_refused() {
         assert_eq!(parse_cursor(&change_cursor(42)).unwrap(), 42);
-        for bad in ["", "42", "Y2hhbmdlOnYxOi0x", &URL_SAFE_NO_PAD.encode("change:v2:4")] {
+        for bad in [
+            "",
+            "42",
+            "Y2hhbmdlOnYxOi0x",
+            &URL_SAFE_NO_PAD.encode("change:v2:4"),
+        ] {
             assert!(
                 matches!(parse_cursor(bad), Err(Error::BadInput { ref field, .. }) if field == "after"),
                 "{bad}"
