@@ -251,3 +251,59 @@ on_both! {
         assert_eq!(entries(&page(app, None, None, 10, json!(null)).await), vec![e(&id, "CREATE", 1)]);
     }
 }
+
+/// Now, as the API writes instants.
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+on_both! {
+    async fn lists_read_from_a_time_on_and_sort_by_the_last_change(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let editor = Some(w.editor_a.as_str());
+        let pause = || tokio::time::sleep(std::time::Duration::from_millis(20));
+
+        // Events: created A, created B, then A changed.
+        let since = now();
+        pause().await;
+        let a = create_event(app, &w.editor_a, "Since A", "PUBLIC").await;
+        pause().await;
+        let b = create_event(app, &w.editor_a, "Since B", "PUBLIC").await;
+        pause().await;
+        app.data_as(editor, UPDATE_EVENT, json!({ "i": { "id": a, "expectedVersion": 1, "theme": "changed" } })).await;
+        let events = "query($f: EventFilter, $o: EventOrder) { events(filter: $f, orderBy: $o) { totalCount nodes { id updatedAt } } }";
+        let ids = |data: &Value| crate::helpers::nodes(&data["events"], "id");
+        let asc = app.data_as(None, events, json!({ "f": { "updatedSince": since }, "o": { "field": "UPDATED_AT" } })).await;
+        assert_eq!(ids(&asc), vec![b.clone(), a.clone()], "fixture events are older and left out");
+        assert_eq!(asc["events"]["totalCount"], 2);
+        let desc = app.data_as(None, events, json!({ "f": { "updatedSince": since }, "o": { "field": "UPDATED_AT", "direction": "DESC" } })).await;
+        assert_eq!(ids(&desc), vec![a.clone(), b.clone()]);
+        // Inclusive: from A's last change on, A alone.
+        let last = asc["events"]["nodes"][1]["updatedAt"].clone();
+        let from_last = app.data_as(None, events, json!({ "f": { "updatedSince": last } })).await;
+        assert_eq!(ids(&from_last), vec![a.clone()]);
+        // Visibility first: a private event changed since is not the public's.
+        create_event(app, &w.editor_a, "Since, private", "PRIVATE").await;
+        assert_eq!(app.data_as(None, events, json!({ "f": { "updatedSince": since } })).await["events"]["totalCount"], 2);
+        // A malformed instant is refused when the document is validated.
+        let (_, body) = app.post_as(None, events, json!({ "f": { "updatedSince": "yesterday" } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("filter.updatedSince".to_owned())), "{body}");
+
+        // Sources (registry): the same on another list.
+        let since = now();
+        pause().await;
+        let create = "mutation($i: CreateSourceInput!) { createSource(input: $i) { source { id } } }";
+        let s1 = app.data_as(editor, create, json!({ "i": { "title": "Since source one" } })).await["createSource"]["source"]["id"].clone();
+        pause().await;
+        let s2 = app.data_as(editor, create, json!({ "i": { "title": "Since source two" } })).await["createSource"]["source"]["id"].clone();
+        pause().await;
+        app.data_as(editor, "mutation($i: UpdateSourceInput!) { updateSource(input: $i) { source { id } } }",
+            json!({ "i": { "id": s1, "expectedVersion": 1, "publisher": "Changed" } })).await;
+        let sources = "query($f: SourceFilter, $o: SourceOrder) { sources(filter: $f, orderBy: $o) { nodes { id } } }";
+        let listed = app.data_as(None, sources, json!({ "f": { "updatedSince": since }, "o": { "field": "UPDATED_AT" } })).await;
+        assert_eq!(crate::helpers::nodes(&listed["sources"], "id"), vec![s2.as_str().unwrap(), s1.as_str().unwrap()]);
+        let later = app.data_as(None, sources, json!({ "f": { "updatedSince": now() } })).await;
+        assert!(crate::helpers::nodes(&later["sources"], "id").is_empty());
+    }
+}

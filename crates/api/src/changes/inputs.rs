@@ -6,14 +6,24 @@ use crate::ids::Kind;
 /// The kinds of record the change feed reports.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RecordType {
+    /// Events (their organisations, participants, presentations and outcomes change
+    /// with them).
     Event,
+    /// Agreements (with their parties, people and fields).
     Agreement,
+    /// Curriculum standards (with their adoptions).
     CurriculumStandard,
+    /// Training centres abroad.
     TrainingCentre,
+    /// Reported figures.
     Indicator,
+    /// Organisations of the registry (with their names and identifiers).
     Organisation,
+    /// People of the registry.
     Person,
+    /// Sources of the registry.
     Source,
+    /// Consortia (with their members).
     Consortium,
 }
 

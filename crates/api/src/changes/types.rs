@@ -75,6 +75,7 @@ impl ChangeEdge {
         &self.cursor
     }
 
+    /// The entry.
     async fn node(&self) -> &Change {
         &self.node
     }
@@ -99,6 +100,8 @@ impl Change {
     }
 }
 
+/// One committed write to a record. The record is read as the caller may read it now;
+/// when it cannot, the entry is a removal and says only which record and what happened.
 #[Object]
 impl Change {
     /// This entry's cursor: pass it as `after` to read the changes after it.

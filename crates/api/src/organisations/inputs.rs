@@ -14,11 +14,14 @@ order_input!(
     /// How to sort organisations (default: by English name).
     OrganisationOrder, OrganisationOrderField, "service::organisations::OrganisationOrderField", service::organisations::OrganisationOrderField, Name,
     { /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which organisations to list.
 #[derive(InputObject, Clone, Default)]
 pub struct OrganisationFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of any name, abbreviation or alias.
     pub search: Option<String>,
     /// Of any of these kinds.

@@ -29,6 +29,8 @@ pub enum OrganisationOrderField {
     #[default]
     Name,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -87,6 +89,7 @@ pub fn select(
     let column = match field {
         OrganisationOrderField::Name => organisation::Column::NameEn,
         OrganisationOrderField::CreatedAt => organisation::Column::CreatedAt,
+        OrganisationOrderField::UpdatedAt => organisation::Column::UpdatedAt,
     };
     RootList::new(scope.find::<organisation::Entity>().filter(condition))
         .by(column, direction)
