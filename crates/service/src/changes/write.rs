@@ -24,8 +24,9 @@ const FEED_TABLES: [(&str, &str, bool); 9] = [
     ("consortium", "CAST(NULL AS BIGINT)", false),
 ];
 
-/// Any fixed number: the advisory lock that puts feed ids in commit order.
-const FEED_LOCK: i64 = 0x636f_6e63_6f72_64;
+/// Any fixed number ("concord" in ASCII): the advisory lock that puts feed ids in commit
+/// order.
+const FEED_LOCK: i64 = 0x0063_6f6e_636f_7264;
 
 /// What an audit operation name (`createEvent`, `archiveAgreement`, `mergePeople`, ...)
 /// did, for the feed.
