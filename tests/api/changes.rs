@@ -307,3 +307,26 @@ on_both! {
         assert!(crate::helpers::nodes(&later["sources"], "id").is_empty());
     }
 }
+
+on_both! {
+    async fn a_merge_has_an_entry_for_the_survivor_and_for_the_duplicate(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let survivor = crate::helpers::gid("Organisation", app.organisation("Harbour Institute").await);
+        let duplicate = crate::helpers::gid("Organisation", app.organisation("Werkstatt GmbH").await);
+        app.data_as(Some(&w.coordinator),
+            "mutation($i: MergeOrganisationsInput!) { mergeOrganisations(input: $i) { organisation { id } } }",
+            json!({ "i": { "survivor": survivor, "duplicate": duplicate } })).await;
+        // The registry is public: anonymous readers hear of both, the duplicate archived.
+        let q = r#"{ changes(types: [ORGANISATION]) { nodes { recordId operation removed
+            record { ... on Organisation { id archivedAt } } } } }"#;
+        let feed = app.data_as(None, q, json!({})).await["changes"]["nodes"].clone();
+        let feed = feed.as_array().unwrap();
+        assert_eq!(feed.len(), 2, "{feed:?}");
+        assert_eq!((feed[0]["recordId"].as_str().unwrap(), feed[0]["operation"].as_str().unwrap()), (survivor.as_str(), "MERGE"));
+        assert_eq!(feed[0]["record"]["archivedAt"], Value::Null);
+        assert_eq!((feed[1]["recordId"].as_str().unwrap(), feed[1]["operation"].as_str().unwrap()), (duplicate.as_str(), "MERGE"));
+        assert!(feed[1]["record"]["archivedAt"].is_string(), "{feed:?}");
+        assert_eq!(feed[1]["removed"], false);
+    }
+}
