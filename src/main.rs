@@ -37,6 +37,11 @@ enum Command {
         /// Load the demo data before serving (default: only on the embedded SQLite default).
         #[arg(long, env = "CONCORD_DEMO")]
         demo: Option<bool>,
+        /// How many days the change feed (`changes`) keeps its entries; pruned at start
+        /// and daily. A client whose cursor is older gets `CHANGES_EXPIRED`.
+        #[arg(long, env = "CONCORD_CHANGE_RETENTION_DAYS", default_value_t = 90,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        change_retention_days: u32,
         #[command(flatten)]
         exposure: Exposure,
     },
@@ -297,6 +302,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve {
             listen,
             demo,
+            change_retention_days,
             exposure,
         } => {
             // Registered before the address is printed: a SIGTERM sent as soon as the
@@ -308,6 +314,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             if demo.unwrap_or(embedded) {
                 seed_demo(&db).await?;
             }
+            let pruning = tokio::spawn(prune_changes(
+                db.connection.clone(),
+                chrono::Duration::days(change_retention_days.into()),
+            ));
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -326,11 +336,25 @@ async fn run(cli: Cli) -> Result<(), String> {
             )
             .await
             .map_err(|e| e.to_string())?;
+            pruning.abort();
             db.connection.close().await.map_err(|e| e.to_string())?;
             tracing::info!("stopped");
         }
     }
     Ok(())
+}
+
+/// Prunes the change feed now and then once a day. A failure is logged and tried again
+/// the next day: serving does not depend on it.
+async fn prune_changes(db: service::DatabaseConnection, retention: chrono::Duration) {
+    let mut daily = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        daily.tick().await;
+        match service::changes::prune(&db, retention).await {
+            Ok(pruned) => tracing::info!(pruned, "change feed pruned"),
+            Err(e) => tracing::warn!(error = %e.message(), "pruning the change feed failed"),
+        }
+    }
 }
 
 /// A future that resolves on SIGTERM or Ctrl-C. The SIGTERM handler is installed when

@@ -13,6 +13,7 @@ mod m0009_translations;
 mod m0010_partnerships;
 mod m0011_indicator_definitions;
 mod m0012_search_keys;
+mod m0013_change_feed;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_partnerships::Migration),
             Box::new(m0011_indicator_definitions::Migration),
             Box::new(m0012_search_keys::Migration),
+            Box::new(m0013_change_feed::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ mod helpers;
 mod agreement_countries;
 mod bilingual;
 mod browser;
+mod changes;
 mod cli;
 mod clients;
 mod concurrency;

@@ -20,6 +20,9 @@ pub const CONFLICT: &str = "CONFLICT";
 /// Something failed that the caller cannot fix; `extensions.requestId` joins it to the
 /// log, which holds the cause. Also what an error without a code becomes.
 pub const INTERNAL: &str = "INTERNAL";
+/// A `changes` cursor older than the oldest change kept (`--change-retention-days`):
+/// re-read the records in full, then follow the feed from a new cursor.
+pub const CHANGES_EXPIRED: &str = "CHANGES_EXPIRED";
 
 // A document that cannot run (no `data`; 400 under graphql-response+json).
 
@@ -56,13 +59,14 @@ pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 pub const PERSISTED_QUERY_NOT_ALLOWED: &str = "PERSISTED_QUERY_NOT_ALLOWED";
 
 /// Every code above.
-pub const ALL: [&str; 19] = [
+pub const ALL: [&str; 20] = [
     UNAUTHENTICATED,
     FORBIDDEN,
     NOT_FOUND,
     BAD_USER_INPUT,
     CONFLICT,
     INTERNAL,
+    CHANGES_EXPIRED,
     GRAPHQL_PARSE_FAILED,
     GRAPHQL_VALIDATION_FAILED,
     LIMIT_EXCEEDED,

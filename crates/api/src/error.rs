@@ -80,6 +80,8 @@ pub fn to_gql(error: &service::Error) -> async_graphql::Error {
                 e.set("existingId", id.to_string());
             })
         }
+        service::Error::ChangesExpired => async_graphql::Error::new(error.message())
+            .extend_with(|_, e| e.set("code", code::CHANGES_EXPIRED)),
         service::Error::Database(cause) => {
             tracing::error!(%cause, "database error");
             async_graphql::Error::new("Internal error.")
@@ -127,6 +129,7 @@ impl From<std::sync::Arc<service::Error>> for ServiceError {
                 existing: *existing,
             },
             service::Error::Database(cause) => service::Error::Database(cause.clone()),
+            service::Error::ChangesExpired => service::Error::ChangesExpired,
         })
     }
 }
@@ -178,6 +181,7 @@ mod tests {
                 code::CONFLICT,
             ),
             (service::Error::Database(sea_orm_error()), code::INTERNAL),
+            (service::Error::ChangesExpired, code::CHANGES_EXPIRED),
         ]
     }
 

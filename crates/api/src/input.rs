@@ -246,9 +246,20 @@ macro_rules! archiving {
 pub(crate) use archiving;
 
 /// Declares a resource's root list: a connection field with a typed filter, an order and
-/// the Relay arguments, answered by the service's `select` for that resource.
+/// the Relay arguments, answered by the service's `select` for that resource. The
+/// filter's `updatedSince` is applied here, once for every list (`RootList::updated_since`).
 macro_rules! root_list {
+    // Reference data (countries) has no `updated_at`, so no `updatedSince`.
+    (reference $(#[$doc:meta])* $query:ident . $name:ident($filter:ty, $order:ty) -> $connection:ty = $select:path, $node:expr) => {
+        $crate::input::root_list!(@list $(#[$doc])* $query.$name($filter, $order) -> $connection = $select, $node,
+            |_: &Option<$filter>| None::<chrono::DateTime<chrono::Utc>>, |list, _| list);
+    };
     ($(#[$doc:meta])* $query:ident . $name:ident($filter:ty, $order:ty) -> $connection:ty = $select:path, $node:expr) => {
+        $crate::input::root_list!(@list $(#[$doc])* $query.$name($filter, $order) -> $connection = $select, $node,
+            |f: &Option<$filter>| f.as_ref().and_then(|f| f.updated_since).map(|at| at.0),
+            |list: service::query::RootList<_>, since| list.updated_since(since));
+    };
+    (@list $(#[$doc:meta])* $query:ident . $name:ident($filter:ty, $order:ty) -> $connection:ty = $select:path, $node:expr, $since_of:expr, $since:expr) => {
         #[derive(Default)]
         pub struct $query;
 
@@ -267,8 +278,9 @@ macro_rules! root_list {
                 before: Option<String>,
             ) -> $crate::error::Result<$connection> {
                 let (field, direction) = <$order>::parts(order_by);
+                let since = ($since_of)(&filter);
                 let filter = <$filter>::parse(filter)?;
-                let list = $select($crate::record::scope(ctx), &filter, field, direction);
+                let list = ($since)($select($crate::record::scope(ctx), &filter, field, direction), since);
                 let args = $crate::connection::args(first, after, last, before);
                 $crate::connection::root(ctx, list, args, $node).await
             }

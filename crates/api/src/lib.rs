@@ -26,6 +26,7 @@ mod scalars;
 mod agreements;
 mod audit;
 mod centres;
+mod changes;
 mod consortia;
 mod countries;
 mod events;
@@ -66,6 +67,7 @@ pub struct Query(
     statistics::StatisticsQuery,
     sources::SourceQuery,
     translations::LabelQuery,
+    changes::ChangeQuery,
 );
 
 /// Writes for members and the coordinator. Every mutation needs a bearer token, takes

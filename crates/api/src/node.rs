@@ -86,7 +86,7 @@ impl PageSizeQuery {
 }
 
 /// Resolves one global id through the loaders (so `nodes` batches by type).
-async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
+pub(crate) async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Option<Node>> {
     let (kind, key) = ids::decode(field, id)?;
     let number = || {
         key.parse::<i64>().map_err(|_| {

@@ -713,3 +713,40 @@ pub enum Role {
     #[sea_orm(string_value = "coordinator")]
     Coordinator,
 }
+
+/// What a write did to a record, as the change feed reports it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChangeOperation {
+    /// The record was created.
+    #[sea_orm(string_value = "create")]
+    Create,
+    /// Its fields or parts changed (or a party confirmed it).
+    #[sea_orm(string_value = "update")]
+    Update,
+    /// It was archived.
+    #[sea_orm(string_value = "archive")]
+    Archive,
+    /// It was restored from the archive.
+    #[sea_orm(string_value = "restore")]
+    Restore,
+    /// A duplicate was merged into it, or it was merged into another (and archived).
+    #[sea_orm(string_value = "merge")]
+    Merge,
+    /// It was deleted.
+    #[sea_orm(string_value = "delete")]
+    Delete,
+}

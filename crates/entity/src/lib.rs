@@ -15,6 +15,7 @@ pub mod agreement_party;
 pub mod agreement_person;
 pub mod api_token;
 pub mod audit_entry;
+pub mod change_entry;
 pub mod confirmation;
 pub mod consortium;
 pub mod consortium_member;

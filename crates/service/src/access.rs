@@ -59,6 +59,35 @@ fn owned(
     }
 }
 
+/// Change-feed entries a caller hears of: those about a record it could read before the
+/// change or after it, judged by visibility and owner as the entry recorded them. One
+/// it could read before and not after tells it to drop the record; one about a record
+/// it never could read is left out. (Archiving is a change the owner and the
+/// coordinator still read; others learn of it because the record was readable before.)
+/// Whether the record is readable now is decided by reading it.
+pub(crate) fn change_readable(principal: &Principal) -> Condition {
+    use change_entry::Column as C;
+    let state = |owner: C, visibility: C| match principal {
+        Principal::Coordinator { .. } => Condition::all(),
+        Principal::Anonymous => Condition::all().add(visibility.eq(Visibility::Public)),
+        Principal::Member {
+            organisation_id,
+            consortium_peers,
+            ..
+        } => Condition::any()
+            .add(owner.eq(*organisation_id))
+            .add(visibility.eq(Visibility::Public))
+            .add(
+                Condition::all()
+                    .add(visibility.eq(Visibility::Consortium))
+                    .add(owner.is_in(consortium_peers.iter().copied())),
+            ),
+    };
+    Condition::any()
+        .add(state(C::OwnerId, C::Visibility))
+        .add(state(C::PreviousOwnerId, C::PreviousVisibility))
+}
+
 /// The condition that the parent row `fk` points at is readable: a correlated `EXISTS`,
 /// so the database looks the one parent up by its key. (An uncorrelated
 /// `fk IN (SELECT id …)` made SQLite list every readable parent first: a cost that grew

@@ -36,6 +36,9 @@ pub enum Error {
     /// The database failed in a way the caller cannot fix. Logged with its cause;
     /// callers see only that something went wrong.
     Database(DbErr),
+    /// A change-feed cursor older than the oldest entry kept: the client must re-read
+    /// in full and take a new cursor.
+    ChangesExpired,
 }
 
 impl From<DbErr> for Error {
@@ -43,6 +46,10 @@ impl From<DbErr> for Error {
         Error::Database(cause)
     }
 }
+
+/// What a client with an expired change cursor is told.
+const CHANGES_EXPIRED_MESSAGE: &str = "the cursor is older than the oldest change kept; \
+     re-read the records in full and continue from a new cursor";
 
 impl Error {
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -73,6 +80,7 @@ impl Error {
                 format!("{record} {existing} already has this identifier")
             }
             Error::Database(cause) => format!("database error: {cause}"),
+            Error::ChangesExpired => CHANGES_EXPIRED_MESSAGE.to_owned(),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod write;
 pub mod agreements;
 pub mod audit;
 pub mod centres;
+pub mod changes;
 pub mod consortia;
 pub mod countries;
 pub mod events;

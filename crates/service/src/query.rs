@@ -3,7 +3,7 @@
 //! are made of.
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, Select};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Select};
 
 use crate::page::Keyset;
 use crate::{Error, Principal, Record, Result};
@@ -139,6 +139,35 @@ pub(crate) fn archived(column: impl ColumnTrait, archived: Option<bool>) -> Opti
     }))
 }
 
+/// A table whose rows carry the time they last changed (`updated_at`), so that its list
+/// can be read from a time on (`updatedSince`) and sorted by it.
+pub trait Dated: EntityTrait {
+    fn updated_at() -> Self::Column;
+}
+
+macro_rules! dated {
+    ($($m:ident),*) => {$(
+        impl Dated for entity::$m::Entity {
+            fn updated_at() -> Self::Column {
+                entity::$m::Column::UpdatedAt
+            }
+        }
+    )*};
+}
+dated!(
+    event,
+    agreement,
+    curriculum_standard,
+    adoption,
+    training_centre,
+    indicator,
+    organisation,
+    person,
+    source,
+    consortium,
+    partnership
+);
+
 /// A root list: the readable rows its filter keeps, and the keys they are paged by,
 /// the last one always the primary key. The order is kept apart from the select so that
 /// `Scope::list` can choose a page by key first and read whole rows for it alone.
@@ -163,6 +192,18 @@ impl<E: EntityTrait> RootList<E> {
     /// leads the order and the cursors.
     pub(crate) fn ranked(mut self) -> Self {
         self.ranked = true;
+        self
+    }
+
+    /// Only the rows changed at or after `since` (inclusive: a client that asks from the
+    /// latest `updatedAt` it saw misses nothing written in the same instant).
+    pub fn updated_since(mut self, since: Option<chrono::DateTime<chrono::Utc>>) -> Self
+    where
+        E: Dated,
+    {
+        if let Some(since) = since {
+            self.select = self.select.filter(E::updated_at().gte(since));
+        }
         self
     }
 

@@ -21,11 +21,14 @@ order_input!(
       Title, /// By when the record was created.
       CreatedAt, /// By start of validity (unknown dates last).
       ValidFrom, /// By end of validity (open-ended last).
-      ValidTo });
+      ValidTo , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which agreements to list. Conditions combine with AND; list values with OR.
 #[derive(InputObject, Clone, Default)]
 pub struct AgreementFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of the title or description.
     pub search: Option<String>,
     /// Owned by any of these member organisations.

@@ -18,11 +18,14 @@ order_input!(
     TrainingCentreOrder, TrainingCentreOrderField, "service::centres::CentreOrderField", service::centres::CentreOrderField, Name,
     { /// By opening date.
       OpenedOn, /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which training centres to list.
 #[derive(InputObject, Clone, Default)]
 pub struct TrainingCentreFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of the name or city.
     pub search: Option<String>,
     /// Owned by any of these member organisations.

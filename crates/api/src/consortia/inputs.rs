@@ -11,6 +11,8 @@ use crate::scalars::Date;
 /// Which consortia to list.
 #[derive(InputObject, Clone, Default)]
 pub struct ConsortiumFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of the name.
     pub search: Option<String>,
     /// With any of these organisations as members.

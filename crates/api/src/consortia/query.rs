@@ -24,9 +24,11 @@ impl ConsortiumQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<ConsortiumConnection> {
+        let since = filter.as_ref().and_then(|f| f.updated_since).map(|at| at.0);
         let filter = ConsortiumFilter::parse(filter)?;
         let list =
-            service::consortia::select(scope(ctx), &filter, order_by.unwrap_or_default().into());
+            service::consortia::select(scope(ctx), &filter, order_by.unwrap_or_default().into())
+                .updated_since(since);
         root(ctx, list, args(first, after, last, before), Consortium).await
     }
 }

@@ -4,6 +4,7 @@ use crate::connection::CountryConnection;
 use crate::input::root_list;
 
 root_list!(
+    reference
     /// Countries and regions (ISO 3166-1), with English and Chinese names.
     CountryQuery.countries(CountryFilter, CountryOrder) -> CountryConnection = service::countries::select, Country::new
 );

@@ -19,11 +19,14 @@ order_input!(
     EventOrder, EventOrderField, "service::events::EventOrderField", service::events::EventOrderField, StartDate,
     { /// By title.
       Title, /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which events to list. Conditions combine with AND; list values with OR.
 #[derive(InputObject, Clone, Default)]
 pub struct EventFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of the title or theme.
     pub search: Option<String>,
     /// Owned by any of these member organisations.

@@ -17,11 +17,14 @@ order_input!(
     IndicatorOrder, IndicatorOrderField, "service::indicators::IndicatorOrderField", service::indicators::IndicatorOrderField, PeriodEnd,
     { /// By value.
       Value, /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which reported indicators to list.
 #[derive(InputObject, Clone, Default)]
 pub struct IndicatorFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Owned by any of these member organisations.
     pub owners: Option<Vec<ID>>,
     /// About any of these organisations.

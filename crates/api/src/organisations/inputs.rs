@@ -14,11 +14,14 @@ order_input!(
     /// How to sort organisations (default: by English name).
     OrganisationOrder, OrganisationOrderField, "service::organisations::OrganisationOrderField", service::organisations::OrganisationOrderField, Name,
     { /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which organisations to list.
 #[derive(InputObject, Clone, Default)]
 pub struct OrganisationFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// What a user typed, matched against every name, abbreviation and alias (and the
     /// names of duplicates merged in) with case, accents, punctuation and full/half
     /// width folded; results are ranked (a whole name equal to it, then names starting

@@ -17,11 +17,14 @@ order_input!(
     PartnershipOrder, PartnershipOrderField, "service::partnerships::PartnershipOrderField", service::partnerships::PartnershipOrderField, Since,
     { /// By `until` (open ends last).
       Until, /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which partnerships to list.
 #[derive(InputObject, Clone, Default)]
 pub struct PartnershipFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of the notes.
     pub search: Option<String>,
     /// Owned by any of these member organisations.

@@ -12,11 +12,14 @@ order_input!(
     /// How to sort people (default: by family name, then given name).
     PersonOrder, PersonOrderField, "service::people::PersonOrderField", service::people::PersonOrderField, FamilyName,
     { /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which people to list.
 #[derive(InputObject, Clone, Default)]
 pub struct PersonFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// What a user typed, matched against the family, given and Chinese names (either
     /// order, and the names of duplicates merged in) with case, accents, punctuation and
     /// width folded; ranked as `OrganisationFilter.search` is.

@@ -14,11 +14,14 @@ order_input!(
     /// How to sort sources (default: by publication date).
     SourceOrder, SourceOrderField, "service::sources::SourceOrderField", service::sources::SourceOrderField, PublishedOn,
     { /// By title.
-      Title });
+      Title , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which sources to list.
 #[derive(InputObject, Clone, Default)]
 pub struct SourceFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of the title, publisher or author.
     pub search: Option<String>,
     /// Published within this range.

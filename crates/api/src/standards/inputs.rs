@@ -19,17 +19,21 @@ order_input!(
     CurriculumStandardOrder, CurriculumStandardOrderField, "service::standards::StandardOrderField", service::standards::StandardOrderField, Title,
     { /// By issue date.
       IssuedOn, /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 order_input!(
     /// How to sort adoptions (default: by adoption date).
     AdoptionOrder, AdoptionOrderField, "service::standards::AdoptionOrderField", service::standards::AdoptionOrderField, AdoptedOn,
     { /// By country code.
       Country, /// By when the record was created.
-      CreatedAt });
+      CreatedAt , /// By when the record last changed (with `filter.updatedSince`, to catch up).
+      UpdatedAt });
 
 /// Which curriculum standards to list.
 #[derive(InputObject, Clone, Default)]
 pub struct CurriculumStandardFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Case-insensitive substring of the title or code.
     pub search: Option<String>,
     /// Owned by any of these member organisations.
@@ -58,6 +62,8 @@ impl CurriculumStandardFilter {
 /// Which adoptions to list.
 #[derive(InputObject, Clone, Default)]
 pub struct AdoptionFilter {
+    /// Only records changed at or after this time (inclusive), to catch up.
+    pub updated_since: Option<crate::scalars::DateTime>,
     /// Of any of these standards.
     pub standards: Option<Vec<ID>>,
     /// In any of these countries or regions (ISO codes).

@@ -45,6 +45,8 @@ pub enum AgreementOrderField {
     CreatedAt,
     ValidFrom,
     ValidTo,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 /// The statuses of an agreement that took effect and was not ended early: whether it
@@ -170,6 +172,7 @@ pub fn select(
         AgreementOrderField::CreatedAt => agreement::Column::CreatedAt,
         AgreementOrderField::ValidFrom => agreement::Column::ValidFrom,
         AgreementOrderField::ValidTo => agreement::Column::ValidTo,
+        AgreementOrderField::UpdatedAt => agreement::Column::UpdatedAt,
     };
     RootList::new(scope.find::<agreement::Entity>().filter(condition))
         .by(column, direction)

@@ -1,5 +1,6 @@
 //! The audit log: every successful write leaves an entry, in the same transaction
-//! (`Audit`, used by the writes); reading it back is `select`.
+//! (`Audit`, used by the writes, which also writes the change feed's entry);
+//! reading it back is `select`.
 mod query;
 
 use chrono::Utc;
@@ -51,8 +52,11 @@ impl Audit {
         self
     }
 
+    /// Writes the entry and, for a record in the change feed, its feed entry: every
+    /// write passes here once, so none can commit without its change.
     pub(crate) async fn write(self, db: &impl ConnectionTrait) -> Result<()> {
-        self.entry.insert(db).await?;
-        Ok(())
+        let entry = self.entry.insert(db).await?;
+        crate::changes::record_change(db, &entry.record_type, entry.record_id, &entry.operation)
+            .await
     }
 }

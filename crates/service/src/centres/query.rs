@@ -26,6 +26,8 @@ pub enum CentreOrderField {
     Name,
     OpenedOn,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -52,6 +54,7 @@ pub fn select(
         CentreOrderField::Name => C::Name,
         CentreOrderField::OpenedOn => C::OpenedOn,
         CentreOrderField::CreatedAt => C::CreatedAt,
+        CentreOrderField::UpdatedAt => C::UpdatedAt,
     };
     RootList::new(scope.find::<training_centre::Entity>().filter(condition))
         .by(column, direction)

@@ -31,6 +31,8 @@ pub enum EventOrderField {
     StartDate,
     Title,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -80,6 +82,7 @@ pub fn select(
         EventOrderField::StartDate => event::Column::StartDate,
         EventOrderField::Title => event::Column::Title,
         EventOrderField::CreatedAt => event::Column::CreatedAt,
+        EventOrderField::UpdatedAt => event::Column::UpdatedAt,
     };
     RootList::new(scope.find::<event::Entity>().filter(condition))
         .by(column, direction)

@@ -23,6 +23,8 @@ pub enum IndicatorOrderField {
     PeriodEnd,
     Value,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -44,6 +46,7 @@ pub fn select(
         IndicatorOrderField::PeriodEnd => C::PeriodEnd,
         IndicatorOrderField::Value => C::Value,
         IndicatorOrderField::CreatedAt => C::CreatedAt,
+        IndicatorOrderField::UpdatedAt => C::UpdatedAt,
     };
     RootList::new(scope.find::<indicator::Entity>().filter(condition))
         .by(column, direction)

@@ -225,6 +225,9 @@ impl Scope {
             .after(&after)
             .write(&txn)
             .await?;
+        // The duplicate, merged away and archived, has its own feed entry, so mirrors
+        // drop it; the audit log holds both in the survivor's entry.
+        crate::changes::record_change(&txn, E::TABLE, gone.key(), operation).await?;
         txn.commit().await?;
         Ok(survivor)
     }

@@ -34,6 +34,8 @@ pub enum OrganisationOrderField {
     #[default]
     Name,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -99,6 +101,7 @@ pub fn select(
     let column = match field {
         OrganisationOrderField::Name => organisation::Column::NameEn,
         OrganisationOrderField::CreatedAt => organisation::Column::CreatedAt,
+        OrganisationOrderField::UpdatedAt => organisation::Column::UpdatedAt,
     };
     let rows = scope.find::<organisation::Entity>().filter(condition);
     let searched = filter.search.as_deref().and_then(|text| {

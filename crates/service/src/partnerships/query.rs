@@ -32,6 +32,8 @@ pub enum PartnershipOrderField {
     Since,
     Until,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 /// Partnerships going on on `day`: begun by then (or of unknown start) and not ended
@@ -106,6 +108,7 @@ pub fn select(
         PartnershipOrderField::Since => C::Since,
         PartnershipOrderField::Until => C::Until,
         PartnershipOrderField::CreatedAt => C::CreatedAt,
+        PartnershipOrderField::UpdatedAt => C::UpdatedAt,
     };
     RootList::new(scope.find::<partnership::Entity>().filter(condition))
         .by(column, direction)

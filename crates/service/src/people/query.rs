@@ -23,6 +23,8 @@ pub enum PersonOrderField {
     #[default]
     FamilyName,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -59,6 +61,7 @@ pub fn select(
             .by(person::Column::FamilyName, direction)
             .by(person::Column::GivenName, direction),
         PersonOrderField::CreatedAt => list.by(person::Column::CreatedAt, direction),
+        PersonOrderField::UpdatedAt => list.by(person::Column::UpdatedAt, direction),
     };
     list.by(person::Column::Id, direction)
 }

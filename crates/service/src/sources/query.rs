@@ -19,6 +19,8 @@ pub enum SourceOrderField {
     #[default]
     PublishedOn,
     Title,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -39,6 +41,7 @@ pub fn select(
     let column = match field {
         SourceOrderField::PublishedOn => C::PublishedOn,
         SourceOrderField::Title => C::Title,
+        SourceOrderField::UpdatedAt => C::UpdatedAt,
     };
     RootList::new(scope.find::<source::Entity>().filter(condition))
         .by(column, direction)

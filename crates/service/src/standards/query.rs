@@ -27,6 +27,8 @@ pub enum StandardOrderField {
     Title,
     IssuedOn,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select(
@@ -50,6 +52,7 @@ pub fn select(
         StandardOrderField::Title => C::Title,
         StandardOrderField::IssuedOn => C::IssuedOn,
         StandardOrderField::CreatedAt => C::CreatedAt,
+        StandardOrderField::UpdatedAt => C::UpdatedAt,
     };
     RootList::new(
         scope
@@ -75,6 +78,8 @@ pub enum AdoptionOrderField {
     AdoptedOn,
     Country,
     CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
 }
 
 pub fn select_adoptions(
@@ -99,6 +104,7 @@ pub fn select_adoptions(
         AdoptionOrderField::AdoptedOn => C::AdoptedOn,
         AdoptionOrderField::Country => C::CountryCode,
         AdoptionOrderField::CreatedAt => C::CreatedAt,
+        AdoptionOrderField::UpdatedAt => C::UpdatedAt,
     };
     // Adoptions of archived standards are listed nowhere but under the standard.
     let live = scope

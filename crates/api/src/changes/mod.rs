@@ -1,0 +1,9 @@
+//! The change feed: every committed write, in commit order, for clients that keep a
+//! mirror current (`changes`).
+mod inputs;
+mod query;
+mod types;
+
+pub use inputs::*;
+pub use query::ChangeQuery;
+pub use types::*;

@@ -1,0 +1,10 @@
+//! The change feed: every committed write leaves one entry, written by the audit step
+//! that every write already takes (`write`), and clients catch up from a cursor
+//! (`query`). An entry names the record, not its content: readers re-read the record
+//! with their own principal.
+mod query;
+mod write;
+
+pub use query::*;
+pub use write::prune;
+pub(crate) use write::record_change;

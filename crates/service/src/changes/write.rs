@@ -1,0 +1,165 @@
+//! Writing the feed: one entry in the write's own transaction, and pruning.
+use chrono::{Duration, Utc};
+use entity::change_entry;
+use entity::enums::{ChangeOperation, Visibility};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+};
+
+use crate::Result;
+
+/// The tables whose records are in the feed, with the column that names each one's
+/// owner (or maintainer) and whether it has a visibility of its own. Registry records
+/// have none: they are public.
+const FEED_TABLES: [(&str, &str, bool); 10] = [
+    ("event", "owner_id", true),
+    ("partnership", "owner_id", true),
+    ("agreement", "owner_id", true),
+    ("curriculum_standard", "owner_id", true),
+    ("training_centre", "owner_id", true),
+    ("indicator", "owner_id", true),
+    ("organisation", "maintainer_id", false),
+    ("person", "maintainer_id", false),
+    ("source", "maintainer_id", false),
+    ("consortium", "CAST(NULL AS BIGINT)", false),
+];
+
+/// Any fixed number ("concord" in ASCII): the advisory lock that puts feed ids in commit
+/// order.
+const FEED_LOCK: i64 = 0x0063_6f6e_636f_7264;
+
+/// What an audit operation name (`createEvent`, `archiveAgreement`, `mergePeople`, ...)
+/// did, for the feed.
+fn operation_of(audit_operation: &str) -> ChangeOperation {
+    let starts = |p: &str| audit_operation.starts_with(p);
+    if starts("create") {
+        ChangeOperation::Create
+    } else if starts("archive") {
+        ChangeOperation::Archive
+    } else if starts("restore") {
+        ChangeOperation::Restore
+    } else if starts("merge") {
+        ChangeOperation::Merge
+    } else if starts("delete") {
+        ChangeOperation::Delete
+    } else {
+        ChangeOperation::Update
+    }
+}
+
+/// Writes the feed entry for a write to `record_type` #`record_id` (named as the audit
+/// log names it), with the record's version, owner and visibility as they now are in
+/// `txn`. Tables outside the feed (tokens) leave none.
+pub(crate) async fn record_change(
+    txn: &impl ConnectionTrait,
+    record_type: &str,
+    record_id: i64,
+    audit_operation: &str,
+) -> Result<()> {
+    let Some(&(table, owner, has_visibility)) =
+        FEED_TABLES.iter().find(|(t, _, _)| *t == record_type)
+    else {
+        return Ok(());
+    };
+    let backend = txn.get_database_backend();
+    let visibility = if has_visibility {
+        "visibility"
+    } else {
+        "'public'"
+    };
+    // `table` and `owner` come from the list above; the id is a number.
+    let now = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT version, {owner} AS owner_id, {visibility} AS visibility \
+                 FROM {table} WHERE id = {record_id}"
+            ),
+        ))
+        .await?;
+    let Some(now) = now else {
+        return Ok(());
+    };
+    let version: i32 = now.try_get("", "version")?;
+    let owner_id: Option<i64> = now.try_get("", "owner_id")?;
+    let visibility: String = now.try_get("", "visibility")?;
+    let visibility = match visibility.as_str() {
+        "private" => Visibility::Private,
+        "consortium" => Visibility::Consortium,
+        _ => Visibility::Public,
+    };
+    // The record's last entry says who could read it before this write, so that a
+    // reader who loses access here is told (the write holds the record's row, so no
+    // other write of it comes between).
+    let previous = change_entry::Entity::find()
+        .filter(change_entry::Column::RecordType.eq(table))
+        .filter(change_entry::Column::RecordId.eq(record_id))
+        .order_by_desc(change_entry::Column::Id)
+        .limit(1)
+        .one(txn)
+        .await?;
+    if backend == DatabaseBackend::Postgres {
+        // Ids come from a sequence when the row is inserted, but transactions commit in
+        // their own order: a reader past id N could miss an N-1 that commits later. One
+        // lock, held from here to commit, makes taking an id and committing one step, so
+        // ids follow commit order. It is taken last, after every row lock the write
+        // needs (only this insert follows), so it cannot deadlock and is held briefly.
+        // SQLite runs one write transaction at a time already.
+        txn.execute_raw(Statement::from_string(
+            backend,
+            format!("SELECT pg_advisory_xact_lock({FEED_LOCK})"),
+        ))
+        .await?;
+    }
+    change_entry::ActiveModel {
+        record_type: Set(table.to_owned()),
+        record_id: Set(record_id),
+        operation: Set(operation_of(audit_operation)),
+        version: Set(version),
+        committed_at: Set(Utc::now()),
+        owner_id: Set(owner_id),
+        visibility: Set(visibility),
+        previous_owner_id: Set(previous.as_ref().and_then(|p| p.owner_id)),
+        previous_visibility: Set(previous.map(|p| p.visibility)),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the entries older than `retention`, oldest first and by id, so that what is
+/// kept is always every entry after some id: a cursor whose entry is gone is expired.
+pub async fn prune(db: &DatabaseConnection, retention: Duration) -> Result<u64> {
+    let horizon = Utc::now() - retention;
+    let newest_old = change_entry::Entity::find()
+        .filter(change_entry::Column::CommittedAt.lt(horizon))
+        .order_by_desc(change_entry::Column::Id)
+        .limit(1)
+        .one(db)
+        .await?;
+    let Some(newest_old) = newest_old else {
+        return Ok(0);
+    };
+    let gone = change_entry::Entity::delete_many()
+        .filter(change_entry::Column::Id.lte(newest_old.id))
+        .exec(db)
+        .await?;
+    Ok(gone.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_operations_name_what_happened() {
+        assert_eq!(operation_of("createEvent"), ChangeOperation::Create);
+        assert_eq!(operation_of("archiveAgreement"), ChangeOperation::Archive);
+        assert_eq!(operation_of("restorePerson"), ChangeOperation::Restore);
+        assert_eq!(operation_of("mergeOrganisations"), ChangeOperation::Merge);
+        assert_eq!(operation_of("addAdoption"), ChangeOperation::Update);
+        assert_eq!(operation_of("confirmAgreement"), ChangeOperation::Update);
+    }
+}
