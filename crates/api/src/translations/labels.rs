@@ -19,6 +19,7 @@ pub const LABELS: &[(&str, Values)] = &[
             ("ADOPTED_ON", "Date adopted", "采用日期"),
             ("COUNTRY", "Country or region", "国家或地区"),
             ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
@@ -44,6 +45,7 @@ pub const LABELS: &[(&str, Values)] = &[
             ("CREATED_AT", "Date recorded", "录入时间"),
             ("VALID_FROM", "Valid from", "生效日期"),
             ("VALID_TO", "Valid until", "有效期至"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
@@ -66,12 +68,34 @@ pub const LABELS: &[(&str, Values)] = &[
         ],
     ),
     (
+        "BreakdownDimension",
+        &[
+            ("COUNTRY", "Country or region", "国家或地区"),
+            ("REGION", "Region", "地区"),
+            ("YEAR", "Year", "年份"),
+            ("KIND", "Kind", "类型"),
+            ("STATUS", "Status", "状态"),
+            ("MEMBER", "Member", "成员单位"),
+        ],
+    ),
+    (
         "CentreStatus",
         &[
             ("PLANNED", "Planned", "筹建中"),
             ("OPERATING", "Operating", "运营中"),
             ("SUSPENDED", "Suspended", "已暂停"),
             ("CLOSED", "Closed", "已关闭"),
+        ],
+    ),
+    (
+        "ChangeOperation",
+        &[
+            ("CREATE", "Created", "新建"),
+            ("UPDATE", "Changed", "修改"),
+            ("ARCHIVE", "Archived", "归档"),
+            ("RESTORE", "Restored", "恢复"),
+            ("MERGE", "Merged", "合并"),
+            ("DELETE", "Deleted", "删除"),
         ],
     ),
     (
@@ -87,6 +111,7 @@ pub const LABELS: &[(&str, Values)] = &[
             ("TITLE", "Title", "标题"),
             ("ISSUED_ON", "Date issued", "发布日期"),
             ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
@@ -117,6 +142,7 @@ pub const LABELS: &[(&str, Values)] = &[
             ("START_DATE", "Start date", "开始日期"),
             ("TITLE", "Title", "标题"),
             ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
@@ -138,6 +164,66 @@ pub const LABELS: &[(&str, Values)] = &[
             ("HELD", "Held", "已举行"),
             ("CANCELLED", "Cancelled", "已取消"),
             ("POSTPONED", "Postponed", "已推迟"),
+        ],
+    ),
+    (
+        "IndicatorCode",
+        &[
+            (
+                "PARTNER_INSTITUTIONS",
+                "Partner institutions",
+                "合作院校及机构",
+            ),
+            (
+                "PARTNER_COUNTRIES_AND_REGIONS",
+                "Countries and regions of partners",
+                "合作伙伴所在国家和地区",
+            ),
+            (
+                "AGREEMENTS_IN_EFFECT",
+                "Agreements in effect",
+                "有效合作协议",
+            ),
+            (
+                "JOINT_PROGRAMMES_RUNNING",
+                "Joint programmes running",
+                "在办联合培养项目",
+            ),
+            (
+                "INTERNATIONAL_EVENTS_HOSTED",
+                "International events hosted",
+                "主办国际交流活动",
+            ),
+            (
+                "FOREIGN_PARTICIPANTS",
+                "Foreign participants at events",
+                "参加活动的境外人员",
+            ),
+            (
+                "CURRICULUM_STANDARDS_DEVELOPED",
+                "Curriculum standards developed",
+                "开发的专业教学标准",
+            ),
+            (
+                "STANDARDS_ADOPTED_ABROAD",
+                "Standards adopted abroad",
+                "被境外采用的标准",
+            ),
+            (
+                "STANDARD_ADOPTING_COUNTRIES_AND_REGIONS",
+                "Countries and regions adopting standards",
+                "采用标准的国家和地区",
+            ),
+            (
+                "TRAINING_CENTRES_ABROAD",
+                "Training centres operating abroad",
+                "境外运营的培训中心",
+            ),
+            (
+                "TRAINING_CENTRE_COUNTRIES",
+                "Countries and regions with training centres",
+                "设有培训中心的国家和地区",
+            ),
         ],
     ),
     (
@@ -194,6 +280,7 @@ pub const LABELS: &[(&str, Values)] = &[
             ("PERIOD_END", "End of period", "统计截止日期"),
             ("VALUE", "Value", "数值"),
             ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
@@ -233,6 +320,7 @@ pub const LABELS: &[(&str, Values)] = &[
         &[
             ("NAME", "Name", "名称"),
             ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
@@ -248,6 +336,28 @@ pub const LABELS: &[(&str, Values)] = &[
         ],
     ),
     (
+        "PartnershipKind",
+        &[
+            ("ACADEMIC", "Academic", "学术机构"),
+            ("INDUSTRY", "Industry", "企业"),
+            ("GOVERNMENT", "Government", "政府机构"),
+            ("OTHER", "Other", "其他"),
+        ],
+    ),
+    (
+        "PartnershipOrderField",
+        &[
+            ("SINCE", "Partner since", "合作起始日期"),
+            ("UNTIL", "Partner until", "合作截止日期"),
+            ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
+        ],
+    ),
+    (
+        "PartnershipStatus",
+        &[("ACTIVE", "Active", "合作中"), ("ENDED", "Ended", "已结束")],
+    ),
+    (
         "PartyRole",
         &[
             ("PARTY", "Party", "签约方"),
@@ -261,6 +371,22 @@ pub const LABELS: &[(&str, Values)] = &[
         &[
             ("FAMILY_NAME", "Family name", "姓氏"),
             ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
+        ],
+    ),
+    (
+        "RecordType",
+        &[
+            ("EVENT", "Event", "活动"),
+            ("AGREEMENT", "Agreement", "协议"),
+            ("CURRICULUM_STANDARD", "Curriculum standard", "专业教学标准"),
+            ("TRAINING_CENTRE", "Training centre", "培训中心"),
+            ("PARTNERSHIP", "Partnership", "合作伙伴关系"),
+            ("INDICATOR", "Reported figure", "上报指标"),
+            ("ORGANISATION", "Organisation", "机构"),
+            ("PERSON", "Person", "人员"),
+            ("SOURCE", "Source", "来源"),
+            ("CONSORTIUM", "Consortium", "联盟"),
         ],
     ),
     (
@@ -277,6 +403,7 @@ pub const LABELS: &[(&str, Values)] = &[
         &[
             ("PUBLISHED_ON", "Date published", "发布日期"),
             ("TITLE", "Title", "标题"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
@@ -285,6 +412,7 @@ pub const LABELS: &[(&str, Values)] = &[
             ("NAME", "Name", "名称"),
             ("OPENED_ON", "Date opened", "成立日期"),
             ("CREATED_AT", "Date recorded", "录入时间"),
+            ("UPDATED_AT", "Last changed", "最后修改时间"),
         ],
     ),
     (
