@@ -119,17 +119,33 @@ on_both! {
             + 1;
         Migrator::down(db, Some(steps as u32)).await.unwrap();
         assert!(db.execute_unprepared("SELECT 1 FROM agreement_country").await.is_err(), "the table is gone");
-        // Its triggers went with it: parties and organisations are written as before. (By
-        // the loader, which writes only tables this schema has: the API's writes also need
-        // the later migrations' tables, such as m0009's texts in other languages.)
-        let document = service::demo::parse(&json!({
-            "organisations": [
-                { "key": "owner", "kind": "UNIVERSITY", "nameEn": "Rollback Owner University", "country": "CN" },
-                { "key": "partner", "kind": "UNIVERSITY", "nameEn": "Rollback Partner University", "country": "ET" }],
-            "agreements": [{ "key": "a", "owner": "owner", "kind": "MOU", "status": "IN_EFFECT", "title": "Written without the table",
-                "parties": [{ "org": "owner", "role": "PARTY" }, { "org": "partner", "role": "PARTY" }] }]
-        }).to_string()).unwrap();
-        service::demo::load(db, &document).await.unwrap();
+        // Its triggers went with it: parties and organisations are written as before. In
+        // plain SQL, which needs only the tables this schema has (the service's writes also
+        // need the later migrations' tables: texts, search keys, the change feed).
+        let now = "'2024-01-01T00:00:00+00:00'";
+        for (name, country) in [("Rollback Owner University", "CN"), ("Rollback Partner University", "ET")] {
+            db.execute_unprepared(&format!(
+                "INSERT INTO organisation (kind, name_en, country_code, created_at, updated_at) \
+                 VALUES ('university', '{name}', '{country}', {now}, {now})"
+            ))
+            .await
+            .unwrap();
+        }
+        db.execute_unprepared(&format!(
+            "INSERT INTO agreement (owner_id, visibility, kind, status, title, created_at, updated_at) \
+             SELECT id, 'public', 'mou', 'in_effect', 'Written without the table', {now}, {now} \
+             FROM organisation WHERE name_en = 'Rollback Owner University'"
+        ))
+        .await
+        .unwrap();
+        db.execute_unprepared(
+            "INSERT INTO agreement_party (agreement_id, organisation_id, role) \
+             SELECT a.id, o.id, 'party' FROM agreement a, organisation o \
+             WHERE a.title = 'Written without the table' \
+             AND o.name_en IN ('Rollback Owner University', 'Rollback Partner University')",
+        )
+        .await
+        .unwrap();
         // Forward again: the table is filled from every agreement's parties, that one included.
         Migrator::up(db, None).await.unwrap();
         assert_in_step(&app, "rolling back and forward").await;
