@@ -20,7 +20,7 @@ pub const DEFINITIONS: [(&str, &str, &str, &str, &str); 11] = [
         "Partner institutions",
         "合作院校及机构",
         "institutions",
-        "Distinct organisations that are a party to an agreement in effect on the as-of date to which the subject (or one of its units) is also a party. The subject's own organisations and units are not partners of it.",
+        "Distinct organisations that are a party to an agreement in effect on the as-of date to which the subject (or one of its units) is also a party, or the partner of a live partnership of the subject (or one of its units) active on that date. The subject's own organisations and units are not partners of it.",
     ),
     (
         "partner_countries_and_regions",

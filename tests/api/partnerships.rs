@@ -270,6 +270,52 @@ on_both! {
         }
     }
 
+    // The partner-institutions figure counts a partner by partnership alone (no
+    // agreement), once however many ways it is a partner, and only for callers who may
+    // read the partnership; its drill-down lists exactly what it counts.
+    async fn a_partnership_makes_a_partner_in_the_statistics(backend: Backend) {
+        let app = TestApp::with_demo(backend).await;
+        let sspu_id = app.organisation("Shanghai Polytechnic University").await;
+        let sspu = gid("Organisation", sspu_id);
+        let kcl = gid("Organisation", app.organisation("King's College London").await);
+        let ruse = gid("Organisation", app.organisation("University of Ruse").await);
+        let q = "query($s: ID!) { statistics(subject: $s) { indicator(code: PARTNER_INSTITUTIONS) {
+            value records(first: 50) { totalCount nodes { ... on Organisation { id } } } } } }";
+        let figure = |token: Option<String>| {
+            let app = &app;
+            let sspu = sspu.clone();
+            async move {
+                let data = app.data_as(token.as_deref(), q, json!({ "s": sspu })).await;
+                let f = data["statistics"]["indicator"].clone();
+                let mut ids: Vec<String> = f["records"]["nodes"].as_array().unwrap().iter()
+                    .map(|n| n["id"].as_str().unwrap().to_owned()).collect();
+                ids.sort();
+                assert_eq!(f["value"], f["records"]["totalCount"], "{f}");
+                assert_eq!(f["value"].as_u64().unwrap() as usize, ids.len(), "{f}");
+                ids
+            }
+        };
+        let before = figure(None).await;
+        assert!(before.contains(&ruse) && !before.contains(&kcl), "{before:?}");
+
+        let editor = app.token(Role::Editor, Some(sspu_id)).await;
+        // Ruse again, by partnership too: still one partner.
+        create(&app, &editor, json!({ "member": sspu, "partner": ruse, "kind": "ACADEMIC", "status": "ACTIVE", "visibility": "PUBLIC" })).await;
+        // King's College by a private partnership only.
+        create(&app, &editor, json!({ "member": sspu, "partner": kcl, "kind": "ACADEMIC", "status": "ACTIVE", "visibility": "PRIVATE", "since": day(-10) })).await;
+        // One that has not started yet counts for no one.
+        let later = gid("Organisation", app.organisation("Tsinghua University").await);
+        create(&app, &editor, json!({ "member": sspu, "partner": later, "kind": "ACADEMIC", "status": "ACTIVE", "visibility": "PUBLIC", "since": day(30) })).await;
+
+        assert_eq!(figure(None).await, before, "anonymous: the private partnership is not counted");
+        let mut with_kcl = before.clone();
+        with_kcl.push(kcl.clone());
+        with_kcl.sort();
+        assert_eq!(figure(Some(editor.clone())).await, with_kcl, "the owner counts it");
+        let coordinator = app.token(Role::Coordinator, None).await;
+        assert_eq!(figure(Some(coordinator)).await, with_kcl);
+    }
+
     async fn partnership_statements_do_not_grow_with_the_page(backend: Backend) {
         let w = world(backend).await;
         let app = &w.app;

@@ -4,10 +4,11 @@
 //! a figure never counts what the caller may not read.
 use entity::enums::{
     AgreementKind, CentreStatus, EventOrganisationRole, EventStatus, IndicatorCode,
+    PartnershipStatus,
 };
 use entity::{
     adoption, agreement, agreement_party, country, curriculum_standard, event, event_organisation,
-    event_participant, organisation, person, training_centre,
+    event_participant, organisation, partnership, person, training_centre,
 };
 use std::collections::HashMap;
 
@@ -184,9 +185,25 @@ pub(super) fn agreements_of(
         .to_owned()
 }
 
-/// The partners of `organisations`: the other parties of their agreements in effect.
+/// The partners of `organisations`: the other parties of their agreements in effect,
+/// and the partners of their live, readable partnerships active on the frame's day.
 fn partners(p: &Principal, frame: &Frame, organisations: &[i64]) -> SelectStatement {
-    // A partnership source (the `partnership` table) joins here as one more UNION arm.
+    let day = frame.as_of;
+    let by_partnership = Query::select()
+        .column(partnership::Column::PartnerId)
+        .from(partnership::Entity)
+        .cond_where(partnership::Entity::readable_by(p))
+        .cond_where(partnership::Entity::live())
+        .and_where(partnership::Column::Status.eq(PartnershipStatus::Active))
+        .cond_where(by(partnership::Column::Since, day))
+        .cond_where(
+            Condition::any()
+                .add(partnership::Column::Until.is_null())
+                .add(partnership::Column::Until.gte(day)),
+        )
+        .and_where(partnership::Column::MemberId.is_in(organisations.iter().copied()))
+        .and_where(partnership::Column::PartnerId.is_not_in(organisations.iter().copied()))
+        .to_owned();
     Query::select()
         .column(agreement_party::Column::OrganisationId)
         .from(agreement_party::Entity)
@@ -198,6 +215,7 @@ fn partners(p: &Principal, frame: &Frame, organisations: &[i64]) -> SelectStatem
             )),
         )
         .and_where(agreement_party::Column::OrganisationId.is_not_in(organisations.iter().copied()))
+        .union(sea_orm::sea_query::UnionType::Distinct, by_partnership)
         .to_owned()
 }
 
