@@ -164,6 +164,57 @@ on_both! {
         assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.presentations.0.translations.0.lang".to_owned())), "{body}");
     }
 
+    async fn outcome_descriptions_are_translated_replaced_and_audited(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let outcome = |en: &str, zh: &str| json!({ "description": en, "translations": [{ "field": "description", "lang": "zh", "text": zh }] });
+        let mut input = event_input("Outcomes", "PUBLIC", json!([]));
+        input["i"]["outcomes"] = json!([outcome("Certificates awarded", "颁发证书"), { "description": "A joint call" }]);
+        let id = app.data_as(Some(&w.editor_a), CREATE_EVENT, input).await["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
+        let read = "query($id: ID!) { node(id: $id) { ... on Event { outcomes { zh: description(lang: \"zh-CN\") en: description translations { lang text } } } } }";
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["outcomes"], json!([
+            { "zh": "颁发证书", "en": "Certificates awarded",
+              "translations": [{ "lang": "en", "text": "Certificates awarded" }, { "lang": "zh", "text": "颁发证书" }] },
+            { "zh": "A joint call", "en": "A joint call", "translations": [{ "lang": "en", "text": "A joint call" }] },
+        ]));
+        let by_header = data_in(app, "zh-CN,zh;q=0.9,en;q=0.8", "query($id: ID!) { node(id: $id) { ... on Event { outcomes { description } } } }", json!({ "id": id })).await;
+        assert_eq!(by_header["node"]["outcomes"][0]["description"], "颁发证书");
+        let unknown = data_in(app, "fr", "query($id: ID!) { node(id: $id) { ... on Event { outcomes { description } } } }", json!({ "id": id })).await;
+        assert_eq!(unknown["node"]["outcomes"][0]["description"], "Certificates awarded");
+        // A new list replaces the old one's texts with its own.
+        let set = "mutation($i: SetEventOutcomesInput!) { setEventOutcomes(input: $i) { event { version } } }";
+        app.data_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 1,
+            "outcomes": [outcome("A memorandum", "一份备忘录")] } })).await;
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["outcomes"].as_array().unwrap().iter().map(|o| o["zh"].clone()).collect::<Vec<_>>(), [json!("一份备忘录")]);
+        let stored = {
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            use service::entity::translation;
+            translation::Entity::find().filter(translation::Column::RecordType.eq("event_outcome"))
+                .count(&app.db.connection).await.unwrap()
+        };
+        assert_eq!(stored, 1, "the old outcomes' texts went with them");
+        // The audit entry of the change shows the texts before and after.
+        let log = "query($f: AuditFilter) { auditLog(filter: $f) { nodes { operation changes { field before after } } } }";
+        let entries = app.data_as(Some(&w.editor_a), log, json!({ "f": { "record": id } })).await["auditLog"]["nodes"].clone();
+        let set_entry = entries.as_array().unwrap().iter().find(|e| e["operation"] == "setEventOutcomes").expect("the change is audited");
+        let changed = set_entry["changes"].to_string();
+        assert!(changed.contains("颁发证书") && changed.contains("一份备忘录"), "{set_entry}");
+        // Checked like a record's own texts, at the part's path.
+        let (_, body) = app.post_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 2,
+            "outcomes": [{ "description": "Visit", "translations": [{ "field": "title", "lang": "zh", "text": "访问" }] }] } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.outcomes.0.translations.0.field".to_owned())), "{body}");
+        // A private event's outcomes are not readable by others, in any language.
+        let mut private = event_input("Closed", "PRIVATE", json!([]));
+        private["i"]["outcomes"] = json!([outcome("Secret", "机密")]);
+        let hidden = app.data_as(Some(&w.editor_a), CREATE_EVENT, private).await["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
+        let other = app.data_as(Some(&w.editor_b), read, json!({ "id": hidden })).await;
+        assert_eq!(other["node"], Value::Null);
+        let own = app.data_as(Some(&w.editor_a), read, json!({ "id": hidden })).await;
+        assert_eq!(own["node"]["outcomes"][0]["zh"], "机密");
+    }
+
     async fn signatory_titles_are_translated_and_kept_through_additions(backend: Backend) {
         let w = world(backend).await;
         let app = &w.app;
@@ -332,6 +383,7 @@ on_both! {
             "translations": [{ "field": "title", "lang": "zh", "text": format!("会议{i:02}") },
                              { "field": "description", "lang": "zh", "text": "纪要" }],
             "presentations": [{ "title": format!("Talk {i}"), "translations": [{ "field": "title", "lang": "zh", "text": format!("报告{i}") }] }],
+            "outcomes": [{ "description": format!("Outcome {i}"), "translations": [{ "field": "description", "lang": "zh", "text": format!("成果{i}") }] }],
         })).collect();
         let agreements: Vec<Value> = (0..40).map(|i| json!({
             "key": format!("a{i}"), "owner": "host", "kind": "MOU", "status": "DRAFT", "title": format!("MoU {i:02}"),
@@ -342,7 +394,7 @@ on_both! {
             "events": events, "agreements": agreements }).to_string();
         let app = TestApp::with_fixture(backend, &fixture).await;
         let query = |lang: &str| format!(r#"query($n: Int!) {{ events(first: $n, orderBy: {{ field: TITLE }}) {{ nodes {{
-            title(lang: "{lang}") description(lang: "{lang}") presentations {{ title(lang: "{lang}") }}
+            title(lang: "{lang}") description(lang: "{lang}") presentations {{ title(lang: "{lang}") }} outcomes {{ description(lang: "{lang}") }}
             agreementsSigned(first: 2) {{ nodes {{ title(lang: "{lang}") fields {{ name(lang: "{lang}") }} }} }} }} }} }}"#);
         let (chinese, english) = (query("zh"), query("en"));
         app.data(&chinese, json!({ "n": 1 })).await;
@@ -359,6 +411,7 @@ on_both! {
         assert_eq!(first["agreementsSigned"]["nodes"][0]["title"], "备忘录00");
         assert_eq!(first["agreementsSigned"]["nodes"][0]["fields"][0]["name"], "医学");
         assert_eq!(first["presentations"][0]["title"], "报告0");
+        assert_eq!(first["outcomes"][0]["description"], "成果0");
         assert_eq!(data["events"]["nodes"][39]["title"], "会议39");
     }
 }

@@ -181,6 +181,8 @@ struct PresentationIn {
 #[derive(Deserialize)]
 struct OutcomeIn {
     description: String,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -549,7 +551,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
         }
         for (i, o) in e.outcomes.iter().enumerate() {
-            event_outcome::ActiveModel {
+            let outcome = event_outcome::ActiveModel {
                 event_id: Set(row.id),
                 description: Set(o.description.clone()),
                 position: Set(i as i32),
@@ -557,6 +559,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<event_outcome::Entity, _>(db, outcome.id, &o.translations).await?;
         }
     }
 

@@ -103,6 +103,16 @@ pub struct PresentationInput {
     pub translations: Vec<TranslationInput>,
 }
 
+/// An outcome of an event other than an agreement.
+#[derive(InputObject, Clone)]
+pub struct OutcomeInput {
+    /// What came of the event.
+    pub description: String,
+    /// The description in other languages (`{ field: "description", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
+}
+
 /// A new event, with its parts.
 #[derive(InputObject)]
 pub struct CreateEventInput {
@@ -145,7 +155,7 @@ pub struct CreateEventInput {
     pub presentations: Vec<PresentationInput>,
     /// Outcomes other than agreements.
     #[graphql(default)]
-    pub outcomes: Vec<String>,
+    pub outcomes: Vec<OutcomeInput>,
     /// The title, theme and description in other languages (e.g. `{ field: "title", lang: "zh", text: "…" }`).
     #[graphql(default)]
     pub translations: Vec<TranslationInput>,
@@ -281,7 +291,7 @@ pub struct SetEventOutcomesInput {
     /// The version the caller last read.
     pub expected_version: i32,
     /// The new list, in order.
-    pub outcomes: Vec<String>,
+    pub outcomes: Vec<OutcomeInput>,
 }
 
 versioned_input! {
@@ -340,6 +350,16 @@ impl Part for PresentationInput {
     }
 }
 
+impl Part for OutcomeInput {
+    type Parsed = ev::OutcomeInput;
+    fn parse(&self, _field: &str) -> Result<Self::Parsed> {
+        Ok(ev::OutcomeInput {
+            description: self.description.clone(),
+            translations: texts(&self.translations),
+        })
+    }
+}
+
 impl TryFrom<CreateEventInput> for ev::EventInput {
     type Error = async_graphql::Error;
     fn try_from(input: CreateEventInput) -> Result<Self> {
@@ -361,7 +381,7 @@ impl TryFrom<CreateEventInput> for ev::EventInput {
             organisations: parts("input.organisations", &input.organisations)?,
             participants: parts("input.participants", &input.participants)?,
             presentations: parts("input.presentations", &input.presentations)?,
-            outcomes: input.outcomes,
+            outcomes: parts("input.outcomes", &input.outcomes)?,
             translations: texts(&input.translations),
             idempotency_key: input.idempotency_key,
         })

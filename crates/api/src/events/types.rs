@@ -249,9 +249,27 @@ pub struct Outcome(pub event_outcome::Model);
 /// An outcome of an event, such as certificates awarded.
 #[Object]
 impl Outcome {
-    /// What came of the event.
-    async fn description(&self) -> &str {
-        &self.0.description
+    /// What came of the event, in the language `lang` or the request's `Accept-Language`.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let o = &self.0;
+        let text = localized::<event_outcome::Entity>(
+            ctx,
+            o.id,
+            "description",
+            Some(&o.description),
+            lang,
+        )
+        .await?;
+        Ok(text.unwrap_or_else(|| o.description.clone()))
+    }
+    /// Every language's description: English (`en`, the field itself) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("description", Some(self.0.description.as_str()))];
+        all_forms::<event_outcome::Entity>(ctx, self.0.id, &fields, field).await
     }
 }
 

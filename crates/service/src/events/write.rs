@@ -42,7 +42,7 @@ pub struct EventInput {
     pub organisations: Vec<EventOrganisationInput>,
     pub participants: Vec<ParticipantInput>,
     pub presentations: Vec<PresentationInput>,
-    pub outcomes: Vec<String>,
+    pub outcomes: Vec<OutcomeInput>,
     /// Title, theme and description in other languages.
     pub translations: Vec<Translation>,
     #[serde(skip)]
@@ -91,6 +91,13 @@ pub struct PresentationInput {
     pub translations: Vec<Translation>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeInput {
+    pub description: String,
+    /// The description in other languages.
+    pub translations: Vec<Translation>,
+}
+
 /// An event's parts, as the audit log records them.
 #[derive(Serialize)]
 struct Parts {
@@ -101,7 +108,7 @@ struct Parts {
         Vec<presentation_presenter::Model>,
         Vec<Translation>,
     )>,
-    outcomes: Vec<event_outcome::Model>,
+    outcomes: Vec<(event_outcome::Model, Vec<Translation>)>,
     translations: Vec<Translation>,
 }
 
@@ -409,7 +416,7 @@ impl Scope {
         &self,
         id: i64,
         expected_version: i32,
-        list: Vec<String>,
+        list: Vec<OutcomeInput>,
     ) -> Result<event::Model> {
         self.change_event(id, expected_version, "setEventOutcomes", |scope, txn| {
             Box::pin(async move { scope.write_outcomes(txn, id, &list, "input.outcomes").await })
@@ -526,6 +533,22 @@ impl Scope {
                 .await?;
             with_presenters.push((p, presenters, texts));
         }
+        let outcomes = event_outcome::Entity::find()
+            .filter(event_outcome::Column::EventId.eq(id))
+            .order_by_asc(event_outcome::Column::Position)
+            .all(txn)
+            .await?;
+        let ids: Vec<i64> = outcomes.iter().map(|o| o.id).collect();
+        let mut texts = self
+            .translations_of_many::<event_outcome::Entity>(txn, &ids)
+            .await?;
+        let outcomes = outcomes
+            .into_iter()
+            .map(|o| {
+                let t = texts.remove(&o.id).unwrap_or_default();
+                (o, t)
+            })
+            .collect();
         Ok(snapshot(&Parts {
             organisations: event_organisation::Entity::find()
                 .filter(event_organisation::Column::EventId.eq(id))
@@ -538,11 +561,7 @@ impl Scope {
                 .all(txn)
                 .await?,
             presentations: with_presenters,
-            outcomes: event_outcome::Entity::find()
-                .filter(event_outcome::Column::EventId.eq(id))
-                .order_by_asc(event_outcome::Column::Position)
-                .all(txn)
-                .await?,
+            outcomes,
             translations: self.translations_in::<event::Entity>(txn, id).await?,
         }))
     }
@@ -666,26 +685,42 @@ impl Scope {
         Ok(())
     }
 
+    /// Outcomes are replaced with their texts: the new rows have new keys.
     async fn write_outcomes(
         &self,
         txn: &DatabaseTransaction,
         id: i64,
-        list: &[String],
+        list: &[OutcomeInput],
         field: &str,
     ) -> Result<()> {
-        let mut rows = Vec::with_capacity(list.len());
-        for (i, description) in list.iter().enumerate() {
-            rows.push(event_outcome::ActiveModel {
+        let old = event_outcome::Entity::find()
+            .filter(event_outcome::Column::EventId.eq(id))
+            .all(txn)
+            .await?;
+        self.forget_translations::<event_outcome::Entity>(txn, old.iter().map(|o| o.id))
+            .await?;
+        event_outcome::Entity::delete_many()
+            .filter(event_outcome::Column::EventId.eq(id))
+            .exec(txn)
+            .await?;
+        for (i, o) in list.iter().enumerate() {
+            let row = event_outcome::ActiveModel {
                 event_id: Set(id),
                 description: Set(required_text(
-                    &format!("{field}.{i}"),
-                    description,
+                    &format!("{field}.{i}.description"),
+                    &o.description,
                     LONG_TEXT_MAX,
                 )?),
                 position: Set(i as i32),
                 ..Default::default()
-            });
+            }
+            .insert(txn)
+            .await?;
+            let texts_at = format!("{field}.{i}.translations");
+            let texts = parse_translations::<event_outcome::Entity>(&o.translations, &texts_at)?;
+            self.write_translations::<event_outcome::Entity>(txn, row.id, &texts, &texts_at)
+                .await?;
         }
-        replace(txn, event_outcome::Column::EventId, id, rows, field).await
+        Ok(())
     }
 }
