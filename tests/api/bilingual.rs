@@ -215,6 +215,81 @@ on_both! {
         assert_eq!(own["node"]["outcomes"][0]["zh"], "机密");
     }
 
+    async fn participant_titles_are_translated_and_kept_through_additions(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let people = app.data("{ people(first: 10) { nodes { id familyName } } }", json!({})).await;
+        let person = |family: &str| people["people"]["nodes"].as_array().unwrap().iter()
+            .find(|p| p["familyName"] == family).unwrap()["id"].as_str().unwrap().to_owned();
+        let (wang, somchai) = (person("WANG"), person("Somchai"));
+        let mut input = event_input("Forum", "PUBLIC", json!([]));
+        input["i"]["participants"] = json!([{ "person": wang, "role": "SPEAKER", "title": "Vice President",
+            "translations": [{ "field": "title", "lang": "zh", "text": "副校长" }] }]);
+        let id = app.data_as(Some(&w.editor_a), CREATE_EVENT, input).await["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
+        let read = "query($id: ID!) { node(id: $id) { ... on Event { version participants { zh: title(lang: \"zh\") en: title } } } }";
+        let before = app.data(read, json!({ "id": id })).await;
+        assert_eq!(before["node"]["participants"], json!([{ "zh": "副校长", "en": "Vice President" }]));
+        // Adding a participant rewrites the list: the first one's Chinese title stays.
+        let add = "mutation($i: AddEventParticipantInput!) { addEventParticipant(input: $i) { event { version } } }";
+        app.data_as(Some(&w.editor_a), add, json!({ "i": { "id": id, "expectedVersion": before["node"]["version"],
+            "participant": { "person": somchai, "role": "SPEAKER", "title": "Rector" } } })).await;
+        let after = app.data(read, json!({ "id": id })).await;
+        assert_eq!(after["node"]["participants"], json!([{ "zh": "副校长", "en": "Vice President" }, { "zh": "Rector", "en": "Rector" }]));
+        let header = data_in(app, "zh-CN,zh;q=0.9,en;q=0.8", "query($id: ID!) { node(id: $id) { ... on Event { participants { title translations { lang text } } } } }", json!({ "id": id })).await;
+        assert_eq!(header["node"]["participants"][0], json!({ "title": "副校长",
+            "translations": [{ "lang": "en", "text": "Vice President" }, { "lang": "zh", "text": "副校长" }] }));
+        // The audit entry of the addition carries the texts with the parts.
+        let log = "query($f: AuditFilter) { auditLog(filter: $f) { nodes { operation changes { field before after } } } }";
+        let entries = app.data_as(Some(&w.editor_a), log, json!({ "f": { "record": id } })).await["auditLog"]["nodes"].clone();
+        let created = entries.as_array().unwrap().iter().find(|e| e["operation"] == "createEvent").unwrap();
+        assert!(created["changes"].to_string().contains("副校长"), "{created}");
+        // Checked at the part's path.
+        let set = "mutation($i: SetEventParticipantsInput!) { setEventParticipants(input: $i) { event { version } } }";
+        let (_, body) = app.post_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 2,
+            "participants": [{ "person": wang, "role": "SPEAKER", "translations": [{ "field": "title", "lang": "zh", "text": " " }] }] } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.participants.0.translations.0.text".to_owned())), "{body}");
+    }
+
+    async fn affiliation_titles_are_translated_replaced_and_audited(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let create = "mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id version } } }";
+        let held = |en: &str, zh: &str| json!({ "organisation": gid("Organisation", w.alpha), "title": en,
+            "translations": [{ "field": "title", "lang": "zh", "text": zh }] });
+        let person = app.data_as(Some(&w.editor_a), create, json!({ "i": { "familyName": "LI",
+            "affiliations": [held("Dean", "院长")] } })).await["createPerson"]["person"].clone();
+        let id = person["id"].as_str().unwrap().to_owned();
+        let read = "query($id: ID!) { node(id: $id) { ... on Person { version affiliations { zh: title(lang: \"zh-Hans\") en: title(lang: \"en\") } } } }";
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["affiliations"], json!([{ "zh": "院长", "en": "Dean" }]));
+        let by_header = data_in(app, "zh-CN,zh;q=0.9,en;q=0.8", "query($id: ID!) { node(id: $id) { ... on Person { affiliations { title } } } }", json!({ "id": id })).await;
+        assert_eq!(by_header["node"]["affiliations"][0]["title"], "院长");
+        let set = "mutation($i: SetAffiliationsInput!) { setAffiliations(input: $i) { person { version } } }";
+        app.data_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": person["version"],
+            "affiliations": [held("Vice President", "副校长"), { "organisation": gid("Organisation", w.beta), "title": "Adviser" }] } })).await;
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["affiliations"], json!([{ "zh": "副校长", "en": "Vice President" }, { "zh": "Adviser", "en": "Adviser" }]));
+        let stored = {
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            use service::entity::translation;
+            translation::Entity::find().filter(translation::Column::RecordType.eq("affiliation"))
+                .count(&app.db.connection).await.unwrap()
+        };
+        assert_eq!(stored, 1, "the old affiliation's text went with it");
+        let log = "query($f: AuditFilter) { auditLog(filter: $f) { nodes { operation changes { field before after } } } }";
+        let entries = app.data_as(Some(&w.coordinator), log, json!({ "f": { "record": id } })).await["auditLog"]["nodes"].clone();
+        let entry = entries.as_array().unwrap().iter().find(|e| e["operation"] == "setAffiliations").expect("the change is audited");
+        let change = &entry["changes"][0];
+        assert_eq!(change["field"], "affiliations", "{entry}");
+        assert_eq!(change["before"][0]["translations"], json!([{ "field": "title", "lang": "zh", "text": "院长" }]), "{entry}");
+        assert_eq!(change["after"][0]["translations"], json!([{ "field": "title", "lang": "zh", "text": "副校长" }]), "{entry}");
+        assert_eq!(change["after"][1]["title"], "Adviser", "{entry}");
+        let (_, body) = app.post_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": data["node"]["version"],
+            "affiliations": [{ "organisation": gid("Organisation", w.alpha), "title": "Dean",
+                "translations": [{ "field": "title", "lang": "zh_CN", "text": "院长" }] }] } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.affiliations.0.translations.0.lang".to_owned())), "{body}");
+    }
+
     async fn signatory_titles_are_translated_and_kept_through_additions(backend: Backend) {
         let w = world(backend).await;
         let app = &w.app;
@@ -384,6 +459,7 @@ on_both! {
                              { "field": "description", "lang": "zh", "text": "纪要" }],
             "presentations": [{ "title": format!("Talk {i}"), "translations": [{ "field": "title", "lang": "zh", "text": format!("报告{i}") }] }],
             "outcomes": [{ "description": format!("Outcome {i}"), "translations": [{ "field": "description", "lang": "zh", "text": format!("成果{i}") }] }],
+            "participants": [{ "person": "p", "role": "SPEAKER", "title": "Dean", "translations": [{ "field": "title", "lang": "zh", "text": format!("院长{i}") }] }],
         })).collect();
         let agreements: Vec<Value> = (0..40).map(|i| json!({
             "key": format!("a{i}"), "owner": "host", "kind": "MOU", "status": "DRAFT", "title": format!("MoU {i:02}"),
@@ -391,10 +467,11 @@ on_both! {
             "translations": [{ "field": "title", "lang": "zh", "text": format!("备忘录{i:02}") }],
         })).collect();
         let fixture = json!({ "organisations": [{ "key": "host", "kind": "UNIVERSITY", "nameEn": "Host University" }],
+            "people": [{ "key": "p", "familyName": "PENG" }],
             "events": events, "agreements": agreements }).to_string();
         let app = TestApp::with_fixture(backend, &fixture).await;
         let query = |lang: &str| format!(r#"query($n: Int!) {{ events(first: $n, orderBy: {{ field: TITLE }}) {{ nodes {{
-            title(lang: "{lang}") description(lang: "{lang}") presentations {{ title(lang: "{lang}") }} outcomes {{ description(lang: "{lang}") }}
+            title(lang: "{lang}") description(lang: "{lang}") presentations {{ title(lang: "{lang}") }} outcomes {{ description(lang: "{lang}") }} participants {{ title(lang: "{lang}") }}
             agreementsSigned(first: 2) {{ nodes {{ title(lang: "{lang}") fields {{ name(lang: "{lang}") }} }} }} }} }} }}"#);
         let (chinese, english) = (query("zh"), query("en"));
         app.data(&chinese, json!({ "n": 1 })).await;
@@ -412,6 +489,7 @@ on_both! {
         assert_eq!(first["agreementsSigned"]["nodes"][0]["fields"][0]["name"], "医学");
         assert_eq!(first["presentations"][0]["title"], "报告0");
         assert_eq!(first["outcomes"][0]["description"], "成果0");
+        assert_eq!(first["participants"][0]["title"], "院长0");
         assert_eq!(data["events"]["nodes"][39]["title"], "会议39");
     }
 }

@@ -118,6 +118,8 @@ struct AffiliationIn {
     title: Option<String>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +169,8 @@ struct PersonRoleIn<R> {
     role: R,
     title: Option<String>,
     org: Option<String>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -464,7 +468,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
         .await?;
         keys.0.insert(("person", p.key.clone()), row.id);
         for (i, a) in p.affiliations.iter().enumerate() {
-            affiliation::ActiveModel {
+            let held = affiliation::ActiveModel {
                 person_id: Set(row.id),
                 organisation_id: Set(keys.get("organisation", &a.org)?),
                 title: Set(a.title.clone()),
@@ -475,6 +479,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<affiliation::Entity, _>(db, held.id, &a.translations).await?;
         }
     }
 
@@ -517,7 +522,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             .await?;
         }
         for (i, p) in e.participants.iter().enumerate() {
-            event_participant::ActiveModel {
+            let participant = event_participant::ActiveModel {
                 event_id: Set(row.id),
                 person_id: Set(keys.get("person", &p.person)?),
                 role: Set(p.role),
@@ -528,6 +533,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<event_participant::Entity, _>(db, participant.id, &p.translations).await?;
         }
         for (i, p) in e.presentations.iter().enumerate() {
             let presentation = presentation::ActiveModel {
@@ -600,7 +606,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             .await?;
         }
         for (i, p) in a.people.iter().enumerate() {
-            agreement_person::ActiveModel {
+            let signature = agreement_person::ActiveModel {
                 agreement_id: Set(row.id),
                 person_id: Set(keys.get("person", &p.person)?),
                 role: Set(p.role),
@@ -611,6 +617,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<agreement_person::Entity, _>(db, signature.id, &p.translations).await?;
         }
         for code in &a.fields {
             agreement_field::ActiveModel {

@@ -88,6 +88,9 @@ pub struct ParticipantInput {
     pub title: Option<String>,
     /// The organisation they represented.
     pub organisation: Option<ID>,
+    /// The title in other languages (`{ field: "title", lang: "zh", text: "副校长" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
 }
 
 /// A presentation with its presenters, in order.
@@ -331,6 +334,7 @@ impl Part for ParticipantInput {
                 Kind::Organisation,
                 &self.organisation,
             )?,
+            translations: texts(&self.translations),
         })
     }
 }
