@@ -433,6 +433,17 @@ on_both! {
             let (zh, en) = found.get(english).unwrap_or_else(|| panic!("no {english} in {found:?}"));
             assert_eq!((zh.as_str(), en.as_str()), (chinese, english));
         }
+        // A signatory's title, as the demo gives it in Chinese.
+        let signed = data_in(&app, "zh-CN", "{ agreements(first: 50) { nodes { signatories { title person { familyName } } } } }", json!({})).await;
+        let xie: Vec<&Value> = signed["agreements"]["nodes"].as_array().unwrap().iter()
+            .flat_map(|a| a["signatories"].as_array().unwrap()).filter(|s| s["person"]["familyName"] == "XIE").collect();
+        assert!(!xie.is_empty() && xie.iter().all(|s| s["title"] == "校长"), "{xie:?}");
+        // Another language's name comes from the further names; none in it is English.
+        let ruse = "query($lang: String) { organisations(filter: { search: \"Ruse\" }) { nodes { name(lang: $lang) } } }";
+        let bg = app.data(ruse, json!({ "lang": "bg" })).await;
+        assert_eq!(bg["organisations"]["nodes"][0]["name"], "Русенски университет „Ангел Кънчев“");
+        let fr = app.data(ruse, json!({ "lang": "fr" })).await;
+        assert_eq!(fr["organisations"]["nodes"][0]["name"], "University of Ruse");
         // Event and agreement titles, by the header a Chinese browser sends.
         let events = "{ events(orderBy: { field: START_DATE }) { nodes { title startDate } } agreements(filter: { kinds: [JOINT_SCHOOL] }) { nodes { title } } }";
         let zh = data_in(&app, "zh-CN,zh;q=0.9,en;q=0.8", events, json!({})).await;
