@@ -164,6 +164,132 @@ on_both! {
         assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.presentations.0.translations.0.lang".to_owned())), "{body}");
     }
 
+    async fn outcome_descriptions_are_translated_replaced_and_audited(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let outcome = |en: &str, zh: &str| json!({ "description": en, "translations": [{ "field": "description", "lang": "zh", "text": zh }] });
+        let mut input = event_input("Outcomes", "PUBLIC", json!([]));
+        input["i"]["outcomes"] = json!([outcome("Certificates awarded", "颁发证书"), { "description": "A joint call" }]);
+        let id = app.data_as(Some(&w.editor_a), CREATE_EVENT, input).await["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
+        let read = "query($id: ID!) { node(id: $id) { ... on Event { outcomes { zh: description(lang: \"zh-CN\") en: description translations { lang text } } } } }";
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["outcomes"], json!([
+            { "zh": "颁发证书", "en": "Certificates awarded",
+              "translations": [{ "lang": "en", "text": "Certificates awarded" }, { "lang": "zh", "text": "颁发证书" }] },
+            { "zh": "A joint call", "en": "A joint call", "translations": [{ "lang": "en", "text": "A joint call" }] },
+        ]));
+        let by_header = data_in(app, "zh-CN,zh;q=0.9,en;q=0.8", "query($id: ID!) { node(id: $id) { ... on Event { outcomes { description } } } }", json!({ "id": id })).await;
+        assert_eq!(by_header["node"]["outcomes"][0]["description"], "颁发证书");
+        let unknown = data_in(app, "fr", "query($id: ID!) { node(id: $id) { ... on Event { outcomes { description } } } }", json!({ "id": id })).await;
+        assert_eq!(unknown["node"]["outcomes"][0]["description"], "Certificates awarded");
+        // A new list replaces the old one's texts with its own.
+        let set = "mutation($i: SetEventOutcomesInput!) { setEventOutcomes(input: $i) { event { version } } }";
+        app.data_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 1,
+            "outcomes": [outcome("A memorandum", "一份备忘录")] } })).await;
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["outcomes"].as_array().unwrap().iter().map(|o| o["zh"].clone()).collect::<Vec<_>>(), [json!("一份备忘录")]);
+        let stored = {
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            use service::entity::translation;
+            translation::Entity::find().filter(translation::Column::RecordType.eq("event_outcome"))
+                .count(&app.db.connection).await.unwrap()
+        };
+        assert_eq!(stored, 1, "the old outcomes' texts went with them");
+        // The audit entry of the change shows the texts before and after.
+        let log = "query($f: AuditFilter) { auditLog(filter: $f) { nodes { operation changes { field before after } } } }";
+        let entries = app.data_as(Some(&w.editor_a), log, json!({ "f": { "record": id } })).await["auditLog"]["nodes"].clone();
+        let set_entry = entries.as_array().unwrap().iter().find(|e| e["operation"] == "setEventOutcomes").expect("the change is audited");
+        let changed = set_entry["changes"].to_string();
+        assert!(changed.contains("颁发证书") && changed.contains("一份备忘录"), "{set_entry}");
+        // Checked like a record's own texts, at the part's path.
+        let (_, body) = app.post_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 2,
+            "outcomes": [{ "description": "Visit", "translations": [{ "field": "title", "lang": "zh", "text": "访问" }] }] } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.outcomes.0.translations.0.field".to_owned())), "{body}");
+        // A private event's outcomes are not readable by others, in any language.
+        let mut private = event_input("Closed", "PRIVATE", json!([]));
+        private["i"]["outcomes"] = json!([outcome("Secret", "机密")]);
+        let hidden = app.data_as(Some(&w.editor_a), CREATE_EVENT, private).await["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
+        let other = app.data_as(Some(&w.editor_b), read, json!({ "id": hidden })).await;
+        assert_eq!(other["node"], Value::Null);
+        let own = app.data_as(Some(&w.editor_a), read, json!({ "id": hidden })).await;
+        assert_eq!(own["node"]["outcomes"][0]["zh"], "机密");
+    }
+
+    async fn participant_titles_are_translated_and_kept_through_additions(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let people = app.data("{ people(first: 10) { nodes { id familyName } } }", json!({})).await;
+        let person = |family: &str| people["people"]["nodes"].as_array().unwrap().iter()
+            .find(|p| p["familyName"] == family).unwrap()["id"].as_str().unwrap().to_owned();
+        let (wang, somchai) = (person("WANG"), person("Somchai"));
+        let mut input = event_input("Forum", "PUBLIC", json!([]));
+        input["i"]["participants"] = json!([{ "person": wang, "role": "SPEAKER", "title": "Vice President",
+            "translations": [{ "field": "title", "lang": "zh", "text": "副校长" }] }]);
+        let id = app.data_as(Some(&w.editor_a), CREATE_EVENT, input).await["createEvent"]["event"]["id"].as_str().unwrap().to_owned();
+        let read = "query($id: ID!) { node(id: $id) { ... on Event { version participants { zh: title(lang: \"zh\") en: title } } } }";
+        let before = app.data(read, json!({ "id": id })).await;
+        assert_eq!(before["node"]["participants"], json!([{ "zh": "副校长", "en": "Vice President" }]));
+        // Adding a participant rewrites the list: the first one's Chinese title stays.
+        let add = "mutation($i: AddEventParticipantInput!) { addEventParticipant(input: $i) { event { version } } }";
+        app.data_as(Some(&w.editor_a), add, json!({ "i": { "id": id, "expectedVersion": before["node"]["version"],
+            "participant": { "person": somchai, "role": "SPEAKER", "title": "Rector" } } })).await;
+        let after = app.data(read, json!({ "id": id })).await;
+        assert_eq!(after["node"]["participants"], json!([{ "zh": "副校长", "en": "Vice President" }, { "zh": "Rector", "en": "Rector" }]));
+        let header = data_in(app, "zh-CN,zh;q=0.9,en;q=0.8", "query($id: ID!) { node(id: $id) { ... on Event { participants { title translations { lang text } } } } }", json!({ "id": id })).await;
+        assert_eq!(header["node"]["participants"][0], json!({ "title": "副校长",
+            "translations": [{ "lang": "en", "text": "Vice President" }, { "lang": "zh", "text": "副校长" }] }));
+        // The audit entry of the addition carries the texts with the parts.
+        let log = "query($f: AuditFilter) { auditLog(filter: $f) { nodes { operation changes { field before after } } } }";
+        let entries = app.data_as(Some(&w.editor_a), log, json!({ "f": { "record": id } })).await["auditLog"]["nodes"].clone();
+        let created = entries.as_array().unwrap().iter().find(|e| e["operation"] == "createEvent").unwrap();
+        assert!(created["changes"].to_string().contains("副校长"), "{created}");
+        // Checked at the part's path.
+        let set = "mutation($i: SetEventParticipantsInput!) { setEventParticipants(input: $i) { event { version } } }";
+        let (_, body) = app.post_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": 2,
+            "participants": [{ "person": wang, "role": "SPEAKER", "translations": [{ "field": "title", "lang": "zh", "text": " " }] }] } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.participants.0.translations.0.text".to_owned())), "{body}");
+    }
+
+    async fn affiliation_titles_are_translated_replaced_and_audited(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let create = "mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id version } } }";
+        let held = |en: &str, zh: &str| json!({ "organisation": gid("Organisation", w.alpha), "title": en,
+            "translations": [{ "field": "title", "lang": "zh", "text": zh }] });
+        let person = app.data_as(Some(&w.editor_a), create, json!({ "i": { "familyName": "LI",
+            "affiliations": [held("Dean", "院长")] } })).await["createPerson"]["person"].clone();
+        let id = person["id"].as_str().unwrap().to_owned();
+        let read = "query($id: ID!) { node(id: $id) { ... on Person { version affiliations { zh: title(lang: \"zh-Hans\") en: title(lang: \"en\") } } } }";
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["affiliations"], json!([{ "zh": "院长", "en": "Dean" }]));
+        let by_header = data_in(app, "zh-CN,zh;q=0.9,en;q=0.8", "query($id: ID!) { node(id: $id) { ... on Person { affiliations { title } } } }", json!({ "id": id })).await;
+        assert_eq!(by_header["node"]["affiliations"][0]["title"], "院长");
+        let set = "mutation($i: SetAffiliationsInput!) { setAffiliations(input: $i) { person { version } } }";
+        app.data_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": person["version"],
+            "affiliations": [held("Vice President", "副校长"), { "organisation": gid("Organisation", w.beta), "title": "Adviser" }] } })).await;
+        let data = app.data(read, json!({ "id": id })).await;
+        assert_eq!(data["node"]["affiliations"], json!([{ "zh": "副校长", "en": "Vice President" }, { "zh": "Adviser", "en": "Adviser" }]));
+        let stored = {
+            use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+            use service::entity::translation;
+            translation::Entity::find().filter(translation::Column::RecordType.eq("affiliation"))
+                .count(&app.db.connection).await.unwrap()
+        };
+        assert_eq!(stored, 1, "the old affiliation's text went with it");
+        let log = "query($f: AuditFilter) { auditLog(filter: $f) { nodes { operation changes { field before after } } } }";
+        let entries = app.data_as(Some(&w.coordinator), log, json!({ "f": { "record": id } })).await["auditLog"]["nodes"].clone();
+        let entry = entries.as_array().unwrap().iter().find(|e| e["operation"] == "setAffiliations").expect("the change is audited");
+        let change = &entry["changes"][0];
+        assert_eq!(change["field"], "affiliations", "{entry}");
+        assert_eq!(change["before"][0]["translations"], json!([{ "field": "title", "lang": "zh", "text": "院长" }]), "{entry}");
+        assert_eq!(change["after"][0]["translations"], json!([{ "field": "title", "lang": "zh", "text": "副校长" }]), "{entry}");
+        assert_eq!(change["after"][1]["title"], "Adviser", "{entry}");
+        let (_, body) = app.post_as(Some(&w.editor_a), set, json!({ "i": { "id": id, "expectedVersion": data["node"]["version"],
+            "affiliations": [{ "organisation": gid("Organisation", w.alpha), "title": "Dean",
+                "translations": [{ "field": "title", "lang": "zh_CN", "text": "院长" }] }] } })).await;
+        assert_eq!(error(&body), ("BAD_USER_INPUT".to_owned(), Some("input.affiliations.0.translations.0.lang".to_owned())), "{body}");
+    }
+
     async fn signatory_titles_are_translated_and_kept_through_additions(backend: Backend) {
         let w = world(backend).await;
         let app = &w.app;
@@ -307,6 +433,17 @@ on_both! {
             let (zh, en) = found.get(english).unwrap_or_else(|| panic!("no {english} in {found:?}"));
             assert_eq!((zh.as_str(), en.as_str()), (chinese, english));
         }
+        // A signatory's title, as the demo gives it in Chinese.
+        let signed = data_in(&app, "zh-CN", "{ agreements(first: 50) { nodes { signatories { title person { familyName } } } } }", json!({})).await;
+        let xie: Vec<&Value> = signed["agreements"]["nodes"].as_array().unwrap().iter()
+            .flat_map(|a| a["signatories"].as_array().unwrap()).filter(|s| s["person"]["familyName"] == "XIE").collect();
+        assert!(!xie.is_empty() && xie.iter().all(|s| s["title"] == "校长"), "{xie:?}");
+        // Another language's name comes from the further names; none in it is English.
+        let ruse = "query($lang: String) { organisations(filter: { search: \"Ruse\" }) { nodes { name(lang: $lang) } } }";
+        let bg = app.data(ruse, json!({ "lang": "bg" })).await;
+        assert_eq!(bg["organisations"]["nodes"][0]["name"], "Русенски университет „Ангел Кънчев“");
+        let fr = app.data(ruse, json!({ "lang": "fr" })).await;
+        assert_eq!(fr["organisations"]["nodes"][0]["name"], "University of Ruse");
         // Event and agreement titles, by the header a Chinese browser sends.
         let events = "{ events(orderBy: { field: START_DATE }) { nodes { title startDate } } agreements(filter: { kinds: [JOINT_SCHOOL] }) { nodes { title } } }";
         let zh = data_in(&app, "zh-CN,zh;q=0.9,en;q=0.8", events, json!({})).await;
@@ -332,6 +469,8 @@ on_both! {
             "translations": [{ "field": "title", "lang": "zh", "text": format!("会议{i:02}") },
                              { "field": "description", "lang": "zh", "text": "纪要" }],
             "presentations": [{ "title": format!("Talk {i}"), "translations": [{ "field": "title", "lang": "zh", "text": format!("报告{i}") }] }],
+            "outcomes": [{ "description": format!("Outcome {i}"), "translations": [{ "field": "description", "lang": "zh", "text": format!("成果{i}") }] }],
+            "participants": [{ "person": "p", "role": "SPEAKER", "title": "Dean", "translations": [{ "field": "title", "lang": "zh", "text": format!("院长{i}") }] }],
         })).collect();
         let agreements: Vec<Value> = (0..40).map(|i| json!({
             "key": format!("a{i}"), "owner": "host", "kind": "MOU", "status": "DRAFT", "title": format!("MoU {i:02}"),
@@ -339,10 +478,11 @@ on_both! {
             "translations": [{ "field": "title", "lang": "zh", "text": format!("备忘录{i:02}") }],
         })).collect();
         let fixture = json!({ "organisations": [{ "key": "host", "kind": "UNIVERSITY", "nameEn": "Host University" }],
+            "people": [{ "key": "p", "familyName": "PENG" }],
             "events": events, "agreements": agreements }).to_string();
         let app = TestApp::with_fixture(backend, &fixture).await;
         let query = |lang: &str| format!(r#"query($n: Int!) {{ events(first: $n, orderBy: {{ field: TITLE }}) {{ nodes {{
-            title(lang: "{lang}") description(lang: "{lang}") presentations {{ title(lang: "{lang}") }}
+            title(lang: "{lang}") description(lang: "{lang}") presentations {{ title(lang: "{lang}") }} outcomes {{ description(lang: "{lang}") }} participants {{ title(lang: "{lang}") }}
             agreementsSigned(first: 2) {{ nodes {{ title(lang: "{lang}") fields {{ name(lang: "{lang}") }} }} }} }} }} }}"#);
         let (chinese, english) = (query("zh"), query("en"));
         app.data(&chinese, json!({ "n": 1 })).await;
@@ -359,6 +499,8 @@ on_both! {
         assert_eq!(first["agreementsSigned"]["nodes"][0]["title"], "备忘录00");
         assert_eq!(first["agreementsSigned"]["nodes"][0]["fields"][0]["name"], "医学");
         assert_eq!(first["presentations"][0]["title"], "报告0");
+        assert_eq!(first["outcomes"][0]["description"], "成果0");
+        assert_eq!(first["participants"][0]["title"], "院长0");
         assert_eq!(data["events"]["nodes"][39]["title"], "会议39");
     }
 }

@@ -25,7 +25,7 @@ fn event_input(title: &str) -> Value {
     json!({
         "kind": "MEETING", "status": "PLANNED", "format": "ONLINE",
         "title": title, "startDate": "2026-01-01",
-        "outcomes": ["minutes", "a joint call", "a visit"],
+        "outcomes": [{ "description": "minutes" }, { "description": "a joint call" }, { "description": "a visit" }],
         "idempotencyKey": title,
     })
 }

@@ -189,7 +189,7 @@ async fn create(world: &World, kind: Kind, vis: Vis, serial: usize, event: Optio
                     "organisations": [{ "organisation": a, "role": "HOST" }],
                     "participants": [{ "person": p, "role": "SPEAKER" }],
                     "presentations": [{ "title": format!("Talk {serial}"), "presenters": [p] }],
-                    "outcomes": ["Certificates"] }),
+                    "outcomes": [{ "description": "Certificates" }] }),
         ),
         Kind::Agreement => (
             "createAgreement(input: $i) { agreement { id } }",

@@ -47,7 +47,7 @@ on_both! {
             "organisations": [{ "organisation": gid("Organisation", w.alpha), "role": "HOST" }, { "organisation": gid("Organisation", w.beta), "role": "CO_HOST" }],
             "participants": [{ "person": wang, "role": "SPEAKER", "title": "President" }],
             "presentations": [{ "title": "Keynote", "presenters": [wang] }],
-            "outcomes": ["A joint statement"]
+            "outcomes": [{ "description": "A joint statement" }]
         });
         let created = app.data_as(Some(&w.editor_a), CREATE_EVENT, json!({ "input": input })).await["createEvent"]["event"].clone();
         assert_eq!(created["title"], "Dual Training Conference", "titles are trimmed");
@@ -140,7 +140,7 @@ on_both! {
             (json!({ "participants": [{ "person": gid("Person", 999_999), "role": "SPEAKER" }] }), "input.participants"),
             (json!({ "participants": [{ "person": gid("Organisation", 1), "role": "SPEAKER" }] }), "input.participants.0.person"),
             (json!({ "presentations": [{ "title": "" }] }), "input.presentations.0.title"),
-            (json!({ "outcomes": ["ok", " "] }), "input.outcomes.1"),
+            (json!({ "outcomes": [{ "description": "ok" }, { "description": " " }] }), "input.outcomes.1.description"),
         ];
         for (patch, field) in cases {
             let (_, body) = app.post_as(Some(&w.editor_a), CREATE_EVENT, with(patch.clone())).await;

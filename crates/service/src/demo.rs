@@ -119,6 +119,8 @@ struct AffiliationIn {
     title: Option<String>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +170,8 @@ struct PersonRoleIn<R> {
     role: R,
     title: Option<String>,
     org: Option<String>,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +186,8 @@ struct PresentationIn {
 #[derive(Deserialize)]
 struct OutcomeIn {
     description: String,
+    #[serde(default)]
+    translations: Vec<Translation>,
 }
 
 #[derive(Deserialize)]
@@ -480,7 +486,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
         .await?;
         keys.0.insert(("person", p.key.clone()), row.id);
         for (i, a) in p.affiliations.iter().enumerate() {
-            affiliation::ActiveModel {
+            let held = affiliation::ActiveModel {
                 person_id: Set(row.id),
                 organisation_id: Set(keys.get("organisation", &a.org)?),
                 title: Set(a.title.clone()),
@@ -491,6 +497,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<affiliation::Entity, _>(db, held.id, &a.translations).await?;
         }
     }
 
@@ -533,7 +540,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             .await?;
         }
         for (i, p) in e.participants.iter().enumerate() {
-            event_participant::ActiveModel {
+            let participant = event_participant::ActiveModel {
                 event_id: Set(row.id),
                 person_id: Set(keys.get("person", &p.person)?),
                 role: Set(p.role),
@@ -544,6 +551,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<event_participant::Entity, _>(db, participant.id, &p.translations).await?;
         }
         for (i, p) in e.presentations.iter().enumerate() {
             let presentation = presentation::ActiveModel {
@@ -567,7 +575,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
         }
         for (i, o) in e.outcomes.iter().enumerate() {
-            event_outcome::ActiveModel {
+            let outcome = event_outcome::ActiveModel {
                 event_id: Set(row.id),
                 description: Set(o.description.clone()),
                 position: Set(i as i32),
@@ -575,6 +583,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<event_outcome::Entity, _>(db, outcome.id, &o.translations).await?;
         }
     }
 
@@ -615,7 +624,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             .await?;
         }
         for (i, p) in a.people.iter().enumerate() {
-            agreement_person::ActiveModel {
+            let signature = agreement_person::ActiveModel {
                 agreement_id: Set(row.id),
                 person_id: Set(keys.get("person", &p.person)?),
                 role: Set(p.role),
@@ -626,6 +635,7 @@ async fn insert_all<C: ConnectionTrait>(db: &C, d: &Document) -> Result<()> {
             }
             .insert(db)
             .await?;
+            translate::<agreement_person::Entity, _>(db, signature.id, &p.translations).await?;
         }
         for code in &a.fields {
             agreement_field::ActiveModel {

@@ -91,6 +91,9 @@ pub struct ParticipantInput {
     pub title: Option<String>,
     /// The organisation they represented.
     pub organisation: Option<ID>,
+    /// The title in other languages (`{ field: "title", lang: "zh", text: "副校长" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
 }
 
 /// A presentation with its presenters, in order.
@@ -102,6 +105,16 @@ pub struct PresentationInput {
     #[graphql(default)]
     pub presenters: Vec<ID>,
     /// The title in other languages (`{ field: "title", lang: "zh", text: "…" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
+}
+
+/// An outcome of an event other than an agreement.
+#[derive(InputObject, Clone)]
+pub struct OutcomeInput {
+    /// What came of the event.
+    pub description: String,
+    /// The description in other languages (`{ field: "description", lang: "zh", text: "…" }`).
     #[graphql(default)]
     pub translations: Vec<TranslationInput>,
 }
@@ -148,7 +161,7 @@ pub struct CreateEventInput {
     pub presentations: Vec<PresentationInput>,
     /// Outcomes other than agreements.
     #[graphql(default)]
-    pub outcomes: Vec<String>,
+    pub outcomes: Vec<OutcomeInput>,
     /// The title, theme and description in other languages (e.g. `{ field: "title", lang: "zh", text: "…" }`).
     #[graphql(default)]
     pub translations: Vec<TranslationInput>,
@@ -284,7 +297,7 @@ pub struct SetEventOutcomesInput {
     /// The version the caller last read.
     pub expected_version: i32,
     /// The new list, in order.
-    pub outcomes: Vec<String>,
+    pub outcomes: Vec<OutcomeInput>,
 }
 
 versioned_input! {
@@ -324,6 +337,7 @@ impl Part for ParticipantInput {
                 Kind::Organisation,
                 &self.organisation,
             )?,
+            translations: texts(&self.translations),
         })
     }
 }
@@ -338,6 +352,16 @@ impl Part for PresentationInput {
                 Kind::Person,
                 &self.presenters,
             )?,
+            translations: texts(&self.translations),
+        })
+    }
+}
+
+impl Part for OutcomeInput {
+    type Parsed = ev::OutcomeInput;
+    fn parse(&self, _field: &str) -> Result<Self::Parsed> {
+        Ok(ev::OutcomeInput {
+            description: self.description.clone(),
             translations: texts(&self.translations),
         })
     }
@@ -364,7 +388,7 @@ impl TryFrom<CreateEventInput> for ev::EventInput {
             organisations: parts("input.organisations", &input.organisations)?,
             participants: parts("input.participants", &input.participants)?,
             presentations: parts("input.presentations", &input.presentations)?,
-            outcomes: input.outcomes,
+            outcomes: parts("input.outcomes", &input.outcomes)?,
             translations: texts(&input.translations),
             idempotency_key: input.idempotency_key,
         })

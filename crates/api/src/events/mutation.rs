@@ -179,9 +179,10 @@ impl EventParts {
         input: SetEventOutcomesInput,
     ) -> Result<SetEventPartsPayload> {
         let id = key("input.id", Kind::Event, &input.id)?;
+        let list = parts("input.outcomes", &input.outcomes)?;
         parts_payload(
             scope(ctx)
-                .set_event_outcomes(id, input.expected_version, input.outcomes)
+                .set_event_outcomes(id, input.expected_version, list)
                 .await,
         )
     }

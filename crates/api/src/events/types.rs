@@ -249,9 +249,27 @@ pub struct Outcome(pub event_outcome::Model);
 /// An outcome of an event, such as certificates awarded.
 #[Object]
 impl Outcome {
-    /// What came of the event.
-    async fn description(&self) -> &str {
-        &self.0.description
+    /// What came of the event, in the language `lang` or the request's `Accept-Language`.
+    async fn description(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        let o = &self.0;
+        let text = localized::<event_outcome::Entity>(
+            ctx,
+            o.id,
+            "description",
+            Some(&o.description),
+            lang,
+        )
+        .await?;
+        Ok(text.unwrap_or_else(|| o.description.clone()))
+    }
+    /// Every language's description: English (`en`, the field itself) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("description", Some(self.0.description.as_str()))];
+        all_forms::<event_outcome::Entity>(ctx, self.0.id, &fields, field).await
     }
 }
 
@@ -274,9 +292,20 @@ impl Participation {
     async fn role(&self) -> ParticipantRole {
         self.0.role
     }
-    /// The title they held at the time of the event.
-    async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
+    /// The title they held at the time of the event, in the language `lang` or the
+    /// request's `Accept-Language`.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
+        let english = self.0.title.as_deref();
+        localized::<event_participant::Entity>(ctx, self.0.id, "title", english, lang).await
+    }
+    /// Every language's title: English (`en`, the field itself) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("title", self.0.title.as_deref())];
+        all_forms::<event_participant::Entity>(ctx, self.0.id, &fields, field).await
     }
     /// The organisation they represented at the time.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {

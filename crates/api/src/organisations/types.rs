@@ -20,7 +20,8 @@ use crate::people::Affiliation;
 use crate::record::{organisation_opt, source_opt};
 use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
-use crate::translations::name_in;
+use crate::translations::name_among;
+use service::translations::Translation;
 
 pub struct Organisation(pub organisation::Model);
 
@@ -46,9 +47,25 @@ impl Organisation {
         self.0.name_zh.as_deref()
     }
     /// Name in the language `lang` or the request's `Accept-Language`: Chinese for a
-    /// `zh` tag when known, otherwise English.
+    /// `zh` tag when known, a further name (`names`) in another wanted language,
+    /// otherwise English.
     async fn name(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
-        name_in(ctx, lang, &self.0.name_en, self.0.name_zh.as_deref())
+        let o = &self.0;
+        // Official names in other languages first, then other names (not acronyms).
+        let others = async {
+            let mut names = loader::all::<rel::OrganisationNames>(ctx, o.id).await?;
+            names.retain(|n| n.kind != NameKind::Acronym);
+            names.sort_by_key(|n| n.kind != NameKind::Label);
+            Ok(names
+                .into_iter()
+                .map(|n| Translation {
+                    field: "name".into(),
+                    lang: n.lang,
+                    text: n.value,
+                })
+                .collect())
+        };
+        name_among(ctx, lang, &o.name_en, o.name_zh.as_deref(), others).await
     }
     /// Usual abbreviation, e.g. `SUSTech`.
     async fn abbreviation(&self) -> Option<&str> {

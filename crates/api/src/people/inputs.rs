@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::ids::{Kind, decode_all};
 use crate::input::{Change, Part, date, key, opt_key, order_input, patch, patch_key, payload};
 use crate::scalars::Date;
+use crate::translations::{TranslationInput, texts};
 
 order_input!(
     /// How to sort people (default: by family name, then given name).
@@ -56,6 +57,9 @@ pub struct AffiliationInput {
     pub started_on: Option<Date>,
     /// End.
     pub ended_on: Option<Date>,
+    /// The title in other languages (`{ field: "title", lang: "zh", text: "副校长" }`).
+    #[graphql(default)]
+    pub translations: Vec<TranslationInput>,
 }
 
 /// A new person in the registry.
@@ -141,6 +145,7 @@ impl Part for AffiliationInput {
             title: self.title.clone(),
             started_on: date(self.started_on),
             ended_on: date(self.ended_on),
+            translations: texts(&self.translations),
         })
     }
 }

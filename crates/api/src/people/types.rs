@@ -15,6 +15,7 @@ use crate::organisations::Organisation;
 use crate::record::{organisation, person as person_by_key, source_opt};
 use crate::scalars::{Date, date};
 use crate::sources::Source;
+use crate::translations::{LocalizedText, all_forms, localized};
 
 pub struct Person(pub person::Model);
 
@@ -140,9 +141,20 @@ impl Affiliation {
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
         organisation(ctx, self.0.organisation_id).await
     }
-    /// Title, e.g. `Vice President for Global Strategies`.
-    async fn title(&self) -> Option<&str> {
-        self.0.title.as_deref()
+    /// Title, e.g. `Vice President for Global Strategies`, in the language `lang` or the
+    /// request's `Accept-Language`.
+    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<Option<String>> {
+        let english = self.0.title.as_deref();
+        localized::<affiliation::Entity>(ctx, self.0.id, "title", english, lang).await
+    }
+    /// Every language's title: English (`en`, the field itself) first, then the others.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+        field: Option<String>,
+    ) -> Result<Vec<LocalizedText>> {
+        let fields = [("title", self.0.title.as_deref())];
+        all_forms::<affiliation::Entity>(ctx, self.0.id, &fields, field).await
     }
     /// Start of the position, where known.
     async fn started_on(&self) -> Option<Date> {

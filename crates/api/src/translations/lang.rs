@@ -101,6 +101,40 @@ pub(crate) fn name_in(
     Ok(english.to_owned())
 }
 
+/// A name with its own English and Chinese columns that also has further names by
+/// language (`others`, best first): the columns answer when English or Chinese comes
+/// first, so `others` is only awaited (a statement per level) for another language.
+pub(crate) async fn name_among<F>(
+    ctx: &Context<'_>,
+    lang: Option<String>,
+    english: &str,
+    chinese: Option<&str>,
+    others: F,
+) -> Result<String>
+where
+    F: std::future::Future<Output = Result<Vec<Translation>>>,
+{
+    let wanted = wanted(ctx, lang.as_deref())?;
+    match (wanted.first().map(|tag| tag.primary()), chinese) {
+        (None | Some("en"), _) => return Ok(english.to_owned()),
+        (Some("zh"), Some(chinese)) => return Ok(chinese.to_owned()),
+        _ => {}
+    }
+    let mut texts = others.await?;
+    if let Some(chinese) = chinese {
+        texts.insert(
+            0,
+            Translation {
+                field: "name".into(),
+                lang: "zh".into(),
+                text: chinese.to_owned(),
+            },
+        );
+    }
+    let texts: Vec<&Translation> = texts.iter().collect();
+    Ok(choose(&wanted, Some(english), &texts).unwrap_or_else(|| english.to_owned()))
+}
+
 /// Whether English comes first: then the record's own column answers.
 fn english_first(wanted: &[LanguageTag]) -> bool {
     wanted.first().is_none_or(|tag| tag.primary() == "en")

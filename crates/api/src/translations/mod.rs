@@ -15,6 +15,6 @@ mod types;
 
 pub use inputs::{TranslationInput, texts};
 pub use lang::AcceptLanguage;
-pub(crate) use lang::{all_forms, localized, name_in};
+pub(crate) use lang::{all_forms, localized, name_among, name_in};
 pub use query::LabelQuery;
 pub use types::{EnumLabel, LocalizedText};

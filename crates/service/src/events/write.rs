@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::domain::{self, DateSpan, LONG_TEXT_MAX, NAME_MAX, TITLE_MAX};
 use crate::translations::{Translation, parse_translations};
 use crate::write::{
-    Composite, Patch, TxnFuture, insert_all, insert_at, patch_text, patched, replace,
-    required_text, snapshot, text,
+    Composite, Patch, TxnFuture, insert_all, insert_at, on_constraint, patch_text, patched,
+    replace, required_text, snapshot, text,
 };
 use crate::{Result, Scope};
 
@@ -42,7 +42,7 @@ pub struct EventInput {
     pub organisations: Vec<EventOrganisationInput>,
     pub participants: Vec<ParticipantInput>,
     pub presentations: Vec<PresentationInput>,
-    pub outcomes: Vec<String>,
+    pub outcomes: Vec<OutcomeInput>,
     /// Title, theme and description in other languages.
     pub translations: Vec<Translation>,
     #[serde(skip)]
@@ -81,6 +81,8 @@ pub struct ParticipantInput {
     pub role: ParticipantRole,
     pub title: Option<String>,
     pub organisation: Option<i64>,
+    /// The title in other languages.
+    pub translations: Vec<Translation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,17 +93,26 @@ pub struct PresentationInput {
     pub translations: Vec<Translation>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeInput {
+    pub description: String,
+    /// The description in other languages.
+    pub translations: Vec<Translation>,
+}
+
 /// An event's parts, as the audit log records them.
 #[derive(Serialize)]
 struct Parts {
     organisations: Vec<event_organisation::Model>,
     participants: Vec<event_participant::Model>,
+    /// The participants' titles in other languages, in the order of `participants`.
+    participants_translations: Vec<Vec<Translation>>,
     presentations: Vec<(
         presentation::Model,
         Vec<presentation_presenter::Model>,
         Vec<Translation>,
     )>,
-    outcomes: Vec<event_outcome::Model>,
+    outcomes: Vec<(event_outcome::Model, Vec<Translation>)>,
     translations: Vec<Translation>,
 }
 
@@ -409,7 +420,7 @@ impl Scope {
         &self,
         id: i64,
         expected_version: i32,
-        list: Vec<String>,
+        list: Vec<OutcomeInput>,
     ) -> Result<event::Model> {
         self.change_event(id, expected_version, "setEventOutcomes", |scope, txn| {
             Box::pin(async move { scope.write_outcomes(txn, id, &list, "input.outcomes").await })
@@ -462,6 +473,10 @@ impl Scope {
             .order_by_asc(event_participant::Column::Position)
             .all(txn)
             .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut texts = self
+            .translations_of_many::<event_participant::Entity>(txn, &ids)
+            .await?;
         Ok(rows
             .into_iter()
             .map(|r| ParticipantInput {
@@ -469,6 +484,7 @@ impl Scope {
                 role: r.role,
                 title: r.title,
                 organisation: r.organisation_id,
+                translations: texts.remove(&r.id).unwrap_or_default(),
             })
             .collect())
     }
@@ -526,23 +542,44 @@ impl Scope {
                 .await?;
             with_presenters.push((p, presenters, texts));
         }
+        let participants = event_participant::Entity::find()
+            .filter(event_participant::Column::EventId.eq(id))
+            .order_by_asc(event_participant::Column::Position)
+            .all(txn)
+            .await?;
+        let participant_ids: Vec<i64> = participants.iter().map(|p| p.id).collect();
+        let mut participant_texts = self
+            .translations_of_many::<event_participant::Entity>(txn, &participant_ids)
+            .await?;
+        let outcomes = event_outcome::Entity::find()
+            .filter(event_outcome::Column::EventId.eq(id))
+            .order_by_asc(event_outcome::Column::Position)
+            .all(txn)
+            .await?;
+        let ids: Vec<i64> = outcomes.iter().map(|o| o.id).collect();
+        let mut texts = self
+            .translations_of_many::<event_outcome::Entity>(txn, &ids)
+            .await?;
+        let outcomes = outcomes
+            .into_iter()
+            .map(|o| {
+                let t = texts.remove(&o.id).unwrap_or_default();
+                (o, t)
+            })
+            .collect();
         Ok(snapshot(&Parts {
             organisations: event_organisation::Entity::find()
                 .filter(event_organisation::Column::EventId.eq(id))
                 .order_by_asc(event_organisation::Column::Position)
                 .all(txn)
                 .await?,
-            participants: event_participant::Entity::find()
-                .filter(event_participant::Column::EventId.eq(id))
-                .order_by_asc(event_participant::Column::Position)
-                .all(txn)
-                .await?,
+            participants_translations: participant_ids
+                .iter()
+                .map(|id| participant_texts.remove(id).unwrap_or_default())
+                .collect(),
+            participants,
             presentations: with_presenters,
-            outcomes: event_outcome::Entity::find()
-                .filter(event_outcome::Column::EventId.eq(id))
-                .order_by_asc(event_outcome::Column::Position)
-                .all(txn)
-                .await?,
+            outcomes,
             translations: self.translations_in::<event::Entity>(txn, id).await?,
         }))
     }
@@ -591,9 +628,20 @@ impl Scope {
             list.iter().filter_map(|p| p.organisation),
         )
         .await?;
-        let mut rows = Vec::with_capacity(list.len());
+        // Replaced row by row, as `replace` would, keeping each new row's key for its texts;
+        // the old rows' texts go with them.
+        let old = event_participant::Entity::find()
+            .filter(event_participant::Column::EventId.eq(id))
+            .all(txn)
+            .await?;
+        self.forget_translations::<event_participant::Entity>(txn, old.iter().map(|p| p.id))
+            .await?;
+        event_participant::Entity::delete_many()
+            .filter(event_participant::Column::EventId.eq(id))
+            .exec(txn)
+            .await?;
         for (i, p) in list.iter().enumerate() {
-            rows.push(event_participant::ActiveModel {
+            let row = event_participant::ActiveModel {
                 event_id: Set(id),
                 person_id: Set(p.person),
                 role: Set(p.role),
@@ -601,9 +649,16 @@ impl Scope {
                 organisation_id: Set(p.organisation),
                 position: Set(i as i32),
                 ..Default::default()
-            });
+            }
+            .insert(txn)
+            .await
+            .map_err(|e| on_constraint(e, &format!("{field}.{i}")))?;
+            let at = format!("{field}.{i}.translations");
+            let texts = parse_translations::<event_participant::Entity>(&p.translations, &at)?;
+            self.write_translations::<event_participant::Entity>(txn, row.id, &texts, &at)
+                .await?;
         }
-        replace(txn, event_participant::Column::EventId, id, rows, field).await
+        Ok(())
     }
 
     /// Presentations are replaced with their presenters, a list inside each.
@@ -666,26 +721,42 @@ impl Scope {
         Ok(())
     }
 
+    /// Outcomes are replaced with their texts: the new rows have new keys.
     async fn write_outcomes(
         &self,
         txn: &DatabaseTransaction,
         id: i64,
-        list: &[String],
+        list: &[OutcomeInput],
         field: &str,
     ) -> Result<()> {
-        let mut rows = Vec::with_capacity(list.len());
-        for (i, description) in list.iter().enumerate() {
-            rows.push(event_outcome::ActiveModel {
+        let old = event_outcome::Entity::find()
+            .filter(event_outcome::Column::EventId.eq(id))
+            .all(txn)
+            .await?;
+        self.forget_translations::<event_outcome::Entity>(txn, old.iter().map(|o| o.id))
+            .await?;
+        event_outcome::Entity::delete_many()
+            .filter(event_outcome::Column::EventId.eq(id))
+            .exec(txn)
+            .await?;
+        for (i, o) in list.iter().enumerate() {
+            let row = event_outcome::ActiveModel {
                 event_id: Set(id),
                 description: Set(required_text(
-                    &format!("{field}.{i}"),
-                    description,
+                    &format!("{field}.{i}.description"),
+                    &o.description,
                     LONG_TEXT_MAX,
                 )?),
                 position: Set(i as i32),
                 ..Default::default()
-            });
+            }
+            .insert(txn)
+            .await?;
+            let texts_at = format!("{field}.{i}.translations");
+            let texts = parse_translations::<event_outcome::Entity>(&o.translations, &texts_at)?;
+            self.write_translations::<event_outcome::Entity>(txn, row.id, &texts, &texts_at)
+                .await?;
         }
-        replace(txn, event_outcome::Column::EventId, id, rows, field).await
+        Ok(())
     }
 }

@@ -1,13 +1,16 @@
 //! Writing people in the registry and their affiliations.
 use chrono::NaiveDate;
 use entity::{affiliation, organisation, person, source};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::Serialize;
 
 use crate::access::may_add_to_registry;
 use crate::domain::{DateSpan, NAME_MAX};
 use crate::search::{self, Registry};
-use crate::write::{Patch, patch_text, replace, required_text, text};
+use crate::translations::{Translation, parse_translations};
+use crate::write::{Patch, on_constraint, patch_text, required_text, text};
 use crate::{Result, Scope};
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +38,8 @@ pub struct AffiliationInput {
     pub title: Option<String>,
     pub started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
+    /// The title in other languages.
+    pub translations: Vec<Translation>,
 }
 
 impl Scope {
@@ -67,7 +72,13 @@ impl Scope {
         self.write_affiliations(&txn, row.id, &input.affiliations)
             .await?;
         search::index(&txn, Registry::Person, &[row.id]).await?;
-        let after = (&row, &input.affiliations);
+        // The row and its parts, as the audit reads a creation.
+        let after = (
+            &row,
+            Affiliations {
+                affiliations: &input.affiliations,
+            },
+        );
         self.created::<person::Entity>(txn, key, CREATE, &input, &row, &after)
             .await?;
         Ok(row)
@@ -136,16 +147,39 @@ impl Scope {
         let (txn, record) = self
             .begin_change::<person::Entity>(id, expected_version)
             .await?;
-        let before = affiliation::Entity::find()
+        // In the shape of the input, texts included, so the entry compares like with like.
+        let rows = affiliation::Entity::find()
             .filter(affiliation::Column::PersonId.eq(id))
             .order_by_asc(affiliation::Column::Position)
             .all(&txn)
             .await?;
+        let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+        let mut texts = self
+            .translations_of_many::<affiliation::Entity>(&txn, &ids)
+            .await?;
+        let before: Vec<AffiliationInput> = rows
+            .into_iter()
+            .map(|a| AffiliationInput {
+                organisation: a.organisation_id,
+                title: a.title,
+                started_on: a.started_on,
+                ended_on: a.ended_on,
+                translations: texts.remove(&a.id).unwrap_or_default(),
+            })
+            .collect();
         self.bump_version(&txn, "person", id, expected_version)
             .await?;
         self.write_affiliations(&txn, id, &list).await?;
         let record = self.reload::<person::Entity>(&txn, &record).await?;
-        self.changed::<person::Entity>(txn, "setAffiliations", &record, &before, &list)
+        let (before, after) = (
+            Affiliations {
+                affiliations: &before,
+            },
+            Affiliations {
+                affiliations: &list,
+            },
+        );
+        self.changed::<person::Entity>(txn, "setAffiliations", &record, &before, &after)
             .await?;
         Ok(record)
     }
@@ -163,14 +197,25 @@ impl Scope {
             list.iter().map(|a| a.organisation),
         )
         .await?;
-        let mut rows = Vec::with_capacity(list.len());
+        // Replaced row by row, keeping each new row's key for its texts; the old rows'
+        // texts go with them.
+        let old = affiliation::Entity::find()
+            .filter(affiliation::Column::PersonId.eq(id))
+            .all(txn)
+            .await?;
+        self.forget_translations::<affiliation::Entity>(txn, old.iter().map(|a| a.id))
+            .await?;
+        affiliation::Entity::delete_many()
+            .filter(affiliation::Column::PersonId.eq(id))
+            .exec(txn)
+            .await?;
         for (i, a) in list.iter().enumerate() {
             let span = DateSpan::parse(
                 &format!("input.affiliations.{i}.endedOn"),
                 a.started_on,
                 a.ended_on,
             )?;
-            rows.push(affiliation::ActiveModel {
+            let row = affiliation::ActiveModel {
                 person_id: Set(id),
                 organisation_id: Set(a.organisation),
                 title: Set(text(
@@ -182,15 +227,22 @@ impl Scope {
                 ended_on: Set(span.to),
                 position: Set(i as i32),
                 ..Default::default()
-            });
+            }
+            .insert(txn)
+            .await
+            .map_err(|e| on_constraint(e, &format!("input.affiliations.{i}")))?;
+            let at = format!("input.affiliations.{i}.translations");
+            let texts = parse_translations::<affiliation::Entity>(&a.translations, &at)?;
+            self.write_translations::<affiliation::Entity>(txn, row.id, &texts, &at)
+                .await?;
         }
-        replace(
-            txn,
-            affiliation::Column::PersonId,
-            id,
-            rows,
-            "input.affiliations",
-        )
-        .await
+        Ok(())
     }
+}
+
+/// A person's affiliations as the audit log records them: the part under its field, so
+/// an entry names `affiliations` as the field changed.
+#[derive(Serialize)]
+struct Affiliations<'a> {
+    affiliations: &'a [AffiliationInput],
 }

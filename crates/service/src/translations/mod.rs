@@ -17,8 +17,8 @@ mod write;
 pub use write::*;
 
 use entity::{
-    agreement, agreement_person, curriculum_standard, event, isced_field, presentation,
-    training_centre,
+    affiliation, agreement, agreement_person, curriculum_standard, event, event_outcome,
+    event_participant, isced_field, presentation, training_centre,
 };
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,9 @@ translatable! {
     training_centre: ["name" TITLE_MAX];
     isced_field: ["name" TITLE_MAX];
     presentation: ["title" TITLE_MAX];
+    event_outcome: ["description" LONG_TEXT_MAX];
+    event_participant: ["title" NAME_MAX];
+    affiliation: ["title" NAME_MAX];
     agreement_person: ["title" NAME_MAX];
 }
 
