@@ -99,7 +99,7 @@ fn csv(rows: Box<dyn Rows>, first: Option<Vec<Vec<Cell>>>, name: &str) -> Respon
                 Ok(Some(page)) => {
                     let mut text = String::new();
                     for row in &page {
-                        line(&mut text, row.iter().map(api::export::text));
+                        line(&mut text, row.iter().map(api::export::csv_field));
                     }
                     Some((Ok(Bytes::from(text)), (rows, None, false)))
                 }

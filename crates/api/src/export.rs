@@ -90,6 +90,17 @@ pub fn text(cell: &Cell) -> String {
     }
 }
 
+/// A cell as a CSV field. A text a spreadsheet would run as a formula (it begins with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, which Excel and
+/// LibreOffice show as text: an export must not carry a member's formula to a reader.
+/// XLSX cells need none of this: they are written as strings.
+pub fn csv_field(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+        other => text(other),
+    }
+}
+
 /// The global id of the record of API type `kind` with `key`, as `node(id:)` takes it.
 pub fn global_id(kind: &str, key: &str) -> String {
     match Kind::named(kind) {
@@ -124,4 +135,26 @@ pub fn error_body(error: async_graphql::Error) -> serde_json::Value {
 pub fn error_code(error: &async_graphql::Error) -> Option<String> {
     let extensions = serde_json::to_value(error.extensions.as_ref()?).ok()?;
     extensions["code"].as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_never_start_a_formula() {
+        for (text, field) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1", "'+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("King's College London", "King's College London"),
+            ("南方科技大学", "南方科技大学"),
+        ] {
+            assert_eq!(csv_field(&Cell::Text(text.into())), field);
+        }
+        // Numbers are numbers, not texts: a negative one stays as it is.
+        assert_eq!(csv_field(&Cell::Integer(-3)), "-3");
+    }
 }
