@@ -105,7 +105,11 @@ macro_rules! writable {
                 owner(m)
             }
         }
-    )*};
+    )*
+        /// Every writable table, so the change feed's test can check it knows each one.
+        #[cfg(test)]
+        pub(crate) const WRITABLE_TABLES: &[&str] = &[$(stringify!($m)),*];
+    };
 }
 writable! {
     event: "Event", owner |m| Some(m.owner_id);
