@@ -82,6 +82,63 @@ pub async fn export(
     }
 }
 
+/// `GET /export/statistics/{code}/{by}.csv` (or `.xlsx`): one breakdown of a computed
+/// indicator (`PARTNER_INSTITUTIONS`, `COUNTRY`) for `?subject=<id>&period=<json>&asOf=<date>`,
+/// as the GraphQL `breakdown` gives it to the same caller: key, labels, value.
+pub async fn breakdown(
+    State(state): State<AppState>,
+    Path((code, file)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    Extension(Authenticated(principal)): Extension<Authenticated>,
+) -> Response {
+    let Some((by, format)) = file
+        .rsplit_once('.')
+        .filter(|(_, f)| matches!(*f, "csv" | "xlsx"))
+    else {
+        return refused(not_found(&format!(
+            "`{file}` is not an export: ask for `<by>.csv` or `<by>.xlsx`"
+        )));
+    };
+    let params: HashMap<String, String> =
+        match serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()) {
+            Ok(params) => params,
+            Err(e) => return refused(bad_input("query", format!("unreadable parameters: {e}"))),
+        };
+    let known = api::export::BREAKDOWN_PARAMETERS;
+    if let Some(other) = params.keys().find(|k| !known.contains(&k.as_str())) {
+        return refused(bad_input(
+            other,
+            format!(
+                "`{other}` is not a parameter of a breakdown export ({})",
+                known.join(", ")
+            ),
+        ));
+    }
+    let scope = Scope::new(state.db.connection.clone(), principal).on(state.db.today());
+    let mut rows = match api::export::breakdown(
+        scope,
+        &code,
+        by,
+        params.get("subject").map(String::as_str),
+        params.get("period").map(String::as_str),
+        params.get("asOf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(rows) => rows,
+        Err(error) => return refused(error),
+    };
+    let first = match rows.next_page().await {
+        Ok(page) => page,
+        Err(error) => return refused(api::export::service_error(&error)),
+    };
+    let name = format!("{}-{}.{format}", code.to_lowercase(), by.to_lowercase());
+    match format {
+        "csv" => csv(rows, first, &name),
+        _ => xlsx(rows, first, &name).await,
+    }
+}
+
 fn csv(rows: Box<dyn Rows>, first: Option<Vec<Vec<Cell>>>, name: &str) -> Response {
     let mut head = String::from(BOM);
     line(&mut head, rows.columns().into_iter().map(str::to_owned));
@@ -158,6 +215,8 @@ async fn xlsx(mut rows: Box<dyn Rows>, first: Option<Vec<Vec<Cell>>>, name: &str
         return internal();
     };
     let bold = rust_xlsxwriter::Format::new().set_bold();
+    let day = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let moment = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm:ss.000");
     for (col, title) in rows.columns().into_iter().enumerate() {
         if sheet
             .write_string_with_format(0, col as u16, title, &bold)
@@ -194,6 +253,18 @@ async fn xlsx(mut rows: Box<dyn Rows>, first: Option<Vec<Vec<Cell>>>, name: &str
                     Cell::Integer(n) => sheet.write_number(row_number, col, *n as f64),
                     Cell::Number(n) => sheet.write_number(row_number, col, *n),
                     Cell::Flag(b) => sheet.write_boolean(row_number, col, *b),
+                    // Real dates, which a spreadsheet sorts and filters as dates; one
+                    // outside Excel's calendar (before 1900) stays text.
+                    Cell::Date(d) => match excel_date(*d) {
+                        Some(date) => sheet.write_datetime_with_format(row_number, col, date, &day),
+                        None => sheet.write_string(row_number, col, api::export::text(cell)),
+                    },
+                    Cell::Time(t) => match excel_time(*t) {
+                        Some(time) => {
+                            sheet.write_datetime_with_format(row_number, col, time, &moment)
+                        }
+                        None => sheet.write_string(row_number, col, api::export::text(cell)),
+                    },
                     other => sheet.write_string(row_number, col, api::export::text(other)),
                 }
                 .map(|_| ());
@@ -222,6 +293,28 @@ async fn xlsx(mut rows: Box<dyn Rows>, first: Option<Vec<Vec<Cell>>>, name: &str
 }
 
 use api::export::{bad_input, not_found};
+
+/// A day as Excel's date (years 1900 to 9999), or `None` outside them.
+fn excel_date(day: chrono::NaiveDate) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    use chrono::Datelike;
+    let year = u16::try_from(day.year()).ok()?;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(year, day.month() as u8, day.day() as u8).ok()
+}
+
+/// A UTC instant as Excel's date and time (Excel has no time zones: the column is UTC,
+/// to the millisecond, as the CSV's `Z` times are).
+fn excel_time(at: chrono::DateTime<chrono::Utc>) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    use chrono::Timelike;
+    let milli = (at.timestamp_subsec_millis()).min(999) as u16;
+    excel_date(at.date_naive())?
+        .and_hms_milli(
+            at.hour() as u16,
+            at.minute() as u8,
+            at.second() as u8,
+            milli,
+        )
+        .ok()
+}
 
 fn internal() -> Response {
     tracing::error!("an XLSX export could not be written");

@@ -184,6 +184,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(http::graphql).post(http::graphql))
         .route("/export/{file}", get(export::export))
+        .route("/export/statistics/{code}/{file}", get(export::breakdown))
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(prometheus));

@@ -59,6 +59,8 @@ async fn graphql(
             Some(id) => deep(db, id).await,
             None => Ok(json!({ "node": null })),
         },
+        Some("Overview") => overview(db, vars["asOf"].as_str()).await,
+        Some("DrillDown") => drill_down(db, vars["asOf"].as_str()).await,
         Some("Create") => {
             let token = headers.get("authorization").and_then(|h| h.to_str().ok());
             create(&database, token, &vars["input"]).await
@@ -794,4 +796,272 @@ async fn update(database: &service::Database, token: Option<&str>, input: &JsonV
     Ok(
         json!({ "updateEvent": { "event": { "id": global_id("Event", event), "version": expected + 1 } } }),
     )
+}
+
+// ---------------------------------------------------------------- statistics
+
+/// The `asOf` variable as a date.
+fn as_of(text: Option<&str>) -> Result<NaiveDate, String> {
+    let text = text.ok_or("the statistics operations take `asOf`")?;
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| e.to_string())
+}
+
+/// The members of every consortium on `$1` (an anonymous caller's default subject)
+/// with their units at any depth, as `tree (root, org)`.
+const TREE: &str = "WITH RECURSIVE tree (root, org) AS (
+    SELECT o.id, o.id FROM organisation o WHERE o.id IN (
+        SELECT cm.organisation_id FROM consortium_member cm
+        WHERE (cm.joined_on IS NULL OR cm.joined_on <= $1) AND (cm.left_on IS NULL OR cm.left_on >= $1))
+    UNION SELECT tree.root, o.id FROM organisation o JOIN tree ON o.parent_id = tree.org)";
+
+/// Public, live agreements (alias `a`) in effect on `$1`.
+fn in_effect(a: &str) -> String {
+    format!(
+        "{} AND {a}.status IN ('in_effect', 'expired', 'renewed') \
+         AND ({a}.valid_from IS NULL OR {a}.valid_from <= $1) AND ({a}.valid_to IS NULL OR {a}.valid_to >= $1)",
+        public(a)
+    )
+}
+
+/// Public, live, active partnerships (alias `ps`) on `$1`.
+fn partnership_live() -> String {
+    format!(
+        "{} AND ps.status = 'active' AND (ps.\"since\" IS NULL OR ps.\"since\" <= $1) \
+         AND (ps.\"until\" IS NULL OR ps.\"until\" >= $1)",
+        public("ps")
+    )
+}
+
+/// `, partners (id)`: the partners of the whole subject (agreement parties and
+/// partnership partners outside it), to follow [`TREE`].
+fn subject_partners() -> String {
+    format!(
+        ", partners (id) AS (
+        SELECT p.organisation_id FROM agreement_party own
+          JOIN agreement a ON a.id = own.agreement_id AND {}
+          JOIN agreement_party p ON p.agreement_id = a.id
+          WHERE own.organisation_id IN (SELECT org FROM tree)
+            AND p.organisation_id NOT IN (SELECT org FROM tree)
+        UNION SELECT ps.partner_id FROM partnership ps
+          WHERE {} AND ps.member_id IN (SELECT org FROM tree)
+            AND ps.partner_id NOT IN (SELECT org FROM tree))",
+        in_effect("a"),
+        partnership_live()
+    )
+}
+
+fn code_text(row: &QueryResult, column: &str) -> Result<Option<String>, String> {
+    Ok(get::<Option<String>>(row, column)?.map(|c| c.trim().to_owned()))
+}
+
+async fn overview(db: &DatabaseConnection, day: Option<&str>) -> Outcome {
+    let day = as_of(day)?;
+    let d = || vec![Value::from(day)];
+    // Each member's five headline figures, one arm each, grouped by member.
+    let figures = rows(
+        db,
+        &format!(
+            "{TREE}, links (root, partner) AS (
+                SELECT t.root, p.organisation_id FROM tree t
+                  JOIN agreement_party own ON own.organisation_id = t.org
+                  JOIN agreement a ON a.id = own.agreement_id AND {effect}
+                  JOIN agreement_party p ON p.agreement_id = a.id
+                  WHERE p.organisation_id NOT IN (SELECT t2.org FROM tree t2 WHERE t2.root = t.root)
+                UNION SELECT t.root, ps.partner_id FROM tree t
+                  JOIN partnership ps ON ps.member_id = t.org
+                  WHERE {live} AND ps.partner_id NOT IN (SELECT t2.org FROM tree t2 WHERE t2.root = t.root))
+            SELECT l.root, CAST(0 AS BIGINT) AS figure, COUNT(*) AS n FROM links l
+              JOIN organisation o ON o.id = l.partner AND o.archived_at IS NULL GROUP BY l.root
+            UNION ALL SELECT l.root, CAST(1 AS BIGINT), COUNT(DISTINCT o.country_code) FROM links l
+              JOIN organisation o ON o.id = l.partner AND o.archived_at IS NULL GROUP BY l.root
+            UNION ALL SELECT t.root, CAST(2 AS BIGINT), COUNT(DISTINCT a.id) FROM tree t
+              JOIN agreement_party own ON own.organisation_id = t.org
+              JOIN agreement a ON a.id = own.agreement_id AND {effect} GROUP BY t.root
+            UNION ALL SELECT t.root, CAST(3 AS BIGINT), COUNT(*) FROM tree t
+              JOIN curriculum_standard s ON s.developer_id = t.org
+              WHERE {standard} AND (s.issued_on IS NULL OR s.issued_on <= $1) GROUP BY t.root
+            UNION ALL SELECT t.root, CAST(4 AS BIGINT), COUNT(*) FROM tree t
+              JOIN training_centre c ON c.operator_id = t.org
+              JOIN organisation op ON op.id = c.operator_id
+              WHERE {centre} AND c.status = 'operating' AND (c.opened_on IS NULL OR c.opened_on <= $1)
+                AND c.country_code <> op.country_code GROUP BY t.root",
+            effect = in_effect("a"),
+            live = partnership_live(),
+            standard = public("s"),
+            centre = public("c"),
+        ),
+        d(),
+    )
+    .await?;
+    let mut values: HashMap<(i64, i64), i64> = HashMap::new();
+    for r in &figures {
+        values.insert((get(r, "root")?, get(r, "figure")?), get(r, "n")?);
+    }
+    let members = rows(
+        db,
+        &format!("{TREE} SELECT o.id, o.name_en FROM organisation o WHERE o.id IN (SELECT root FROM tree) ORDER BY o.id"),
+        d(),
+    )
+    .await?;
+    const HEADLINE: [&str; 5] = [
+        "PARTNER_INSTITUTIONS",
+        "PARTNER_COUNTRIES_AND_REGIONS",
+        "AGREEMENTS_IN_EFFECT",
+        "CURRICULUM_STANDARDS_DEVELOPED",
+        "TRAINING_CENTRES_ABROAD",
+    ];
+    let mut member_json = Vec::new();
+    for m in &members {
+        let key: i64 = get(m, "id")?;
+        let indicators: Vec<JsonValue> = HEADLINE
+            .iter()
+            .enumerate()
+            .map(|(i, code)| json!({ "code": code, "value": values.get(&(key, i as i64)).copied().unwrap_or(0) }))
+            .collect();
+        member_json.push(json!({
+            "organisation": { "id": id("Organisation", m, "id")?, "nameEn": get::<String>(m, "name_en")? },
+            "indicators": indicators,
+        }));
+    }
+
+    let reached = rows(
+        db,
+        &format!(
+            "{TREE}{} SELECT COUNT(DISTINCT o.country_code) AS n FROM organisation o \
+             WHERE o.id IN (SELECT id FROM partners) AND o.archived_at IS NULL",
+            subject_partners()
+        ),
+        d(),
+    )
+    .await?;
+    let reached: i64 = reached.first().map_or(Ok(0), |r| get(r, "n"))?;
+
+    let top = rows(
+        db,
+        &format!(
+            "{TREE}, links (root, partner, agreement, partnership) AS (
+                SELECT t.root, p.organisation_id, a.id, CAST(NULL AS BIGINT) FROM tree t
+                  JOIN agreement_party own ON own.organisation_id = t.org
+                  JOIN agreement a ON a.id = own.agreement_id AND {effect}
+                  JOIN agreement_party p ON p.agreement_id = a.id
+                  WHERE p.organisation_id NOT IN (SELECT org FROM tree)
+                UNION ALL SELECT t.root, ps.partner_id, CAST(NULL AS BIGINT), ps.id FROM tree t
+                  JOIN partnership ps ON ps.member_id = t.org
+                  WHERE {live} AND ps.partner_id NOT IN (SELECT org FROM tree))
+            SELECT l.partner, o.name_en, COUNT(DISTINCT l.root) AS members,
+                   COUNT(DISTINCT l.agreement) AS agreements, COUNT(DISTINCT l.partnership) AS partnerships
+            FROM links l JOIN organisation m ON m.id = l.root
+              JOIN organisation o ON o.id = l.partner AND o.archived_at IS NULL
+            WHERE o.country_code <> m.country_code
+            GROUP BY l.partner, o.name_en
+            ORDER BY members DESC, agreements DESC, partnerships DESC, l.partner LIMIT {}",
+            crate::operations::OVERVIEW_PARTNERS,
+            effect = in_effect("a"),
+            live = partnership_live(),
+        ),
+        d(),
+    )
+    .await?;
+    let mut partners = Vec::new();
+    for r in &top {
+        partners.push(json!({
+            "organisation": { "id": id("Organisation", r, "partner")?, "nameEn": get::<String>(r, "name_en")? },
+            "members": get::<i64>(r, "members")?,
+            "agreements": get::<i64>(r, "agreements")?,
+            "partnerships": get::<i64>(r, "partnerships")?,
+        }));
+    }
+
+    let adopted = format!(
+        "FROM adoption ad JOIN curriculum_standard s ON s.id = ad.standard_id \
+         WHERE {} AND s.developer_id IN (SELECT org FROM tree) \
+           AND (ad.adopted_on IS NULL OR ad.adopted_on <= $1)",
+        public("s")
+    );
+    let adoption = rows(
+        db,
+        &format!(
+            "{TREE} SELECT ad.standard_id, s.title, ad.country_code, COUNT(*) AS adoptions {adopted}
+               AND ad.standard_id IN (SELECT top.standard_id FROM (
+                 SELECT ad.standard_id {adopted} GROUP BY ad.standard_id
+                 ORDER BY COUNT(DISTINCT ad.country_code) DESC, ad.standard_id LIMIT {}) top)
+             GROUP BY ad.standard_id, s.title, ad.country_code
+             ORDER BY ad.standard_id, ad.country_code",
+            crate::operations::OVERVIEW_STANDARDS
+        ),
+        d(),
+    )
+    .await?;
+    let mut standards: Vec<JsonValue> = Vec::new();
+    let mut last = None;
+    for r in &adoption {
+        let standard: i64 = get(r, "standard_id")?;
+        if last != Some(standard) {
+            standards.push(json!({
+                "standard": { "id": id("CurriculumStandard", r, "standard_id")?, "title": get::<String>(r, "title")? },
+                "countries": [],
+            }));
+            last = Some(standard);
+        }
+        let country = json!({
+            "country": { "code": code_text(r, "country_code")? },
+            "adoptions": get::<i64>(r, "adoptions")?,
+        });
+        if let Some(JsonValue::Array(countries)) =
+            standards.last_mut().and_then(|s| s.get_mut("countries"))
+        {
+            countries.push(country);
+        }
+    }
+
+    Ok(json!({ "consortiumOverview": {
+        "asOf": day.format("%Y-%m-%d").to_string(),
+        "countriesReached": reached,
+        "members": member_json,
+        "topPartners": partners,
+        "standardAdoption": standards,
+    } }))
+}
+
+async fn drill_down(db: &DatabaseConnection, day: Option<&str>) -> Outcome {
+    let day = as_of(day)?;
+    let found = rows(
+        db,
+        &format!(
+            "{TREE}{}, numbered AS (
+                SELECT o.id, o.name_en, o.country_code,
+                  ROW_NUMBER() OVER (PARTITION BY o.country_code ORDER BY o.name_en, o.id) AS rn,
+                  COUNT(*) OVER (PARTITION BY o.country_code) AS total
+                FROM organisation o WHERE o.id IN (SELECT id FROM partners) AND o.archived_at IS NULL)
+             SELECT id, name_en, country_code, rn, total FROM numbered WHERE rn <= {} ORDER BY country_code, rn",
+            subject_partners(),
+            crate::operations::DRILL_FIRST
+        ),
+        vec![Value::from(day)],
+    )
+    .await?;
+    // Rows by country, largest first, then by code, the unplaced last.
+    let mut by_key: Vec<(Option<String>, i64, Vec<JsonValue>)> = Vec::new();
+    for r in &found {
+        let key = code_text(r, "country_code")?;
+        if by_key.last().is_none_or(|(k, _, _)| *k != key) {
+            by_key.push((key, get(r, "total")?, Vec::new()));
+        }
+        if let Some((_, _, nodes)) = by_key.last_mut() {
+            nodes.push(json!({ "id": id("Organisation", r, "id")?, "nameEn": get::<String>(r, "name_en")? }));
+        }
+    }
+    by_key.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.is_none().cmp(&b.0.is_none()))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let value: i64 = by_key.iter().map(|(_, total, _)| total).sum();
+    let breakdown: Vec<JsonValue> = by_key
+        .into_iter()
+        .map(|(key, total, nodes)| {
+            json!({ "key": key, "value": total, "records": { "totalCount": total, "nodes": nodes } })
+        })
+        .collect();
+    Ok(json!({ "statistics": { "indicator": { "value": value, "breakdown": breakdown } } }))
 }

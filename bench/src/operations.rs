@@ -22,10 +22,15 @@ pub enum Operation {
     /// The same page after [`DEEP_PAGE_AFTER`] events: a keyset cursor costs what the
     /// first page costs; an offset cost more the deeper the page.
     DeepPage,
+    /// The consortium overview (reference operation 5): each member's headline figures,
+    /// the countries reached, the most connected partners, where standards were adopted.
+    Overview,
+    /// Its drill-down: partner institutions by country, each row's first partners.
+    DrillDown,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 7] = [
+    pub const ALL: [Operation; 9] = [
         Operation::Home,
         Operation::Profile,
         Operation::Search,
@@ -33,6 +38,8 @@ impl Operation {
         Operation::Writes,
         Operation::FirstPage,
         Operation::DeepPage,
+        Operation::Overview,
+        Operation::DrillDown,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +51,8 @@ impl Operation {
             Operation::Writes => "writes",
             Operation::FirstPage => "page1",
             Operation::DeepPage => "pagedeep",
+            Operation::Overview => "overview",
+            Operation::DrillDown => "drilldown",
         }
     }
 
@@ -63,6 +72,10 @@ impl Operation {
             Operation::Writes => "10% createEvent/updateEvent among the reads above",
             Operation::FirstPage => "events, latest first: page 1 (20)",
             Operation::DeepPage => "events, latest first: the page after 24,000",
+            Operation::Overview => {
+                "consortium overview: members' figures, countries, top partners, adoption"
+            }
+            Operation::DrillDown => "partner institutions by country, first 5 partners per row",
         }
     }
 }
@@ -142,6 +155,36 @@ pub const EVENTS: &str = r#"query Events($after: String) {
   }
 }"#;
 
+/// The day the statistics operations count on: fixed, so that both servers (and every
+/// run) count the same records.
+pub const STATISTICS_AS_OF: &str = "2025-12-31";
+/// How many top partners and standards the overview asks for.
+pub const OVERVIEW_PARTNERS: u64 = 10;
+pub const OVERVIEW_STANDARDS: u64 = 5;
+/// Partners per row of the drill-down.
+pub const DRILL_FIRST: u64 = 5;
+
+pub const OVERVIEW: &str = r#"query Overview($asOf: Date) {
+  consortiumOverview(asOf: $asOf, partners: 10, standards: 5) {
+    asOf countriesReached
+    members { organisation { id nameEn } indicators { code value } }
+    topPartners { organisation { id nameEn } members agreements partnerships }
+    standardAdoption { standard { id title } countries { country { code } adoptions } }
+  }
+}"#;
+
+pub const DRILL_DOWN: &str = r#"query DrillDown($asOf: Date) {
+  statistics(asOf: $asOf) {
+    indicator(code: PARTNER_INSTITUTIONS) {
+      value
+      breakdown(by: COUNTRY) {
+        key value
+        records(first: 5) { totalCount nodes { ... on Organisation { id nameEn } } }
+      }
+    }
+  }
+}"#;
+
 pub const CREATE: &str = r#"mutation Create($input: CreateEventInput!) {
   createEvent(input: $input) { event { id version } }
 }"#;
@@ -217,5 +260,6 @@ mod tests {
             assert_eq!(Operation::parse(op.name()), Some(op));
         }
         assert_eq!(Operation::parse("stats"), None);
+        assert_eq!(Operation::parse("overview"), Some(Operation::Overview));
     }
 }

@@ -145,6 +145,22 @@ impl Targets {
                 body(ops::EVENTS, "Events", json!({ "after": self.deep_page })),
                 false,
             ),
+            Operation::Overview => (
+                body(
+                    ops::OVERVIEW,
+                    "Overview",
+                    json!({ "asOf": ops::STATISTICS_AS_OF }),
+                ),
+                false,
+            ),
+            Operation::DrillDown => (
+                body(
+                    ops::DRILL_DOWN,
+                    "DrillDown",
+                    json!({ "asOf": ops::STATISTICS_AS_OF }),
+                ),
+                false,
+            ),
             Operation::Deep | Operation::Writes => (
                 body(
                     ops::DEEP,

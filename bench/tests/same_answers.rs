@@ -37,6 +37,8 @@ async fn same_answers(url: &str) {
         Operation::Deep,
         Operation::FirstPage,
         Operation::DeepPage,
+        Operation::Overview,
+        Operation::DrillDown,
     ] {
         let mut requests: Vec<_> = (0..3).map(|i| targets.read(op, i).0).collect();
         if op == Operation::Search {

@@ -31,7 +31,7 @@ async fn get(
 }
 
 /// A CSV text's records (RFC 4180: quoted fields may hold commas, quotes, line breaks).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
     let (mut record, mut field) = (Vec::new(), String::new());
     let mut chars = text.chars().peekable();
@@ -112,6 +112,32 @@ async fn all_nodes(
     }
 }
 
+/// An XLSX cell as the CSV writes it: whole numbers without a fraction, dates as ISO
+/// 8601 days, times (which have a time of day) as UTC instants to the millisecond.
+fn xlsx_text(cell: &calamine::Data) -> String {
+    match cell {
+        calamine::Data::Empty => String::new(),
+        calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+        calamine::Data::DateTime(at) => {
+            // Excel's serial days count from 1899-12-30 (for dates after February 1900).
+            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap();
+            let millis = (at.as_f64() * 86_400_000.0).round() as i64;
+            let moment = epoch + chrono::Duration::milliseconds(millis);
+            if millis % 86_400_000 == 0 {
+                moment.date().to_string()
+            } else {
+                moment
+                    .and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
 on_both! {
     async fn a_csv_export_holds_what_the_list_holds_for_the_caller(backend: Backend) {
         let w = world(backend).await;
@@ -180,11 +206,10 @@ on_both! {
         use calamine::Reader;
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(body)).unwrap();
         let sheet = book.worksheet_range_at(0).unwrap().unwrap();
-        let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| match c {
-            calamine::Data::Empty => String::new(),
-            calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-            other => other.to_string(),
-        }).collect()).collect();
+        let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(xlsx_text).collect()).collect();
+        // Times are real dates (Excel serial numbers with a date format), not text.
+        let created = cells[0].iter().position(|c| c == "createdAt").unwrap();
+        assert!(matches!(sheet.rows().nth(1).unwrap()[created], calamine::Data::DateTime(_)));
         let header: Vec<String> = cells[0].clone();
         assert_eq!(header[..4], ["id", "kind", "nameEn", "nameZh"]);
         assert_eq!(cells.len() - 1, rows.len());

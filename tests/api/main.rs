@@ -16,6 +16,7 @@ mod cross_tenant;
 mod cursors;
 mod demo;
 mod export;
+mod figures;
 mod http;
 mod limits;
 mod membership;

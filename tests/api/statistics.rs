@@ -122,7 +122,7 @@ on_both! {
             "STANDARD_ADOPTING_COUNTRIES_AND_REGIONS", "TRAINING_CENTRES_ABROAD", "TRAINING_CENTRE_COUNTRIES",
         ]);
         assert_eq!(definitions["indicatorDefinitions"][0]["nameZh"], "合作院校及机构");
-        assert_eq!(definitions["indicatorDefinitions"][0]["breakdowns"], json!(["COUNTRY", "REGION", "KIND", "MEMBER"]));
+        assert_eq!(definitions["indicatorDefinitions"][0]["breakdowns"], json!(["COUNTRY", "REGION", "SUBREGION", "KIND", "MEMBER"]));
 
         // Shenzhen: agreements in effect today are SUSTech-KCL (joint school), SZPT's
         // UNESCO Chair (from 2022-05-01) and its WFCP committee: partners KCL (GB),

@@ -54,11 +54,12 @@ struct Args {
     /// Seconds of unmeasured load first.
     #[arg(long, default_value_t = 2)]
     warmup: u64,
-    /// Operations to run: home, profile, search, deep, writes.
+    /// Operations to run: home, profile, search, deep, writes, overview, drilldown
+    /// (and page1, pagedeep).
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "home,profile,search,deep,writes"
+        default_value = "home,profile,search,deep,writes,overview,drilldown"
     )]
     ops: Vec<String>,
     /// Measure Concord only.
@@ -71,6 +72,10 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432"
     )]
     postgres: String,
+    /// The PostgreSQL database each run works in (a fresh copy of the generated one), so
+    /// that harnesses sharing a server do not drop each other's.
+    #[arg(long, default_value = "concord_bench_run")]
+    run_db: String,
     /// Where generated SQLite databases are kept between runs.
     #[arg(long, default_value = "bench/data")]
     data_dir: PathBuf,
@@ -285,13 +290,17 @@ async fn prepare(args: &Args, concord: &Path) -> Fallible<String> {
                 db.close().await.map_err(|e| e.to_string())?;
                 exec(format!("ALTER DATABASE {partial} RENAME TO {original}")).await?;
             }
-            exec("DROP DATABASE IF EXISTS concord_bench_run WITH (FORCE)".into()).await?;
-            exec(format!(
-                "CREATE DATABASE concord_bench_run TEMPLATE {original}"
-            ))
-            .await?;
+            let run = &args.run_db;
+            if !run
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(format!("`{run}` is not a plain database name"));
+            }
+            exec(format!("DROP DATABASE IF EXISTS {run} WITH (FORCE)")).await?;
+            exec(format!("CREATE DATABASE {run} TEMPLATE {original}")).await?;
             admin.close().await.map_err(|e| e.to_string())?;
-            Ok(format!("{}/concord_bench_run", args.postgres))
+            Ok(format!("{}/{run}", args.postgres))
         }
     }
 }

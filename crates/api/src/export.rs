@@ -8,8 +8,10 @@ use service::export::{Cell, Rows};
 
 use crate::code;
 pub use crate::error::bad_input;
-use crate::error::{Result, to_gql};
+use crate::error::{Result, svc, to_gql};
 use crate::ids::{Kind, encode};
+use crate::statistics::BreakdownDimension;
+use service::entity::enums::IndicatorCode;
 
 /// The text of a JSON query parameter as the GraphQL argument `name` of type `T`.
 fn argument<T: InputType>(name: &str, text: Option<&str>) -> Result<Option<T>> {
@@ -74,6 +76,64 @@ lists! {
     "indicators" => crate::indicators::IndicatorFilter, crate::indicators::IndicatorOrder, service::indicators::select;
     "partnerships" => crate::partnerships::PartnershipFilter, crate::partnerships::PartnershipOrder, service::partnerships::select;
     "sources" => crate::sources::SourceFilter, crate::sources::SourceOrder, service::sources::select;
+}
+
+/// The parameters a breakdown export takes, as `statistics(subject, period, asOf)`.
+pub const BREAKDOWN_PARAMETERS: &[&str] = &["subject", "period", "asOf"];
+
+/// A GraphQL enum value named in the export's path (`PARTNER_INSTITUTIONS`, `COUNTRY`),
+/// parsed as the argument `name` would be.
+fn enum_value<T: InputType>(name: &str, text: &str) -> Result<T> {
+    let refuse = || bad_input(name, format!("`{text}` is not a value of `{name}`"));
+    let value = async_graphql::Name::new(text);
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+        return Err(refuse());
+    }
+    T::parse(Some(async_graphql::Value::Enum(value))).map_err(|_| refuse())
+}
+
+/// The rows of one statistics breakdown for `scope`'s caller, exactly as
+/// `statistics(subject, period, asOf) { indicator(code) { breakdown(by) } }` answers
+/// it: key (as the GraphQL field gives it), English and Chinese labels, value. `code`
+/// and `by` are the GraphQL enum values; `subject` a global id, `period` a
+/// `DateRangeInput` as JSON, `asOf` a date. Bad ones are BAD_USER_INPUT naming them,
+/// as the query's would be; an unreadable subject is NOT_FOUND.
+pub async fn breakdown(
+    scope: Scope,
+    code: &str,
+    by: &str,
+    subject: Option<&str>,
+    period: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<Box<dyn Rows>> {
+    let code: IndicatorCode = enum_value("code", code)?;
+    let by: BreakdownDimension = enum_value("by", by)?;
+    let subject = crate::statistics::subject("subject", &subject.map(async_graphql::ID::from))?;
+    let period = argument::<crate::input::DateRangeInput>("period", period)?;
+    let period = crate::input::range("period", &period)?;
+    let as_of = match as_of {
+        None => None,
+        Some(text) => {
+            Some(crate::scalars::parse_date(text).map_err(|message| bad_input("asOf", message))?)
+        }
+    };
+    let frame = svc(scope.statistics_frame(subject, period, as_of).await)?;
+    let rows = svc(scope.breakdown(&frame, code, by.into()).await)?;
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            vec![
+                crate::statistics::row_key(&row).map_or(Cell::Empty, Cell::Text),
+                Cell::Text(row.label_en),
+                Cell::Text(row.label_zh),
+                Cell::Integer(row.value as i64),
+            ]
+        })
+        .collect();
+    Ok(service::export::fixed(
+        vec!["key", "labelEn", "labelZh", "value"],
+        rows,
+    ))
 }
 
 /// A cell as text (CSV): ids as the API's global ids, dates as ISO 8601.

@@ -11,6 +11,10 @@ pub struct Model {
     pub name_zh: String,
     /// Counted as a region (e.g. Hong Kong, Macao, Taiwan) rather than a country.
     pub is_region: bool,
+    /// Its continent (UN M49 region code, e.g. `142` Asia); none for Antarctica.
+    pub region_code: Option<String>,
+    /// Its sub-region (the finest M49 level: `030` Eastern Asia, `014` Eastern Africa).
+    pub subregion_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

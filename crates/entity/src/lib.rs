@@ -42,3 +42,4 @@ pub mod source;
 pub mod training_centre;
 pub mod training_centre_field;
 pub mod translation;
+pub mod world_region;

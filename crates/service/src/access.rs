@@ -121,6 +121,7 @@ macro_rules! always_readable {
 }
 always_readable!(
     country,
+    world_region,
     isced_field,
     indicator_definition,
     organisation_name,

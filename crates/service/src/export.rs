@@ -562,7 +562,15 @@ impl Exported for consortium::Entity {
 impl Exported for country::Entity {
     const TYPE: &'static str = "Country";
     fn columns() -> Vec<&'static str> {
-        vec!["id", "code", "nameEn", "nameZh", "isRegion"]
+        vec![
+            "id",
+            "code",
+            "nameEn",
+            "nameZh",
+            "isRegion",
+            "worldRegion",
+            "worldSubregion",
+        ]
     }
     fn organisations(_: &country::Model) -> Vec<Option<i64>> {
         Vec::new()
@@ -574,6 +582,8 @@ impl Exported for country::Entity {
             Cell::Text(m.name_en.clone()),
             Cell::Text(m.name_zh.clone()),
             Cell::Flag(m.is_region),
+            Cell::text(&m.region_code),
+            Cell::text(&m.subregion_code),
         ]
     }
 }
@@ -653,5 +663,30 @@ where
         list,
         after: None,
         done: false,
+    })
+}
+
+/// Rows computed already (a statistics breakdown: a handful), as one page.
+struct FixedRows {
+    columns: Vec<&'static str>,
+    rows: Option<Vec<Vec<Cell>>>,
+}
+
+impl Rows for FixedRows {
+    fn columns(&self) -> Vec<&'static str> {
+        self.columns.clone()
+    }
+
+    fn next_page(&mut self) -> PageFuture<'_> {
+        let page = self.rows.take().filter(|rows| !rows.is_empty());
+        Box::pin(async move { Ok(page) })
+    }
+}
+
+/// `rows` under `columns`, as an export.
+pub fn fixed(columns: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Box<dyn Rows> {
+    Box::new(FixedRows {
+        columns,
+        rows: Some(rows),
     })
 }

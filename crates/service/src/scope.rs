@@ -100,6 +100,12 @@ impl Keyed for entity::indicator_definition::Model {
         self.code.clone()
     }
 }
+impl Keyed for entity::world_region::Model {
+    type Key = String;
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
 impl Keyed for entity::isced_field::Model {
     type Key = String;
     fn key(&self) -> String {

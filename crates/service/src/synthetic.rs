@@ -4,9 +4,9 @@
 //! Deterministic: the same scale and seed give the same data. Scale 1 is 20 member
 //! universities with units and people, 2,000 foreign partners in 120 countries and
 //! regions, 50,000 events with organisations, participants and presentations, 20,000
-//! agreements, 2,000 standards with 20,000 adoptions and 500 centres; scale 10 is ten
-//! times that. Rows go in as multi-row inserts of a few hundred at a time, in one
-//! transaction.
+//! agreements, 2,000 standards with 20,000 adoptions, 500 centres and 2,000
+//! partnerships; scale 10 is ten times that. Rows go in as multi-row inserts of a few
+//! hundred at a time, in one transaction.
 use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -30,6 +30,7 @@ pub struct Counts {
     pub standards: usize,
     pub adoptions: usize,
     pub centres: usize,
+    pub partnerships: usize,
 }
 
 /// Collects rows of one table and writes them in chunks.
@@ -640,6 +641,55 @@ pub async fn load(db: &DatabaseConnection, scale: f64, seed: u64) -> Result<Coun
     }
     tc.flush().await?;
     counts.centres = centres;
+
+    // Partnerships beyond agreements (companies among them), a member's or a unit's,
+    // some ended or not yet begun. Their own generator, so the records above stay what
+    // earlier builds generated for the same seed.
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x7061_7274);
+    let partnerships = n(2_000.0);
+    let mut ps = Batch::new(
+        &txn,
+        "partnership",
+        &[
+            "owner_id",
+            "visibility",
+            "member_id",
+            "partner_id",
+            "kind",
+            "since",
+            "status",
+            "version",
+            "created_at",
+            "updated_at",
+        ],
+    );
+    for i in 0..partnerships {
+        let owner = member_ids[i % member_ids.len()];
+        // Units follow their member, `units_per_member` each.
+        let member = if i % 3 == 0 {
+            let first = (i % member_ids.len()) * units_per_member;
+            unit_ids[first + (i / 3) % units_per_member].0
+        } else {
+            owner
+        };
+        let partner = partner_ids[rng.random_range(0..partner_ids.len())];
+        let day = start + Duration::days(rng.random_range(0..4_400));
+        ps.push(vec![
+            v(owner),
+            v(["public", "consortium", "private"][rng.random_range(0..3)]),
+            v(member),
+            v(partner),
+            v(["academic", "industry", "government", "other"][i % 4]),
+            v(Some(day)),
+            v(if i % 5 == 4 { "ended" } else { "active" }),
+            v(1),
+            v(now),
+            v(now),
+        ])
+        .await?;
+    }
+    ps.flush().await?;
+    counts.partnerships = partnerships;
 
     crate::search::index_all(&txn).await?;
     resync(

@@ -1,6 +1,6 @@
 //! The country and field-of-education object types (reference data).
 use async_graphql::{Context, ID, Object};
-use service::entity::{country, isced_field};
+use service::entity::{country, isced_field, world_region};
 use service::rel;
 
 use crate::centres::TrainingCentre;
@@ -48,6 +48,15 @@ impl Country {
     /// Whether reports count it as a region rather than a country (Hong Kong, Macao, Taiwan, territories).
     async fn is_region(&self) -> bool {
         self.0.is_region
+    }
+    /// The world region (UN M49 continent) it lies in; Hong Kong, Macao and Taiwan in
+    /// Asia. None for Antarctica.
+    async fn world_region(&self, ctx: &Context<'_>) -> Result<Option<WorldRegion>> {
+        world_region_opt(ctx, &self.0.region_code).await
+    }
+    /// Its world sub-region (UN M49's finest level, e.g. Eastern Asia).
+    async fn world_subregion(&self, ctx: &Context<'_>) -> Result<Option<WorldRegion>> {
+        world_region_opt(ctx, &self.0.subregion_code).await
     }
     /// Organisations based here, by name.
     #[graphql(complexity = "crate::connection::page_cost(first, last, child_complexity)")]
@@ -102,6 +111,47 @@ impl Country {
             TrainingCentre,
         )
         .await
+    }
+}
+
+/// A world region (UN M49): a continent or a sub-region of one (reference data).
+pub struct WorldRegion(pub world_region::Model);
+
+/// A world region (UN M49): a continent, or a sub-region of one.
+#[Object]
+impl WorldRegion {
+    /// M49 code, e.g. `142` (Asia), `030` (Eastern Asia).
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name in English.
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Name in Chinese.
+    async fn name_zh(&self) -> &str {
+        &self.0.name_zh
+    }
+    /// Name in the language `lang` or the request's `Accept-Language`: Chinese for a
+    /// `zh` tag, otherwise English.
+    async fn name(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+        name_in(ctx, lang, &self.0.name_en, Some(&self.0.name_zh))
+    }
+    /// The larger region it belongs to (none for a continent).
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<WorldRegion>> {
+        world_region_opt(ctx, &self.0.parent_code).await
+    }
+}
+
+pub(crate) async fn world_region_opt(
+    ctx: &Context<'_>,
+    code: &Option<String>,
+) -> Result<Option<WorldRegion>> {
+    match code {
+        Some(code) => Ok(loader::one::<world_region::Entity>(ctx, code.clone())
+            .await?
+            .map(WorldRegion)),
+        None => Ok(None),
     }
 }
 

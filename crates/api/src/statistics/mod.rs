@@ -5,4 +5,5 @@ mod query;
 mod types;
 
 pub use query::StatisticsQuery;
+pub(crate) use query::subject;
 pub use types::*;

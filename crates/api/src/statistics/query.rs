@@ -12,7 +12,7 @@ use crate::record::scope;
 use crate::scalars::Date;
 
 /// The subject an id names: a consortium or an organisation (a member or a unit).
-fn subject(field: &str, id: &Option<ID>) -> Result<Subject> {
+pub(crate) fn subject(field: &str, id: &Option<ID>) -> Result<Subject> {
     let Some(id) = id else {
         return Ok(Subject::Default);
     };

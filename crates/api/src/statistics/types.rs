@@ -12,7 +12,7 @@ use service::statistics::{self as stats, Dimension, Figure, Frame, RecordSlice, 
 use crate::agreements::Agreement;
 use crate::centres::TrainingCentre;
 use crate::connection::{StatisticsRecordConnection, args, loaded, root};
-use crate::countries::{Country, country_opt};
+use crate::countries::{Country, WorldRegion, country_opt, world_region_opt};
 use crate::error::Result;
 use crate::events::Event;
 use crate::ids::{Kind, encode};
@@ -29,8 +29,13 @@ use crate::standards::CurriculumStandard;
 pub enum BreakdownDimension {
     /// The country or region of the record, or of its partner, adoption or participant.
     Country,
-    /// Whether that place counts as a country or as a region (Hong Kong, Macao, Taiwan).
+    /// The world region (UN M49 continent: Africa, Americas, Asia, Europe, Oceania) of
+    /// that place, keyed by its M49 code (`142` Asia). Hong Kong, Macao and Taiwan are
+    /// in Asia; they still count as regions, not countries, in "countries and regions".
     Region,
+    /// The world sub-region (UN M49's finest level: `030` Eastern Asia, `155` Western
+    /// Europe, `014` Eastern Africa) of that place.
+    Subregion,
     /// The year of the record's date (signed, started, issued, opened).
     Year,
     /// The record's kind.
@@ -245,11 +250,12 @@ impl ComputedIndicator {
         let scope = scope(ctx);
         let rows = if let Some(member) = self.member {
             // A member's figure splits its own records: the member's organisations only.
-            let frame = self.frame.only(member);
+            // One frame for all rows, so that their records are batched together.
+            let frame = Arc::new(self.frame.only(member));
             crate::error::svc(scope.breakdown(&frame, self.figure.code, by.into()).await)?
                 .into_iter()
                 .map(|row| BreakdownRow {
-                    frame: Arc::new(frame.clone()),
+                    frame: frame.clone(),
                     code: self.figure.code,
                     row,
                 })
@@ -280,7 +286,37 @@ impl ComputedIndicator {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<StatisticsRecordConnection> {
+        // A member's figure (in the overview): its first page is read with the other
+        // members' in one statement.
+        if let Some(member) = self.member
+            && after.is_none()
+            && before.is_none()
+            && last.is_none()
+        {
+            let key = loader::RowRecords {
+                frame: self.frame.clone(),
+                code: self.figure.code,
+                dimension: Dimension::Member,
+                key: Some(member.to_string()),
+                first,
+            };
+            if let Some(slice) = loader::row_records(ctx, key).await? {
+                return Ok(loaded_records(slice));
+            }
+        }
         page(ctx, self.drill_down(ctx), args(first, after, last, before)).await
+    }
+}
+
+/// A breakdown row's key as the API gives it (in `BreakdownRow.key` and exports): a
+/// member's global id, a kind or status as the enum value, else as stored.
+pub(crate) fn row_key(row: &stats::BreakdownRow) -> Option<String> {
+    match (row.member(), &row.key) {
+        (Some(member), _) => Some(encode(Kind::Organisation, member).0),
+        (None, Some(key)) if matches!(row.dimension, Dimension::Kind | Dimension::Status) => {
+            Some(key.to_uppercase())
+        }
+        (None, key) => key.clone(),
     }
 }
 
@@ -294,18 +330,11 @@ pub struct BreakdownRow {
 /// One row of a breakdown: a key, its names, and how many records it counts.
 #[Object]
 impl BreakdownRow {
-    /// The key: a country code, `COUNTRY` or `REGION`, a year, a kind or status (as
-    /// the enum value), or a member's global id; null for records where it is not recorded.
+    /// The key: a country code, an M49 region code (`142` Asia), a year, a kind or
+    /// status (as the enum value), or a member's global id; null for records where it
+    /// is not recorded.
     async fn key(&self) -> Option<String> {
-        match (self.row.member(), &self.row.key) {
-            (Some(member), _) => Some(encode(Kind::Organisation, member).0),
-            (None, Some(key))
-                if matches!(self.row.dimension, Dimension::Kind | Dimension::Status) =>
-            {
-                Some(key.to_uppercase())
-            }
-            (None, key) => key.clone(),
-        }
+        row_key(&self.row)
     }
     /// The key's name in English.
     async fn label_en(&self) -> &str {
@@ -326,6 +355,13 @@ impl BreakdownRow {
         }
         country_opt(ctx, &self.row.key).await
     }
+    /// The world region of a `REGION` or `SUBREGION` row.
+    async fn world_region(&self, ctx: &Context<'_>) -> Result<Option<WorldRegion>> {
+        if !matches!(self.row.dimension, Dimension::Region | Dimension::Subregion) {
+            return Ok(None);
+        }
+        world_region_opt(ctx, &self.row.key).await
+    }
     /// The member of a `MEMBER` row.
     async fn member(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
         match self.row.member() {
@@ -343,13 +379,9 @@ impl BreakdownRow {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<StatisticsRecordConnection> {
-        // The first page of every row is read in one statement for all rows (a member's
-        // row is a subject of its own, and a later page goes through the row's list).
-        if self.row.dimension != Dimension::Member
-            && after.is_none()
-            && before.is_none()
-            && last.is_none()
-        {
+        // The first page of every row is read in one statement for all rows (a later
+        // page goes through the row's list).
+        if after.is_none() && before.is_none() && last.is_none() {
             let key = loader::RowRecords {
                 frame: self.frame.clone(),
                 code: self.code,
@@ -417,7 +449,8 @@ impl ConsortiumOverview {
             })
             .collect()
     }
-    /// Foreign partners by how many members have an agreement in effect with them.
+    /// Foreign partners by how many members work with them (an agreement in effect or a
+    /// live partnership: the partners `PARTNER_INSTITUTIONS` counts).
     async fn top_partners(&self) -> Vec<ConnectedPartner> {
         self.overview
             .partners
@@ -483,13 +516,17 @@ impl ConnectedPartner {
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Organisation> {
         organisation(ctx, self.0.organisation).await
     }
-    /// How many members have an agreement in effect with it.
+    /// How many members work with it: an agreement in effect or a live partnership.
     async fn members(&self) -> u64 {
         self.0.members
     }
     /// How many agreements in effect link it to the members.
     async fn agreements(&self) -> u64 {
         self.0.agreements
+    }
+    /// How many live partnerships link it to the members.
+    async fn partnerships(&self) -> u64 {
+        self.0.partnerships
     }
 }
 

@@ -71,7 +71,8 @@ pub const LABELS: &[(&str, Values)] = &[
         "BreakdownDimension",
         &[
             ("COUNTRY", "Country or region", "国家或地区"),
-            ("REGION", "Region", "地区"),
+            ("REGION", "World region", "世界区域"),
+            ("SUBREGION", "World sub-region", "世界次区域"),
             ("YEAR", "Year", "年份"),
             ("KIND", "Kind", "类型"),
             ("STATUS", "Status", "状态"),

@@ -76,9 +76,9 @@ impl Records {
     }
 
     /// `SELECT key, COUNT(*) AS value ... GROUP BY key` over the records joined to
-    /// `mapping`'s distinct (rid, key) pairs; with `countries`, each key's names too.
-    pub(super) fn grouped_query(&self, mapping: Mapping, countries: bool) -> SelectStatement {
-        each!(self, list => grouped(list, mapping, countries))
+    /// `mapping`'s distinct (rid, key) pairs, with each key's names from `names`.
+    pub(super) fn grouped_query(&self, mapping: Mapping, names: KeyNames) -> SelectStatement {
+        each!(self, list => grouped(list, mapping, names))
     }
 }
 
@@ -90,7 +90,18 @@ fn counted<E: Record>(list: &RootList<E>) -> SelectStatement {
     query
 }
 
-fn grouped<E: Record>(list: &RootList<E>, mapping: Mapping, countries: bool) -> SelectStatement {
+/// Where a breakdown's keys are named (`name_en`, `name_zh` beside each key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeyNames {
+    /// The keys name themselves (years) or are labelled in Rust (kinds, statuses).
+    None,
+    /// Country codes: the country table.
+    Countries,
+    /// M49 codes: the world region table.
+    WorldRegions,
+}
+
+fn grouped<E: Record>(list: &RootList<E>, mapping: Mapping, names: KeyNames) -> SelectStatement {
     let mut keyed = list.select.clone().into_query();
     keyed.clear_selects();
     match mapping {
@@ -114,19 +125,21 @@ fn grouped<E: Record>(list: &RootList<E>, mapping: Mapping, countries: bool) -> 
         .from_subquery(keyed, "keyed")
         .group_by_col(("keyed", "key"))
         .to_owned();
-    if !countries {
-        return counted;
-    }
+    let table = match names {
+        KeyNames::None => return counted,
+        KeyNames::Countries => Alias::new("country"),
+        KeyNames::WorldRegions => Alias::new("world_region"),
+    };
     Query::select()
         .column(("counted", "key"))
         .column(("counted", "value"))
-        .column((country::Entity, country::Column::NameEn))
-        .column((country::Entity, country::Column::NameZh))
+        .column((table.clone(), Alias::new("name_en")))
+        .column((table.clone(), Alias::new("name_zh")))
         .from_subquery(counted, "counted")
         .join(
             JoinType::LeftJoin,
-            country::Entity,
-            Expr::col((country::Entity, country::Column::Code)).equals(("counted", "key")),
+            table.clone(),
+            Expr::col((table, Alias::new("code"))).equals(("counted", "key")),
         )
         .to_owned()
 }
@@ -188,21 +201,8 @@ pub(super) fn agreements_of(
 /// The partners of `organisations`: the other parties of their agreements in effect,
 /// and the partners of their live, readable partnerships active on the frame's day.
 fn partners(p: &Principal, frame: &Frame, organisations: &[i64]) -> SelectStatement {
-    let day = frame.as_of;
-    let by_partnership = Query::select()
+    let by_partnership = live_partnerships(p, frame, organisations)
         .column(partnership::Column::PartnerId)
-        .from(partnership::Entity)
-        .cond_where(partnership::Entity::readable_by(p))
-        .cond_where(partnership::Entity::live())
-        .and_where(partnership::Column::Status.eq(PartnershipStatus::Active))
-        .cond_where(by(partnership::Column::Since, day))
-        .cond_where(
-            Condition::any()
-                .add(partnership::Column::Until.is_null())
-                .add(partnership::Column::Until.gte(day)),
-        )
-        .and_where(partnership::Column::MemberId.is_in(organisations.iter().copied()))
-        .and_where(partnership::Column::PartnerId.is_not_in(organisations.iter().copied()))
         .to_owned();
     Query::select()
         .column(agreement_party::Column::OrganisationId)
@@ -216,6 +216,30 @@ fn partners(p: &Principal, frame: &Frame, organisations: &[i64]) -> SelectStatem
         )
         .and_where(agreement_party::Column::OrganisationId.is_not_in(organisations.iter().copied()))
         .union(sea_orm::sea_query::UnionType::Distinct, by_partnership)
+        .to_owned()
+}
+
+/// Readable, live, active partnerships of `organisations` on the frame's day with a
+/// partner outside them (no columns selected yet): the partnership arm of `partners`.
+pub(super) fn live_partnerships(
+    p: &Principal,
+    frame: &Frame,
+    organisations: &[i64],
+) -> SelectStatement {
+    let day = frame.as_of;
+    Query::select()
+        .from(partnership::Entity)
+        .cond_where(partnership::Entity::readable_by(p))
+        .cond_where(partnership::Entity::live())
+        .and_where(partnership::Column::Status.eq(PartnershipStatus::Active))
+        .cond_where(by(partnership::Column::Since, day))
+        .cond_where(
+            Condition::any()
+                .add(partnership::Column::Until.is_null())
+                .add(partnership::Column::Until.gte(day)),
+        )
+        .and_where(partnership::Column::MemberId.is_in(organisations.iter().copied()))
+        .and_where(partnership::Column::PartnerId.is_not_in(organisations.iter().copied()))
         .to_owned()
 }
 
@@ -481,14 +505,34 @@ fn year_of<E: EntityTrait>(entity: E, column: E::Column) -> Expr {
     ))
 }
 
-/// `COUNTRY` or `REGION` for the country code in `column` (null for none).
-fn region_of<E: EntityTrait>(entity: E, column: E::Column) -> Expr {
+/// The world region (UN M49 continent or sub-region code) of the country code in
+/// `column` (null for none, and for Antarctica). Hong Kong, Macao and Taiwan are in
+/// Asia, Eastern Asia, like the mainland.
+fn region_of<E: EntityTrait>(entity: E, column: E::Column, level: Level) -> Expr {
     use sea_orm::Iden;
-    let code = format!("\"{}\".\"{}\"", entity.to_string(), column.to_string());
     Expr::cust(format!(
-        "CASE WHEN {code} IS NULL THEN NULL WHEN EXISTS (SELECT 1 FROM \"country\" AS \"place\" \
-         WHERE \"place\".\"code\" = {code} AND \"place\".\"is_region\") THEN 'REGION' ELSE 'COUNTRY' END"
+        "(SELECT \"place\".\"{}\" FROM \"country\" AS \"place\" \
+         WHERE \"place\".\"code\" = \"{}\".\"{}\")",
+        level.column().to_string(),
+        entity.to_string(),
+        column.to_string()
     ))
+}
+
+/// Which level of the world regions a breakdown groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Continent,
+    Subregion,
+}
+
+impl Level {
+    fn column(self) -> country::Column {
+        match self {
+            Level::Continent => country::Column::RegionCode,
+            Level::Subregion => country::Column::SubregionCode,
+        }
+    }
 }
 
 /// `SELECT DISTINCT rid, key` from `query` (which has its FROM and WHERE).
@@ -559,6 +603,10 @@ pub(super) fn mapping(
             .to_owned()
     };
     let participations = || foreign_participations(p, frame, orgs);
+    let level = match dimension {
+        D::Subregion => Level::Subregion,
+        _ => Level::Continent,
+    };
     let person_id = || {
         col(
             event_participant::Entity,
@@ -567,24 +615,21 @@ pub(super) fn mapping(
     };
     match (code, dimension) {
         (I::PartnerInstitutions, D::Country) => own(o, col(o, organisation::Column::CountryCode)),
-        (I::PartnerInstitutions, D::Region) => {
-            own(o, region_of(o, organisation::Column::CountryCode))
+        (I::PartnerInstitutions, D::Region | D::Subregion) => {
+            own(o, region_of(o, organisation::Column::CountryCode, level))
         }
         (I::PartnerInstitutions, D::Kind) => own(o, col(o, organisation::Column::Kind)),
         (
             I::PartnerCountriesAndRegions
             | I::StandardAdoptingCountriesAndRegions
             | I::TrainingCentreCountries,
-            D::Region,
-        ) => own(
-            country::Entity,
-            region_of(country::Entity, country::Column::Code),
-        ),
+            D::Region | D::Subregion,
+        ) => own(country::Entity, col(country::Entity, level.column())),
         (I::AgreementsInEffect | I::JointProgrammesRunning, D::Country) => {
             party_places(col(o, organisation::Column::CountryCode))
         }
-        (I::AgreementsInEffect | I::JointProgrammesRunning, D::Region) => {
-            party_places(region_of(o, organisation::Column::CountryCode))
+        (I::AgreementsInEffect | I::JointProgrammesRunning, D::Region | D::Subregion) => {
+            party_places(region_of(o, organisation::Column::CountryCode, level))
         }
         (I::AgreementsInEffect | I::JointProgrammesRunning, D::Year) => {
             own(a, year_of(a, agreement::Column::SignedOn))
@@ -596,8 +641,8 @@ pub(super) fn mapping(
             own(a, col(a, agreement::Column::Status))
         }
         (I::InternationalEventsHosted, D::Country) => own(e, col(e, event::Column::CountryCode)),
-        (I::InternationalEventsHosted, D::Region) => {
-            own(e, region_of(e, event::Column::CountryCode))
+        (I::InternationalEventsHosted, D::Region | D::Subregion) => {
+            own(e, region_of(e, event::Column::CountryCode, level))
         }
         (I::InternationalEventsHosted, D::Year) => own(e, year_of(e, event::Column::StartDate)),
         (I::InternationalEventsHosted, D::Kind) => own(e, col(e, event::Column::Kind)),
@@ -607,10 +652,10 @@ pub(super) fn mapping(
             person_id(),
             col(o, organisation::Column::CountryCode),
         )),
-        (I::ForeignParticipants, D::Region) => Mapping::Pairs(pairs(
+        (I::ForeignParticipants, D::Region | D::Subregion) => Mapping::Pairs(pairs(
             participations(),
             person_id(),
-            region_of(o, organisation::Column::CountryCode),
+            region_of(o, organisation::Column::CountryCode, level),
         )),
         (I::ForeignParticipants, D::Year) => Mapping::Pairs(pairs(
             participations(),
@@ -621,17 +666,17 @@ pub(super) fn mapping(
             all_adoptions(),
             col(adoption::Entity, adoption::Column::CountryCode),
         ),
-        (I::CurriculumStandardsDeveloped, D::Region) => adoption_places(
+        (I::CurriculumStandardsDeveloped, D::Region | D::Subregion) => adoption_places(
             all_adoptions(),
-            region_of(adoption::Entity, adoption::Column::CountryCode),
+            region_of(adoption::Entity, adoption::Column::CountryCode, level),
         ),
         (I::StandardsAdoptedAbroad, D::Country) => adoption_places(
             adoptions_abroad(p, frame, orgs),
             col(adoption::Entity, adoption::Column::CountryCode),
         ),
-        (I::StandardsAdoptedAbroad, D::Region) => adoption_places(
+        (I::StandardsAdoptedAbroad, D::Region | D::Subregion) => adoption_places(
             adoptions_abroad(p, frame, orgs),
-            region_of(adoption::Entity, adoption::Column::CountryCode),
+            region_of(adoption::Entity, adoption::Column::CountryCode, level),
         ),
         (I::CurriculumStandardsDeveloped | I::StandardsAdoptedAbroad, D::Year) => {
             own(s, year_of(s, curriculum_standard::Column::IssuedOn))
@@ -639,8 +684,8 @@ pub(super) fn mapping(
         (I::TrainingCentresAbroad, D::Country) => {
             own(t, col(t, training_centre::Column::CountryCode))
         }
-        (I::TrainingCentresAbroad, D::Region) => {
-            own(t, region_of(t, training_centre::Column::CountryCode))
+        (I::TrainingCentresAbroad, D::Region | D::Subregion) => {
+            own(t, region_of(t, training_centre::Column::CountryCode, level))
         }
         (I::TrainingCentresAbroad, D::Year) => {
             own(t, year_of(t, training_centre::Column::OpenedOn))
@@ -650,11 +695,9 @@ pub(super) fn mapping(
     }
 }
 
-/// English and Chinese names of a stored kind, status or place class.
+/// English and Chinese names of a stored kind or status.
 pub(super) fn label(key: &str) -> (String, String) {
     let zh = match key {
-        "COUNTRY" => return ("Countries".into(), "国家".into()),
-        "REGION" => return ("Regions".into(), "地区".into()),
         "mou" => return ("MoU".into(), "合作备忘录".into()),
         "university" => "大学",
         "school" => "学院",
@@ -750,6 +793,107 @@ impl Scope {
             Standards,
             Centres
         ))
+    }
+
+    /// The first page of each member's records (`lists`: a member's key and its list,
+    /// all of one table), in one statement: each list numbered in its own order and
+    /// counted, the lists joined by `UNION ALL`. The pages and cursors are those each
+    /// member's own list gives.
+    pub(super) async fn first_pages_of_members(
+        &self,
+        lists: Vec<(String, Records)>,
+        args: &PageArgs,
+    ) -> crate::Result<HashMap<Option<String>, RecordSlice>> {
+        let Some((_, first)) = lists.first() else {
+            return Ok(HashMap::new());
+        };
+        macro_rules! pages {
+            ($($variant:ident),*) => {
+                match first {
+                    $(Records::$variant(_) => {
+                        let typed = lists
+                            .iter()
+                            .filter_map(|(key, records)| match records {
+                                Records::$variant(list) => Some((key.clone(), list.clone())),
+                                _ => None,
+                            })
+                            .collect();
+                        self.pages_by_list(typed, args)
+                            .await?
+                            .into_iter()
+                            .map(|(k, s)| (k, RecordSlice::$variant(s)))
+                            .collect()
+                    })*
+                }
+            };
+        }
+        Ok(pages!(
+            Organisations,
+            Countries,
+            Agreements,
+            Events,
+            People,
+            Standards,
+            Centres
+        ))
+    }
+
+    async fn pages_by_list<E: Record>(
+        &self,
+        lists: Vec<(String, RootList<E>)>,
+        args: &PageArgs,
+    ) -> crate::Result<HashMap<Option<String>, Slice<E::Model>>>
+    where
+        E::Model: sea_orm::ModelTrait<Entity = E>,
+    {
+        let Some((_, first)) = lists.first() else {
+            return Ok(HashMap::new());
+        };
+        // Every list is the same table in the same order: one keyset pages them all.
+        let keyset = first.keyset();
+        let page = &keyset.page(args)?;
+        let arms = lists
+            .iter()
+            .map(|(key, list)| {
+                let mut query = list.select.clone().into_query();
+                query.expr_as(Expr::val(key.clone()), "row_key");
+                let mut over = WindowStatement::new();
+                keyset.order_window(&mut over, page.backward);
+                query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
+                query.expr_window_as(Expr::cust("COUNT(*)"), WindowStatement::new(), "row_total");
+                Query::select()
+                    .column(sea_orm::sea_query::Asterisk)
+                    .from_subquery(query, "numbered")
+                    .and_where(Expr::col("row_number").lte((page.limit + 1) as i64))
+                    .to_owned()
+            })
+            .collect();
+        let Some(query) = super::union_all(arms) else {
+            return Ok(HashMap::new());
+        };
+        let mut grouped: HashMap<String, (Vec<(i64, E::Model)>, u64)> = HashMap::new();
+        for row in self.rows(&query).await? {
+            let key: String = row.try_get("", "row_key")?;
+            let number: i64 = row.try_get("", "row_number")?;
+            let total = row.try_get::<i64>("", "row_total")? as u64;
+            let model = E::Model::from_query_result(&row, "")?;
+            let entry = grouped.entry(key).or_default();
+            entry.0.push((number, model));
+            entry.1 = total;
+        }
+        Ok(lists
+            .iter()
+            .map(|(k, _)| {
+                let (mut rows, total) = grouped.remove(k).unwrap_or_default();
+                // A compound select keeps no order: each list's rows by their number.
+                rows.sort_by_key(|(number, _)| *number);
+                let rows = rows.into_iter().map(|(_, m)| m).collect();
+                let mut slice = Slice::from_fetched(rows, page);
+                slice.cursors = slice.items.iter().map(|m| keyset.cursor(m)).collect();
+                slice.total = Some(total);
+                (Some(k.clone()), slice)
+            })
+            .collect())
     }
 
     async fn pages_by_key<E: Record>(

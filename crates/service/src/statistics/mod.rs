@@ -43,9 +43,13 @@ pub enum Subject {
 pub enum Dimension {
     /// The country or region of the record (or of its partner, adoption, participant).
     Country,
-    /// Whether that place is counted as a country or as a region (Hong Kong, Macao,
-    /// Taiwan, territories).
+    /// The world region (UN M49 continent: Africa, Americas, Asia, Europe, Oceania) of
+    /// that place. Hong Kong, Macao and Taiwan are in Asia; they still count as regions
+    /// (not countries) in "countries and regions".
     Region,
+    /// The world sub-region (UN M49, its finest level: Eastern Asia, Western Europe,
+    /// Eastern Africa) of that place.
+    Subregion,
     /// The year of the record's date (signed, started, issued, opened).
     Year,
     /// The record's kind.
@@ -127,7 +131,7 @@ pub struct Figure {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BreakdownRow {
     pub dimension: Dimension,
-    /// A country code, `COUNTRY`/`REGION`, a year, a stored kind or status, or (for
+    /// A country code, an M49 region code, a year, a stored kind or status, or (for
     /// `Member`) the member organisation's key.
     pub key: Option<String>,
     pub label_en: String,
@@ -165,17 +169,17 @@ pub fn dimensions(code: IndicatorCode) -> &'static [Dimension] {
     use Dimension::*;
     use IndicatorCode as I;
     match code {
-        I::PartnerInstitutions => &[Country, Region, Kind, Member],
+        I::PartnerInstitutions => &[Country, Region, Subregion, Kind, Member],
         I::PartnerCountriesAndRegions
         | I::StandardAdoptingCountriesAndRegions
-        | I::TrainingCentreCountries => &[Region, Member],
+        | I::TrainingCentreCountries => &[Region, Subregion, Member],
         I::AgreementsInEffect | I::JointProgrammesRunning | I::InternationalEventsHosted => {
-            &[Country, Region, Year, Kind, Status, Member]
+            &[Country, Region, Subregion, Year, Kind, Status, Member]
         }
         I::ForeignParticipants
         | I::CurriculumStandardsDeveloped
         | I::StandardsAdoptedAbroad
-        | I::TrainingCentresAbroad => &[Country, Region, Year, Member],
+        | I::TrainingCentresAbroad => &[Country, Region, Subregion, Year, Member],
     }
 }
 
@@ -367,13 +371,18 @@ impl Scope {
             let organisations = frame.organisations();
             let records = self.statistics_records(frame, code, &organisations, None);
             let mapping = define::mapping(self, frame, code, dimension, &organisations);
-            let query = records.grouped_query(mapping, dimension == Dimension::Country);
+            let names = match dimension {
+                Dimension::Country => define::KeyNames::Countries,
+                Dimension::Region | Dimension::Subregion => define::KeyNames::WorldRegions,
+                _ => define::KeyNames::None,
+            };
+            let query = records.grouped_query(mapping, names);
             for row in self.rows(&query).await? {
                 let key: Option<String> = row.try_get("", "key")?;
                 let value = row.try_get::<i64>("", "value")? as u64;
                 let (en, zh) = match (&key, dimension) {
                     (None, _) => ("Not recorded".to_owned(), "未记录".to_owned()),
-                    (Some(_), Dimension::Country) => {
+                    (Some(_), Dimension::Country | Dimension::Region | Dimension::Subregion) => {
                         let en: Option<String> = row.try_get("", "name_en")?;
                         let zh: Option<String> = row.try_get("", "name_zh")?;
                         let code = key.clone().unwrap_or_default();
@@ -439,10 +448,10 @@ impl Scope {
         }
     }
 
-    /// The first page of the records of several rows of one breakdown (by `dimension`,
-    /// not `Member`, whose rows are each a subject of their own), in one statement: the
-    /// pages and cursors each row's own `drill_down` list gives, for `args` without a
-    /// cursor (a later page goes through that list).
+    /// The first page of the records of several rows of one breakdown (by `dimension`;
+    /// for `Member`, each row is the member's own list, numbered apart), in one
+    /// statement: the pages and cursors each row's own `drill_down` list gives, for
+    /// `args` without a cursor (a later page goes through that list).
     pub async fn first_pages(
         &self,
         frame: &Frame,
@@ -451,6 +460,20 @@ impl Scope {
         keys: &[Option<String>],
         args: &crate::PageArgs,
     ) -> Result<HashMap<Option<String>, RecordSlice>> {
+        if dimension == Dimension::Member {
+            // Each member's row is the subject narrowed to that member's organisations.
+            let lists = keys
+                .iter()
+                .flatten()
+                .filter_map(|key| Some((key.clone(), key.parse::<i64>().ok()?)))
+                .map(|(key, member)| {
+                    let organisations = frame.organisations_of(member);
+                    let records = self.statistics_records(frame, code, &organisations, None);
+                    (key, records)
+                })
+                .collect();
+            return self.first_pages_of_members(lists, args).await;
+        }
         let organisations = frame.organisations();
         let records = self.statistics_records(frame, code, &organisations, None);
         let mapping = define::mapping(self, frame, code, dimension, &organisations);

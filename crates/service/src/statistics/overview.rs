@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use entity::enums::IndicatorCode;
-use entity::{adoption, agreement_party, curriculum_standard, organisation};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use entity::{adoption, agreement_party, curriculum_standard, organisation, partnership};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, UnionType};
 use sea_orm::{ColumnTrait, JoinType, Statement};
 
 use super::{BreakdownRow, Dimension, Figure, Frame, SUBJECT_TREE, union_all};
@@ -27,12 +27,14 @@ pub struct MemberFigures {
     pub figures: Vec<Figure>,
 }
 
-/// A foreign partner and how many members (and agreements in effect) it is linked by.
+/// A foreign partner and how many members (and agreements in effect, and live
+/// partnerships) it is linked by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectedPartner {
     pub organisation: i64,
     pub members: u64,
     pub agreements: u64,
+    pub partnerships: u64,
 }
 
 /// How many adoptions (by the as-of day) a standard has in one country or region.
@@ -117,30 +119,32 @@ impl Scope {
     }
 
     /// Foreign partners (based in another country than the member they work with) by
-    /// how many members have an agreement in effect with them, then how many such
-    /// agreements; the members' units count as the member (the recursive query).
+    /// how many members work with them, through an agreement in effect or a live
+    /// partnership (the partners `PARTNER_INSTITUTIONS` counts), then how many such
+    /// agreements and partnerships; the members' units count as the member (the
+    /// recursive query).
     async fn connected_partners(&self, frame: &Frame, limit: u64) -> Result<Vec<ConnectedPartner>> {
         let all = frame.organisations();
-        let (partner, own, member, partner_org) = (
+        let p = self.principal();
+        let (partner, own, member, partner_org, links, tree) = (
             Alias::new("partner"),
             Alias::new("own"),
             Alias::new("member"),
             Alias::new("partner_org"),
+            Alias::new("links"),
+            Alias::new(SUBJECT_TREE),
         );
-        let agreements = super::define::agreements_of(self.principal(), frame, &all);
-        let query = Query::select()
+        let by_agreement = Query::select()
+            .expr_as(Expr::col((tree.clone(), Alias::new("root"))), "root")
             .expr_as(
                 Expr::col((partner.clone(), agreement_party::Column::OrganisationId)),
                 "partner",
             )
             .expr_as(
-                Expr::cust(format!("COUNT(DISTINCT \"{SUBJECT_TREE}\".\"root\")")),
-                "members",
+                Expr::col((partner.clone(), agreement_party::Column::AgreementId)),
+                "agreement",
             )
-            .expr_as(
-                Expr::cust("COUNT(DISTINCT \"partner\".\"agreement_id\")"),
-                "agreements",
-            )
+            .expr_as(Expr::cust("CAST(NULL AS BIGINT)"), "partnership")
             .from_as(agreement_party::Entity, partner.clone())
             .join_as(
                 JoinType::InnerJoin,
@@ -151,31 +155,64 @@ impl Scope {
             )
             .join(
                 JoinType::InnerJoin,
-                Alias::new(SUBJECT_TREE),
-                Expr::col((Alias::new(SUBJECT_TREE), Alias::new("org")))
+                tree.clone(),
+                Expr::col((tree.clone(), Alias::new("org")))
                     .equals((own.clone(), agreement_party::Column::OrganisationId)),
             )
+            .and_where(
+                Expr::col((partner.clone(), agreement_party::Column::AgreementId))
+                    .in_subquery(super::define::agreements_of(p, frame, &all)),
+            )
+            .and_where(
+                Expr::col((partner.clone(), agreement_party::Column::OrganisationId))
+                    .is_not_in(all.iter().copied()),
+            )
+            .to_owned();
+        let by_partnership = super::define::live_partnerships(p, frame, &all)
+            .expr_as(Expr::col((tree.clone(), Alias::new("root"))), "root")
+            .expr_as(
+                Expr::col((partnership::Entity, partnership::Column::PartnerId)),
+                "partner",
+            )
+            .expr_as(Expr::cust("CAST(NULL AS BIGINT)"), "agreement")
+            .expr_as(
+                Expr::col((partnership::Entity, partnership::Column::Id)),
+                "partnership",
+            )
+            .join(
+                JoinType::InnerJoin,
+                tree.clone(),
+                Expr::col((tree.clone(), Alias::new("org")))
+                    .equals((partnership::Entity, partnership::Column::MemberId)),
+            )
+            .to_owned();
+        let mut both = by_agreement;
+        both.union(UnionType::All, by_partnership);
+        let query = Query::select()
+            .expr_as(Expr::col((links.clone(), Alias::new("partner"))), "partner")
+            .expr_as(Expr::cust("COUNT(DISTINCT \"links\".\"root\")"), "members")
+            .expr_as(
+                Expr::cust("COUNT(DISTINCT \"links\".\"agreement\")"),
+                "agreements",
+            )
+            .expr_as(
+                Expr::cust("COUNT(DISTINCT \"links\".\"partnership\")"),
+                "partnerships",
+            )
+            .from_subquery(both, links.clone())
             .join_as(
                 JoinType::InnerJoin,
                 organisation::Entity,
                 member.clone(),
                 Expr::col((member.clone(), organisation::Column::Id))
-                    .equals((Alias::new(SUBJECT_TREE), Alias::new("root"))),
+                    .equals((links.clone(), Alias::new("root"))),
             )
             .join_as(
                 JoinType::InnerJoin,
                 organisation::Entity,
                 partner_org.clone(),
                 Expr::col((partner_org.clone(), organisation::Column::Id))
-                    .equals((partner.clone(), agreement_party::Column::OrganisationId)),
-            )
-            .and_where(
-                Expr::col((partner.clone(), agreement_party::Column::AgreementId))
-                    .in_subquery(agreements),
-            )
-            .and_where(
-                Expr::col((partner.clone(), agreement_party::Column::OrganisationId))
-                    .is_not_in(all.iter().copied()),
+                    .equals((links.clone(), Alias::new("partner"))),
             )
             .and_where(Expr::col((partner_org.clone(), organisation::Column::ArchivedAt)).is_null())
             .and_where(
@@ -183,12 +220,10 @@ impl Scope {
                     (member.clone(), organisation::Column::CountryCode),
                 )),
             )
-            .add_group_by([Expr::col((
-                partner.clone(),
-                agreement_party::Column::OrganisationId,
-            ))])
+            .add_group_by([Expr::col((links.clone(), Alias::new("partner")))])
             .order_by("members", Order::Desc)
             .order_by("agreements", Order::Desc)
+            .order_by("partnerships", Order::Desc)
             .order_by("partner", Order::Asc)
             .limit(limit)
             .to_owned();
@@ -223,6 +258,7 @@ impl Scope {
                 organisation: row.try_get("", "partner")?,
                 members: row.try_get::<i64>("", "members")? as u64,
                 agreements: row.try_get::<i64>("", "agreements")? as u64,
+                partnerships: row.try_get::<i64>("", "partnerships")? as u64,
             });
         }
         Ok(out)
