@@ -749,6 +749,9 @@ pub(super) fn label(key: &str) -> (String, String) {
     (en, zh.to_owned())
 }
 
+/// One list's rows read so far, each with its number in the list, and the list's length.
+type Numbered<M> = (Vec<(i64, M)>, u64);
+
 /// A page of one breakdown row's records, whichever table they come from.
 #[derive(Clone)]
 pub enum RecordSlice {
@@ -871,7 +874,7 @@ impl Scope {
         let Some(query) = super::union_all(arms) else {
             return Ok(HashMap::new());
         };
-        let mut grouped: HashMap<String, (Vec<(i64, E::Model)>, u64)> = HashMap::new();
+        let mut grouped: HashMap<String, Numbered<E::Model>> = HashMap::new();
         for row in self.rows(&query).await? {
             let key: String = row.try_get("", "row_key")?;
             let number: i64 = row.try_get("", "row_number")?;
