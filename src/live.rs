@@ -549,6 +549,10 @@ async fn write(
                 if let Ok(Closing(code, reason)) = closed {
                     let frame = Message::Close(Some(CloseFrame { code, reason: reason.into() }));
                     let _ = tokio::time::timeout(CLOSE_WAIT, sink.send(frame)).await;
+                } else {
+                    // The client closed: its close frame is answered (the WebSocket layer
+                    // queued the reply; closing the sink sends it).
+                    let _ = tokio::time::timeout(CLOSE_WAIT, sink.close()).await;
                 }
                 return;
             }
@@ -573,6 +577,8 @@ async fn write(
                     if let Ok(Closing(code, reason)) = closing.await {
                         let frame = Message::Close(Some(CloseFrame { code, reason: reason.into() }));
                         let _ = tokio::time::timeout(CLOSE_WAIT, sink.send(frame)).await;
+                    } else {
+                        let _ = tokio::time::timeout(CLOSE_WAIT, sink.close()).await;
                     }
                     return;
                 }

@@ -699,3 +699,37 @@ async fn a_write_notifies_its_entry_id_on_postgres() {
             .is_err()
     );
 }
+
+on_both! {
+    // The graphql-ws npm client (from tests/clients' lockfile, over `ws`) against the real
+    // server: connectionParams carry the token, keep-alive pings are answered, events
+    // arrive as they commit, `complete` from the client ends a subscription, a cursor
+    // resumes, an anonymous subscriber hears only public records, a bad token is closed
+    // with 4403 and a document that does not validate is an `error` with its code.
+    async fn the_graphql_ws_client_subscribes_resumes_and_is_refused(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let start = now(app, &w.editor_b, &w.coordinator).await;
+        let out = crate::browser::node(
+            "subscriptions.mjs",
+            vec![
+                format!("{}/graphql", app.base),
+                w.viewer_a.clone(),
+                w.editor_a.clone(),
+                start.as_str().unwrap().to_owned(),
+            ],
+        )
+        .await;
+        let titles = |key: &str| -> Vec<String> {
+            out[key].as_array().unwrap_or_else(|| panic!("{out:#}")).iter()
+                .map(|c| c["record"]["title"].as_str().unwrap_or("").to_owned()).collect()
+        };
+        assert_eq!(titles("live"), ["Client one", "Client two"], "{out:#}");
+        assert_eq!(titles("resumed"), ["Client two", "Client three"], "{out:#}");
+        assert_eq!(titles("anonymous"), ["Client three"], "{out:#}");
+        assert_eq!(out["live"][0]["type"], "EVENT");
+        assert_eq!(out["live"][0]["operation"], "CREATE");
+        assert_eq!(out["forbidden"]["code"], 4403, "{out:#}");
+        assert_eq!(out["invalid"]["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{out:#}");
+    }
+}
