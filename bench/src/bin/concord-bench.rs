@@ -1056,7 +1056,7 @@ async fn subscriptions(
     );
     let per_idle = (idle_after.saturating_sub(idle_before)) as f64 * 1024.0 / count as f64;
     Ok(format!(
-        "# Subscriptions under the write mix: {}, scale {}\n\n{} · commit {} · {} · {} clients writing for {} s\n\n         - {count} subscriptions on {} WebSocket connections (100 each), every event change.\n         - Write mix: {requests} requests ({:.0}/s, every tenth a mutation), {failures} failed.\n         - Deliveries: {} (each subscription {fewest} to {most} changes; {} subscriptions heard any), {errors} errors.\n         - Delivery latency (commit to arrival): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms.\n         - Server's own memory (anonymous resident): {:.1} MiB idle, {:.1} MiB with the subscriptions open and idle: {:.1} KiB per idle subscription; peak {:.1} MiB while delivering.\n",
+        "# Subscriptions under the write mix: {}, scale {}\n\n{} · commit {} · {} · {} clients writing for {} s\n\n- {count} subscriptions on {} WebSocket connections (100 each), every event change.\n- Write mix: {requests} requests ({:.0}/s, every tenth a mutation), {failures} failed.\n- Deliveries: {} (each subscription {fewest} to {most} changes; {} subscriptions heard any), {errors} errors.\n- Delivery latency (commit to arrival): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms.\n- Server's own memory (anonymous resident): {:.1} MiB idle, {:.1} MiB with the subscriptions open and idle: {:.1} KiB per idle subscription; peak {:.1} MiB while delivering.\n",
         args.db.name(),
         args.scale,
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),

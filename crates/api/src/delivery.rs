@@ -38,6 +38,7 @@ impl Extension for EventScope {
         let Some(subscriber) = ctx.data_opt::<Arc<Subscriber>>() else {
             return next.run(ctx, operation_name).await;
         };
+        let _turn = subscriber.turn().await;
         let scope = subscriber.scope();
         let batcher = Batcher::new(loader::Loaders::new(scope.clone()));
         let mut data = Data::default();

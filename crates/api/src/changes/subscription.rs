@@ -146,6 +146,11 @@ impl Subscriber {
         Ok(valid)
     }
 
+    /// A turn to read for a subscription (the process lets a few run at once).
+    pub async fn turn(&self) -> tokio::sync::OwnedSemaphorePermit {
+        self.db.hub().turn().await
+    }
+
     /// Resolves once the credentials have been found invalid.
     pub async fn revoked(&self) {
         let mut revoked = self.revoked.subscribe();
@@ -251,6 +256,7 @@ impl Feed {
 
     /// Proves the credentials, then reads the next entries for this subscriber.
     async fn read(&mut self, seen: i64) -> service::Result<()> {
+        let _turn = self.subscriber.turn().await;
         if !self.subscriber.check_for(seen).await? {
             return Ok(());
         }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use entity::change_entry;
 use sea_orm::{DatabaseBackend, DatabaseConnection, EntityTrait, QuerySelect};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 
 use crate::Result;
 
@@ -37,6 +37,10 @@ struct Inner {
     started: AtomicBool,
     /// The database's URL, for the PostgreSQL listener's own connection.
     url: String,
+    /// Subscription work (a feed read, an event's reads) at once: the rest wait their
+    /// turn instead of queueing on the pool, whose 3 s wait would fail them and the HTTP
+    /// requests beside them. Two of SQLite's four connections; five on PostgreSQL.
+    deliveries: Arc<Semaphore>,
 }
 
 impl Hub {
@@ -46,6 +50,11 @@ impl Hub {
             poked: Notify::new(),
             started: AtomicBool::new(false),
             url: url.to_owned(),
+            deliveries: Arc::new(Semaphore::new(if url.starts_with("postgres") {
+                5
+            } else {
+                2
+            })),
         }))
     }
 
@@ -56,6 +65,16 @@ impl Hub {
             return;
         }
         tokio::spawn(follow(Arc::downgrade(&self.0), db.clone()));
+    }
+
+    /// A turn to do subscription work (see `Inner::deliveries`), held while it runs.
+    pub async fn turn(&self) -> OwnedSemaphorePermit {
+        self.0
+            .deliveries
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed")
     }
 
     /// A receiver of the newest committed entry id (0 while none is known).
