@@ -15,8 +15,8 @@
 //! time), 4409 (subscription id in use), 4429 (a second `connection_init`), 4500
 //! (the token could not be checked); Concord's 4413 (the client reads too slowly: its
 //! outgoing buffer overflowed; reconnect and resume from the last cursor) and 4430 (too
-//! many connections for this token or, anonymous, this address), and 1001 when the
-//! server stops.
+//! many connections for this token or, anonymous, this address). A server that stops
+//! does not yet close its WebSockets with 1001: they end with the process.
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::pin::Pin;
