@@ -378,7 +378,13 @@ fn checked(
 
 /// Whether the operation `name` picks (or the only one) is a mutation or subscription.
 fn writes(document: &ExecutableDocument, name: Option<&str>) -> bool {
-    let kind = match (&document.operations, name) {
+    operation_type(document, name) != OperationType::Query
+}
+
+/// The type of the operation `name` picks (or the only one); a query when none fits
+/// (validation then says why).
+pub(crate) fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> OperationType {
+    match (&document.operations, name) {
         (DocumentOperations::Single(op), _) => op.node.ty,
         (DocumentOperations::Multiple(ops), Some(name)) => {
             match ops.iter().find(|(n, _)| n.as_str() == name) {
@@ -387,8 +393,41 @@ fn writes(document: &ExecutableDocument, name: Option<&str>) -> bool {
             }
         }
         (DocumentOperations::Multiple(_), None) => OperationType::Query,
+    }
+}
+
+/// A WebSocket `subscribe` payload (`query`, `variables`, `operationName`,
+/// `extensions`, as a POST body) made a request through the same steps as HTTP:
+/// persisted and trusted documents, the document limits. With it, the document's text
+/// and the operation's type; or the code and message of a refusal.
+pub(crate) fn prepared(
+    state: &AppState,
+    payload: Value,
+) -> Result<(async_graphql::Request, String, OperationType), (&'static str, String)> {
+    let bad = || {
+        (
+            code::BAD_REQUEST,
+            "the payload is not a GraphQL request".to_owned(),
+        )
     };
-    kind != OperationType::Query
+    let params: Params = match payload {
+        Value::Object(map) => serde_json::from_value(Value::Object(map)).map_err(|_| bad())?,
+        _ => return Err(bad()),
+    };
+    let name = match &params.operation_name {
+        Some(Value::String(n)) => Some(n.clone()),
+        _ => None,
+    };
+    let params = persisted_document(state, params)?;
+    let (mut request, query) =
+        request(params).map_err(|message| (code::BAD_REQUEST, message.to_owned()))?;
+    let (_, document) =
+        state
+            .documents
+            .parse_checked(&query, name.as_deref(), state.document_limits)?;
+    let kind = operation_type(&document, name.as_deref());
+    request.set_parsed_query(document);
+    Ok((request, query, kind))
 }
 
 /// `GET` and `POST /graphql`, counted in the metrics.
@@ -605,6 +644,17 @@ async fn handle(
             };
             return refuse(media, status, code, &message);
         }
+        Ok((true, ref document))
+            if operation_type(document, operation_name.as_deref())
+                == OperationType::Subscription =>
+        {
+            return refuse(
+                media,
+                StatusCode::BAD_REQUEST,
+                code::BAD_REQUEST,
+                "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql",
+            );
+        }
         Ok((true, _)) if method == Method::GET => {
             let mut response = refuse(
                 media,
@@ -675,13 +725,51 @@ fn answer(
     request_id: &str,
     query: &str,
 ) -> Response {
-    // The executor sets a path on every error a field raises; errors without one, and
-    // no data, come from before execution.
-    let request_error = response.data == async_graphql::Value::Null
+    let request_error = request_error(&response);
+    let errors = coded_errors(&response, request_error, request_id, query);
+    let status = if request_error && media == Media::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let outcome = errors
+        .first()
+        .and_then(|e| e.pointer("/extensions/code"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    // The data is written straight from the executor's tree: going through
+    // `serde_json::Value` first copied every field of the answer once more.
+    let body = Body {
+        data: (!request_error).then_some(&response.data),
+        errors,
+        extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
+    };
+    let text = serde_json::to_string(&body).unwrap_or_else(|_| {
+        json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": code::INTERNAL, "requestId": request_id } }] }).to_string()
+    });
+    let response = (status, [(CONTENT_TYPE, media.content_type())], text).into_response();
+    with_outcome(response, outcome.as_deref())
+}
+
+/// Whether `response` is of a request that never started executing: the executor sets
+/// a path on every error a field raises; errors without one, and no data, come from
+/// before execution.
+pub(crate) fn request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The response's errors as sent, each with its `extensions.code` (see [`uncoded`]);
+/// an INTERNAL one carries the request id and none of its message.
+pub(crate) fn coded_errors(
+    response: &async_graphql::Response,
+    request_error: bool,
+    request_id: &str,
+    query: &str,
+) -> Vec<Value> {
     let arguments = std::cell::OnceCell::new();
-    let errors: Vec<Value> = response
+    response
         .errors
         .iter()
         .map(|e| {
@@ -712,29 +800,7 @@ fn answer(
             }
             error
         })
-        .collect();
-    let status = if request_error && media == Media::GraphqlResponse {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let outcome = errors
-        .first()
-        .and_then(|e| e.pointer("/extensions/code"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    // The data is written straight from the executor's tree: going through
-    // `serde_json::Value` first copied every field of the answer once more.
-    let body = Body {
-        data: (!request_error).then_some(&response.data),
-        errors,
-        extensions: (!response.extensions.is_empty()).then_some(&response.extensions),
-    };
-    let text = serde_json::to_string(&body).unwrap_or_else(|_| {
-        json!({ "errors": [{ "message": "the answer could not be written", "extensions": { "code": code::INTERNAL, "requestId": request_id } }] }).to_string()
-    });
-    let response = (status, [(CONTENT_TYPE, media.content_type())], text).into_response();
-    with_outcome(response, outcome.as_deref())
+        .collect()
 }
 
 /// The code of an error that reached the HTTP layer without one. The schema codes every

@@ -30,6 +30,8 @@ mod graphiql;
 mod http;
 pub use http::DocumentLimits;
 mod limit;
+mod live;
+pub use live::SubscriptionLimits;
 mod persisted;
 pub use persisted::TrustedDocuments;
 mod metrics;
@@ -73,6 +75,8 @@ pub struct Settings {
     pub persisted_queries: NonZeroUsize,
     /// When set, only these documents run (see `persisted`).
     pub trusted_documents: Option<TrustedDocuments>,
+    /// Connections and subscriptions over WebSocket (see `live`).
+    pub subscriptions: SubscriptionLimits,
 }
 
 /// Request headers browsers may send cross-origin by default: credentials and media
@@ -118,6 +122,7 @@ impl Default for Settings {
             public_max_age: Duration::from_secs(60),
             persisted_queries: NonZeroUsize::new(1_000).expect("not zero"),
             trusted_documents: None,
+            subscriptions: SubscriptionLimits::default(),
         }
     }
 }
@@ -162,12 +167,28 @@ struct AppState {
     request_timeout: Duration,
     persisted: Arc<persisted::Persisted>,
     public_max_age: Duration,
+    /// The schema subscriptions run on (each event in a scope of its own).
+    live_schema: api::ConcordSchema,
+    guard: limit::Guard,
+    connections: Arc<live::Connections>,
+    subscription_limits: SubscriptionLimits,
+    cors_origins: Arc<[String]>,
 }
 
 /// The HTTP app over `db`: GraphQL at `/graphql`, GraphiQL at `/` (unless switched off),
 /// liveness at `/health`, readiness at `/ready`.
 pub fn app(db: Database, settings: &Settings) -> Router {
     let metrics = metrics::Metrics::default();
+    // Every request is authenticated (and its budget taken) here, before its handler.
+    let guard = limit::Guard::new(
+        db.clone(),
+        metrics.clone(),
+        limit::Budgets {
+            requests_per_minute: settings.rate_limit_per_minute,
+            auth_failures_per_minute: settings.auth_failures_per_minute,
+            proxy_header: settings.trusted_proxy_header.clone(),
+        },
+    );
     let state = AppState {
         schema: api::schema_with(&settings.limits),
         db: db.clone(),
@@ -180,9 +201,14 @@ pub fn app(db: Database, settings: &Settings) -> Router {
             None => persisted::Persisted::automatic(settings.persisted_queries),
         }),
         public_max_age: settings.public_max_age,
+        live_schema: api::live_schema_with(&settings.limits),
+        guard: guard.clone(),
+        connections: Arc::default(),
+        subscription_limits: settings.subscriptions,
+        cors_origins: settings.cors_origins.clone().into(),
     };
     let mut router = Router::new()
-        .route("/graphql", get(http::graphql).post(http::graphql))
+        .route("/graphql", get(live::get).post(http::graphql))
         .route("/export/{file}", get(export::export))
         .route("/export/statistics/{code}/{file}", get(export::breakdown))
         .route("/health", get(health))
@@ -191,16 +217,6 @@ pub fn app(db: Database, settings: &Settings) -> Router {
     if settings.graphiql {
         router = router.merge(graphiql::routes());
     }
-    // Every request is authenticated (and its budget taken) here, before its handler.
-    let guard = limit::Guard::new(
-        db,
-        metrics,
-        limit::Budgets {
-            requests_per_minute: settings.rate_limit_per_minute,
-            auth_failures_per_minute: settings.auth_failures_per_minute,
-            proxy_header: settings.trusted_proxy_header.clone(),
-        },
-    );
     router = router.layer(axum::middleware::from_fn_with_state(guard, limit::guard));
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(

@@ -43,6 +43,10 @@ const KNOWN_FOR: Duration = Duration::from_secs(600);
 #[derive(Clone)]
 pub(crate) struct Authenticated(pub Principal);
 
+/// The client's address as the limits count it (IPv6 by its /64), for the handlers.
+#[derive(Clone, Copy)]
+pub(crate) struct ClientAddress(pub IpAddr);
+
 /// What a budget is kept for.
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Client {
@@ -129,6 +133,31 @@ impl Guard {
             seen: AtomicU64::new(0),
             clock: DefaultClock::default(),
         }))
+    }
+}
+
+impl Guard {
+    /// Authenticates the token a WebSocket client sent in `connection_init` (with the
+    /// same budget of unfamiliar tokens per address as a header); a refusal is a close
+    /// code and reason: 4403 for a token that is not valid (or too many tries), 4500 when
+    /// it could not be checked.
+    pub(crate) async fn authenticate_socket(
+        &self,
+        address: IpAddr,
+        header: &str,
+    ) -> Result<Principal, (u16, String)> {
+        let headers = HeaderMap::new();
+        match self.0.authenticate(&headers, address, header).await {
+            Ok(principal) => Ok(principal),
+            Err(refusal) => Err(match refusal.status() {
+                StatusCode::UNAUTHORIZED => (4403, "Forbidden: the token is not valid".into()),
+                StatusCode::TOO_MANY_REQUESTS => (
+                    4403,
+                    "Forbidden: too many token checks from this address; retry later".into(),
+                ),
+                _ => (4500, "the token could not be checked; try again".into()),
+            }),
+        }
     }
 }
 
@@ -314,6 +343,7 @@ pub(crate) async fn guard(
         return inner.refuse(request.headers(), wait, "rate");
     }
     request.extensions_mut().insert(Authenticated(principal));
+    request.extensions_mut().insert(ClientAddress(address));
     next.run(request).await
 }
 

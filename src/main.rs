@@ -147,6 +147,24 @@ struct Exposure {
     /// On SIGTERM, how long requests in flight may take to finish, in seconds.
     #[arg(long, env = "CONCORD_DRAIN", default_value_t = 20)]
     drain: u64,
+    /// WebSocket connections (subscriptions) open at once per token, or per client
+    /// address without one, on this instance; more are closed with 4430.
+    #[arg(long, env = "CONCORD_SUBSCRIPTION_CONNECTIONS", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    subscription_connections: u64,
+    /// Subscriptions at once on one WebSocket connection; more are refused (LIMIT_EXCEEDED).
+    #[arg(long, env = "CONCORD_SUBSCRIPTIONS_PER_CONNECTION", default_value_t = 100,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    subscriptions_per_connection: u64,
+    /// Messages waiting to be sent on one WebSocket connection; a client that lets more
+    /// pile up is closed with 4413 (it resumes from its last cursor).
+    #[arg(long, env = "CONCORD_SUBSCRIPTION_BUFFER", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    subscription_buffer: u64,
+    /// Seconds a WebSocket client may take to send `connection_init` (then 4408).
+    #[arg(long, env = "CONCORD_SUBSCRIPTION_INIT_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    subscription_init_timeout: u64,
 }
 
 impl Exposure {
@@ -187,6 +205,12 @@ impl Exposure {
             persisted_queries: std::num::NonZeroUsize::new(self.persisted_queries as usize)
                 .unwrap_or(std::num::NonZeroUsize::MIN),
             trusted_documents,
+            subscriptions: concord::SubscriptionLimits {
+                connections_per_token: self.subscription_connections as usize,
+                per_connection: self.subscriptions_per_connection as usize,
+                buffer: self.subscription_buffer as usize,
+                init_timeout: std::time::Duration::from_secs(self.subscription_init_timeout),
+            },
         })
     }
 }

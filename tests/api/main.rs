@@ -29,6 +29,7 @@ mod registry;
 mod schema;
 mod statements;
 mod statistics;
+mod subscriptions;
 mod synthetic;
 mod tenancy;
 mod units;

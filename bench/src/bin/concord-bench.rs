@@ -89,6 +89,11 @@ struct Args {
     /// Instead of the table: write the query plans of Concord's statements for each read.
     #[arg(long)]
     plans: bool,
+    /// Instead of the table: hold this many subscriptions open on Concord (100 per
+    /// WebSocket connection) while the write mix runs for `--duration` seconds; print
+    /// each change's delivery latency and the server's memory.
+    #[arg(long)]
+    subscriptions: Option<usize>,
 }
 
 #[tokio::main]
@@ -160,6 +165,8 @@ async fn run(args: Args) -> Fallible<()> {
             "0",
             "--demo",
             "false",
+            "--subscription-connections",
+            "10000",
         ],
         &url,
     )
@@ -170,6 +177,18 @@ async fn run(args: Args) -> Fallible<()> {
         .map_err(|e| e.to_string())?;
     let targets = Arc::new(Targets::find(&client, &server.url, token).await?);
 
+    if let Some(count) = args.subscriptions {
+        let report = subscriptions(&args, &client, &server, &targets, count).await?;
+        let path = args.results_dir.join(format!(
+            "subscriptions-{}-scale{}.md",
+            args.db.name(),
+            args.scale
+        ));
+        std::fs::write(&path, &report).map_err(|e| e.to_string())?;
+        println!("{report}\nwritten to {}", path.display());
+        server.stop().await;
+        return Ok(());
+    }
     if let Some(seconds) = args.soak {
         let report = soak(&args, &client, &server, &targets, seconds).await?;
         let path = args
@@ -895,6 +914,178 @@ async fn soak(
         ));
     }
     Ok(out)
+}
+
+/// The subscription each connection holds 100 of: every event change, with when it
+/// committed.
+const SUBSCRIPTION: &str = "subscription { recordChanged(filter: { types: [EVENT] }) { cursor committedAt record { id } } }";
+
+/// Opens `count` subscriptions (100 per connection, as the bench's editor token), measures
+/// the server's own memory before and after (idle), then runs the write mix and takes,
+/// for every change delivered to every subscription, the time from its commit to its
+/// arrival here.
+async fn subscriptions(
+    args: &Args,
+    client: &reqwest::Client,
+    server: &Server,
+    targets: &Arc<Targets>,
+    count: usize,
+) -> Fallible<String> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    const PER_CONNECTION: usize = 100;
+    // A little load first, so that memory compares a warm server with a warm server.
+    load(
+        args,
+        client,
+        server,
+        targets,
+        Operation::Writes,
+        args.warmup,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (idle_before, _, _) = server.memory();
+    let ws_url = server.url.replacen("http://", "ws://", 1);
+    let mut sockets = Vec::new();
+    let mut opened = 0;
+    while opened < count {
+        let mut request = ws_url
+            .as_str()
+            .into_client_request()
+            .map_err(|e| e.to_string())?;
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("a header value"),
+        );
+        let (mut ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .map_err(err("opening a WebSocket"))?;
+        let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", targets.token) } });
+        ws.send(Message::Text(init.to_string().into()))
+            .await
+            .map_err(|e| e.to_string())?;
+        match ws.next().await {
+            Some(Ok(Message::Text(t))) if t.as_str().contains("connection_ack") => {}
+            other => return Err(format!("no connection_ack: {other:?}")),
+        }
+        let here = PER_CONNECTION.min(count - opened);
+        for i in 0..here {
+            let subscribe = json!({ "type": "subscribe", "id": i.to_string(), "payload": { "query": SUBSCRIPTION } });
+            ws.send(Message::Text(subscribe.to_string().into()))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        opened += here;
+        sockets.push(ws);
+    }
+    // Each subscription reads the feed's head as it starts: let them all settle.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (idle_after, _, _) = server.memory();
+    server.reset_peak();
+
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|ws| {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut ws = ws;
+                let mut latencies: Vec<u32> = Vec::new();
+                let mut errors = 0u64;
+                let mut per_subscription: std::collections::HashMap<String, u64> =
+                    std::collections::HashMap::new();
+                loop {
+                    let message = tokio::select! {
+                        m = ws.next() => m,
+                        () = stop.notified() => break,
+                    };
+                    let Some(Ok(Message::Text(text))) = message else {
+                        if matches!(message, Some(Ok(_))) {
+                            continue;
+                        }
+                        errors += 1;
+                        break;
+                    };
+                    let arrived = chrono::Utc::now();
+                    let value: Value = serde_json::from_str(text.as_str()).unwrap_or(Value::Null);
+                    if value["type"] != "next" || value["payload"].get("errors").is_some() {
+                        errors += 1;
+                        continue;
+                    }
+                    *per_subscription
+                        .entry(value["id"].as_str().unwrap_or("").to_owned())
+                        .or_default() += 1;
+                    if let Some(at) = value["payload"]["data"]["recordChanged"]["committedAt"]
+                        .as_str()
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    {
+                        let micros = (arrived - at.with_timezone(&chrono::Utc))
+                            .num_microseconds()
+                            .unwrap_or(0)
+                            .max(0);
+                        latencies.push(micros.min(u32::MAX as i64) as u32);
+                    }
+                }
+                (latencies, errors, per_subscription)
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let tallies = load(
+        args,
+        client,
+        server,
+        targets,
+        Operation::Writes,
+        args.duration,
+    )
+    .await;
+    let writing = started.elapsed().as_secs_f64();
+    // What is still on its way arrives; then the readers stop.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let (_, _, peak) = server.memory();
+    stop.notify_waiters();
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    let mut counts = Vec::new();
+    for reader in readers {
+        let (l, e, per) = reader.await.map_err(|e| e.to_string())?;
+        latencies.extend(l);
+        errors += e;
+        counts.extend(per.into_values());
+    }
+    latencies.sort_unstable();
+    let requests: usize = tallies.iter().map(|t| t.latencies.len()).sum();
+    let failures: u64 = tallies.iter().map(|t| t.failures).sum();
+    let (fewest, most) = (
+        counts.iter().copied().min().unwrap_or(0),
+        counts.iter().copied().max().unwrap_or(0),
+    );
+    let per_idle = (idle_after.saturating_sub(idle_before)) as f64 * 1024.0 / count as f64;
+    Ok(format!(
+        "# Subscriptions under the write mix: {}, scale {}\n\n{} · commit {} · {} · {} clients writing for {} s\n\n- {count} subscriptions on {} WebSocket connections (100 each), every event change.\n- Write mix: {requests} requests ({:.0}/s, every tenth a mutation), {failures} failed.\n- Deliveries: {} (each subscription {fewest} to {most} changes; {} subscriptions heard any), {errors} errors.\n- Delivery latency (commit to arrival): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms.\n- Server's own memory (anonymous resident): {:.1} MiB idle, {:.1} MiB with the subscriptions open and idle: {:.1} KiB per idle subscription; peak {:.1} MiB while delivering.\n",
+        args.db.name(),
+        args.scale,
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        commit(),
+        machine(),
+        args.concurrency,
+        args.duration,
+        count.div_ceil(PER_CONNECTION),
+        requests as f64 / writing,
+        latencies.len(),
+        counts.len(),
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 95.0),
+        percentile(&latencies, 99.0),
+        latencies.last().copied().unwrap_or(0) as f64 / 1000.0,
+        idle_before as f64 / 1024.0,
+        idle_after as f64 / 1024.0,
+        per_idle / 1024.0,
+        peak as f64 / 1024.0,
+    ))
 }
 
 /// Runs each read once in this process with statement tracing on, and writes every

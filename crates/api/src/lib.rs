@@ -12,6 +12,7 @@
 mod batch;
 pub mod code;
 mod connection;
+mod delivery;
 mod error;
 pub mod export;
 mod field_errors;
@@ -40,8 +41,9 @@ mod statistics;
 mod tokens;
 mod translations;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 use batch::{Batched, Batcher};
+pub use changes::Subscriber;
 use service::{Principal, Scope};
 pub use translations::AcceptLanguage;
 
@@ -87,8 +89,13 @@ pub struct Mutation(
     tokens::TokenMutation,
 );
 
+/// Changes pushed as they are committed, over WebSocket (`graphql-transport-ws` at
+/// `/graphql`); the token goes in `connection_init`.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(changes::ChangeSubscription);
+
 /// The executable schema.
-pub type ConcordSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type ConcordSchema = Schema<Query, Mutation, Subscription>;
 
 /// Limits on what one request may ask for.
 #[derive(Debug, Clone)]
@@ -114,18 +121,33 @@ impl Default for Limits {
 /// Builds the schema with `limits`. Per-request state (the caller's scope and its
 /// loader, and the date in the server's time zone) is added by [`execute`].
 pub fn schema_with(limits: &Limits) -> ConcordSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .limit_recursive_depth(64)
-        .limit_directives(8)
-        .override_output_type_description::<scalars::DateTime>(scalars::DATE_TIME)
-        .override_input_type_description::<scalars::DateTime>(scalars::DATE_TIME)
-        .override_output_type_description::<async_graphql::Json<serde_json::Value>>(scalars::JSON);
+    builder(limits).finish()
+}
+
+/// The schema for WebSocket connections: the same, with each subscription event run
+/// in a scope of its own ([`delivery`]). Its connection data must hold the
+/// [`Subscriber`].
+pub fn live_schema_with(limits: &Limits) -> ConcordSchema {
+    builder(limits).extension(delivery::Delivery).finish()
+}
+
+fn builder(limits: &Limits) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.depth)
+    .limit_complexity(limits.complexity)
+    .limit_recursive_depth(64)
+    .limit_directives(8)
+    .override_output_type_description::<scalars::DateTime>(scalars::DATE_TIME)
+    .override_input_type_description::<scalars::DateTime>(scalars::DATE_TIME)
+    .override_output_type_description::<async_graphql::Json<serde_json::Value>>(scalars::JSON);
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.data(countries::CountryTable::default()).finish()
+    builder.data(countries::CountryTable::default())
 }
 
 /// The schema with the default limits.
@@ -171,6 +193,11 @@ pub async fn execute(
     let mut response = Batched::new(schema.execute(request), batcher).await;
     if let Some(document) = document {
         field_errors::complete(&mut response, &document, operation_name.as_deref());
+    }
+    if operation == Operation::Write {
+        // Whatever it committed is in the change feed: subscriptions look (SQLite; on
+        // PostgreSQL the write's notification already said so).
+        db.hub().poke();
     }
     response
 }

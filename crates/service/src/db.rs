@@ -15,6 +15,8 @@ pub struct Database {
     trace: Arc<Trace>,
     /// Where the consortium is: the date there decides which memberships count today.
     time_zone: chrono_tz::Tz,
+    /// What this process knows of the change feed's newest entry, for subscriptions.
+    hub: crate::changes::Hub,
 }
 
 /// Statements kept while tracing is on, so the benchmark can show their query plans.
@@ -51,6 +53,11 @@ impl Database {
                 (pool.size(), pool.num_idle())
             }
         }
+    }
+
+    /// The change feed's hub: wakes subscriptions when new entries are committed.
+    pub fn hub(&self) -> &crate::changes::Hub {
+        &self.hub
     }
 
     /// Statements run on this pool since it was opened.
@@ -126,6 +133,7 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         statements,
         trace,
         time_zone: chrono_tz::UTC,
+        hub: crate::changes::Hub::new(url),
     })
 }
 

@@ -59,6 +59,14 @@ impl RecordType {
             .map_or("", |e| e.2)
     }
 
+    /// The type whose records have global ids of `kind`; `None` for kinds outside the feed.
+    pub(crate) fn of_kind(kind: Kind) -> Option<RecordType> {
+        TYPES
+            .iter()
+            .find(|(_, k, _)| *k == kind)
+            .map(|(r, _, _)| *r)
+    }
+
     /// The type of a feed entry's table; `None` for a table the API does not know.
     pub(crate) fn of_table(table: &str) -> Option<(RecordType, Kind)> {
         TYPES

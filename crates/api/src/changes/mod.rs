@@ -2,8 +2,10 @@
 //! mirror current (`changes`).
 mod inputs;
 mod query;
+mod subscription;
 mod types;
 
 pub use inputs::*;
 pub use query::ChangeQuery;
+pub use subscription::{ChangeSubscription, Subscriber};
 pub use types::*;

@@ -30,6 +30,7 @@ impl ChangeQuery {
         let filter = ChangeFilter {
             types: types.map(|t| t.iter().map(|t| t.table().to_owned()).collect()),
             owners: decode_all("owners", Kind::Organisation, &owners)?,
+            records: None,
         };
         let page = svc(scope(ctx).changes(after.as_deref(), first, &filter).await)?;
         Ok(ChangeConnection(page))

@@ -90,6 +90,16 @@ pub struct Change {
 }
 
 impl Change {
+    /// The entry as the API shows it; `None` for a table the API does not know.
+    pub(crate) fn of(entry: change_entry::Model) -> Option<Change> {
+        let (record_type, kind) = RecordType::of_table(&entry.record_type)?;
+        Some(Change {
+            entry,
+            record_type,
+            kind,
+        })
+    }
+
     fn global_id(&self) -> ID {
         ids::encode(self.kind, self.entry.record_id)
     }

@@ -2,8 +2,11 @@
 //! that every write already takes (`write`), and clients catch up from a cursor
 //! (`query`). An entry names the record, not its content: readers re-read the record
 //! with their own principal.
+mod live;
 mod query;
 mod write;
+
+pub use live::{Hub, POLL};
 
 pub use query::*;
 pub use write::prune;

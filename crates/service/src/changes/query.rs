@@ -14,6 +14,8 @@ pub struct ChangeFilter {
     pub types: Option<Vec<String>>,
     /// Owners (or maintainers) at the time of the change.
     pub owners: Option<Vec<i64>>,
+    /// Particular records: (table, id).
+    pub records: Option<Vec<(String, i64)>>,
 }
 
 /// A page of the feed.
@@ -70,21 +72,58 @@ impl Scope {
             }
             Some(n) => n as u64,
         };
-        let after = after.map(parse_cursor).transpose()?;
-        let reader = self.reader().await?;
-        if let Some(id) = after {
-            // Pruning deletes only a prefix of the feed, and only pruning deletes: an
-            // issued cursor whose entry is missing is older than the oldest kept.
-            let kept = change_entry::Entity::find_by_id(id)
-                .select_only()
-                .column(change_entry::Column::Id)
-                .into_tuple::<i64>()
-                .one(&reader)
-                .await?;
-            if kept.is_none() {
-                return Err(Error::ChangesExpired);
-            }
+        let after = match after {
+            Some(cursor) => Some(self.kept_cursor(cursor).await?),
+            None => None,
+        };
+        self.changes_after(after, limit, filter).await
+    }
+
+    /// The newest entry's id (0 for an empty feed): where a subscription without a
+    /// cursor starts. A number, not an entry: it tells nothing of any record.
+    pub async fn newest_change(&self) -> Result<i64> {
+        let max = change_entry::Entity::find()
+            .select_only()
+            .column_as(
+                sea_orm::sea_query::ExprTrait::max(sea_orm::sea_query::Expr::col(
+                    change_entry::Column::Id,
+                )),
+                "max",
+            )
+            .into_tuple::<Option<i64>>()
+            .one(&self.reader().await?)
+            .await?;
+        Ok(max.flatten().unwrap_or(0))
+    }
+
+    /// The entry id of the feed cursor `cursor`, if the entry is still kept; else
+    /// `ChangesExpired` (or `BadInput` on `after` for a text that is no cursor).
+    pub async fn kept_cursor(&self, cursor: &str) -> Result<i64> {
+        let id = parse_cursor(cursor)?;
+        // Pruning deletes only a prefix of the feed, and only pruning deletes: an
+        // issued cursor whose entry is missing is older than the oldest kept.
+        let kept = change_entry::Entity::find_by_id(id)
+            .select_only()
+            .column(change_entry::Column::Id)
+            .into_tuple::<i64>()
+            .one(&self.reader().await?)
+            .await?;
+        match kept {
+            Some(_) => Ok(id),
+            None => Err(Error::ChangesExpired),
         }
+    }
+
+    /// At most `limit` entries after the entry id `after` (from the oldest kept when
+    /// absent), as [`Scope::changes`] reads them: for a subscription, whose cursor is
+    /// checked once when it starts.
+    pub async fn changes_after(
+        &self,
+        after: Option<i64>,
+        limit: u64,
+        filter: &ChangeFilter,
+    ) -> Result<ChangePage> {
+        let reader = self.reader().await?;
         let mut select = change_entry::Entity::find()
             .filter(crate::access::change_readable(self.principal()))
             .order_by_asc(change_entry::Column::Id)
@@ -97,6 +136,24 @@ impl Scope {
         }
         if let Some(owners) = &filter.owners {
             select = select.filter(change_entry::Column::OwnerId.is_in(owners.iter().copied()));
+        }
+        if let Some(records) = &filter.records {
+            let mut any = sea_orm::Condition::any();
+            for (table, id) in records {
+                any = any.add(
+                    sea_orm::Condition::all()
+                        .add(change_entry::Column::RecordType.eq(table.as_str()))
+                        .add(change_entry::Column::RecordId.eq(*id)),
+                );
+            }
+            // No records at all matches nothing, as an empty `IN` list would.
+            if records.is_empty() {
+                any = any.add(sea_orm::sea_query::ExprTrait::eq(
+                    sea_orm::sea_query::Expr::val(1),
+                    0,
+                ));
+            }
+            select = select.filter(any);
         }
         let mut entries = select.all(&reader).await?;
         let has_next_page = entries.len() as u64 > limit;

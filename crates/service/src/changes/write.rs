@@ -4,7 +4,7 @@ use entity::change_entry;
 use entity::enums::{ChangeOperation, Visibility};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
 };
 
 use crate::Result;
@@ -126,7 +126,7 @@ pub(crate) async fn record_change(
         ))
         .await?;
     }
-    change_entry::ActiveModel {
+    let entry = change_entry::ActiveModel {
         record_type: Set(table.to_owned()),
         record_id: Set(record_id),
         operation: Set(operation_of(audit_operation)),
@@ -137,9 +137,25 @@ pub(crate) async fn record_change(
         previous_owner_id: Set(previous.as_ref().and_then(|p| p.owner_id)),
         previous_visibility: Set(previous.map(|p| p.visibility)),
         ..Default::default()
+    };
+    if backend == DatabaseBackend::Postgres {
+        // The entry's id goes to every instance's listener when the write commits
+        // (`live`), in the insert's own statement, so a write costs no extra round trip.
+        let insert = change_entry::Entity::insert(entry).build(backend);
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "WITH entry AS ({} RETURNING id) \
+                 SELECT pg_notify('{}', CAST(id AS TEXT)) FROM entry",
+                insert.sql,
+                super::live::CHANNEL
+            ),
+            insert.values.map(|v| v.0).unwrap_or_default(),
+        ))
+        .await?;
+    } else {
+        entry.insert(txn).await?;
     }
-    .insert(txn)
-    .await?;
     Ok(())
 }
 
