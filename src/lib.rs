@@ -35,6 +35,7 @@ pub use persisted::TrustedDocuments;
 mod metrics;
 mod server;
 pub use server::ConnectionTimeouts;
+pub mod webhooks;
 
 /// How the server behaves: limits and what it exposes. Defaults suit development; the
 /// `concord serve` flags (and their environment variables) set them for production.

@@ -39,11 +39,15 @@ mod standards;
 mod statistics;
 mod tokens;
 mod translations;
+mod webhooks;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use batch::{Batched, Batcher};
 use service::{Principal, Scope};
 pub use translations::AcceptLanguage;
+pub use webhooks::{
+    body as webhook_body, delivery_id as webhook_delivery_id, record_json as webhook_record_json,
+};
 
 /// Read access to Concord. Lists are Relay connections: pass `first`/`after` (or
 /// `last`/`before`); pages hold at most 100 items (20 when no size is given).
@@ -68,6 +72,7 @@ pub struct Query(
     sources::SourceQuery,
     translations::LabelQuery,
     changes::ChangeQuery,
+    webhooks::WebhookQuery,
 );
 
 /// Writes for members and the coordinator. Every mutation needs a bearer token, takes
@@ -85,6 +90,7 @@ pub struct Mutation(
     sources::SourceMutation,
     consortia::ConsortiumMutation,
     tokens::TokenMutation,
+    webhooks::WebhookMutation,
 );
 
 /// The executable schema.
@@ -99,6 +105,8 @@ pub struct Limits {
     pub complexity: usize,
     /// Whether clients may introspect the schema (off also turns off "did you mean").
     pub introspection: bool,
+    /// Which webhook endpoint URLs are accepted.
+    pub webhook_urls: service::webhooks::UrlPolicy,
 }
 
 impl Default for Limits {
@@ -107,6 +115,7 @@ impl Default for Limits {
             depth: 15,
             complexity: 200_000,
             introspection: true,
+            webhook_urls: Default::default(),
         }
     }
 }
@@ -125,7 +134,10 @@ pub fn schema_with(limits: &Limits) -> ConcordSchema {
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.data(countries::CountryTable::default()).finish()
+    builder
+        .data(countries::CountryTable::default())
+        .data(limits.webhook_urls)
+        .finish()
 }
 
 /// The schema with the default limits.

@@ -6,5 +6,5 @@ mod query;
 mod write;
 
 pub use query::*;
-pub use write::prune;
 pub(crate) use write::record_change;
+pub use write::{is_feed_table, prune};

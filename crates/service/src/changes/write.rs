@@ -25,6 +25,11 @@ const FEED_TABLES: [(&str, &str, bool); 10] = [
     ("consortium", "CAST(NULL AS BIGINT)", false),
 ];
 
+/// Whether the feed reports records of `table` (webhook filters name tables).
+pub fn is_feed_table(table: &str) -> bool {
+    FEED_TABLES.iter().any(|(t, _, _)| *t == table)
+}
+
 /// Any fixed number ("concord" in ASCII): the advisory lock that puts feed ids in commit
 /// order.
 const FEED_LOCK: i64 = 0x0063_6f6e_636f_7264;
