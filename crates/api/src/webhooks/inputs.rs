@@ -35,9 +35,13 @@ pub struct UpdateWebhookEndpointInput {
     pub id: ID,
     /// The version the caller last read; a stale one is CONFLICT and nothing changes.
     pub expected_version: i32,
+    /// A new URL, under the same rules as at creation.
     pub url: Option<String>,
+    /// A new description; null removes it.
     pub description: MaybeUndefined<String>,
+    /// Only these kinds of record; null for all.
     pub types: MaybeUndefined<Vec<RecordType>>,
+    /// Only records of these owners; null for all.
     pub owners: MaybeUndefined<Vec<ID>>,
     /// Switching it on again sends the changes committed from then on.
     pub enabled: Option<bool>,

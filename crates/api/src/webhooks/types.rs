@@ -67,9 +67,11 @@ impl WebhookEndpoint {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was registered.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.created_at)
     }
+    /// When it last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
     }
@@ -196,6 +198,7 @@ impl WebhookAttempt {
     async fn number(&self) -> i32 {
         self.0.number
     }
+    /// When it was sent.
     async fn started_at(&self) -> DateTime {
         DateTime(self.0.started_at)
     }

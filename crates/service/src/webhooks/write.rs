@@ -75,13 +75,15 @@ impl Scope {
         types: &Option<Vec<String>>,
         owners: &Option<Vec<i64>>,
     ) -> Result<()> {
-        if let Some(types) = types {
-            if let Some(bad) = types.iter().find(|t| !crate::changes::is_feed_table(t)) {
-                return Err(Error::bad_input(
-                    "input.types",
-                    format!("`{bad}` is not a kind of record the feed reports"),
-                ));
-            }
+        if let Some(bad) = types
+            .iter()
+            .flatten()
+            .find(|t| !crate::changes::is_feed_table(t))
+        {
+            return Err(Error::bad_input(
+                "input.types",
+                format!("`{bad}` is not a kind of record the feed reports"),
+            ));
         }
         if let Some(owners) = owners {
             self.require::<organisation::Entity>(
