@@ -37,6 +37,7 @@ pub use persisted::TrustedDocuments;
 mod metrics;
 mod server;
 pub use server::ConnectionTimeouts;
+pub mod webhooks;
 
 /// How the server behaves: limits and what it exposes. Defaults suit development; the
 /// `concord serve` flags (and their environment variables) set them for production.

@@ -44,6 +44,8 @@ enum Command {
         change_retention_days: u32,
         #[command(flatten)]
         exposure: Exposure,
+        #[command(flatten)]
+        webhooks: WebhookFlags,
     },
     /// Run pending migrations and exit.
     Migrate,
@@ -182,6 +184,7 @@ impl Exposure {
                 depth: self.max_depth,
                 complexity: self.max_complexity,
                 introspection: self.introspection,
+                webhook_urls: Default::default(),
             },
             graphiql: self.graphiql,
             cors_origins: self.cors_origins.clone(),
@@ -212,6 +215,59 @@ impl Exposure {
                 init_timeout: std::time::Duration::from_secs(self.subscription_init_timeout),
             },
         })
+    }
+}
+
+/// How webhooks are sent.
+#[derive(clap::Args)]
+struct WebhookFlags {
+    /// Send webhook deliveries from this instance (every instance may: each delivery is
+    /// sent by one).
+    #[arg(long, env = "CONCORD_WEBHOOKS", default_value_t = true, action = clap::ArgAction::Set)]
+    webhooks: bool,
+    /// Accept `http://` endpoint URLs to loopback (127.0.0.1, ::1, localhost), for
+    /// development. Without it every endpoint must be `https://` to a public address.
+    #[arg(long, env = "CONCORD_WEBHOOKS_ALLOW_HTTP_LOOPBACK")]
+    webhooks_allow_http_loopback: bool,
+    /// How often the queue is looked at, in milliseconds.
+    #[arg(long, env = "CONCORD_WEBHOOKS_POLL_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(10..))]
+    webhooks_poll_ms: u64,
+    /// The wait after a first failed attempt, in milliseconds; it doubles with each
+    /// further failure (half of it random).
+    #[arg(long, env = "CONCORD_WEBHOOKS_RETRY_BASE_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    webhooks_retry_base_ms: u64,
+    /// The longest wait between attempts, in milliseconds.
+    #[arg(long, env = "CONCORD_WEBHOOKS_RETRY_MAX_MS", default_value_t = 6 * 60 * 60 * 1000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    webhooks_retry_max_ms: u64,
+    /// Attempts before a delivery is marked failed (it can still be replayed).
+    #[arg(long, env = "CONCORD_WEBHOOKS_MAX_ATTEMPTS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    webhooks_max_attempts: u32,
+    /// How long one POST may take, in milliseconds.
+    #[arg(long, env = "CONCORD_WEBHOOKS_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    webhooks_timeout_ms: u64,
+}
+
+impl WebhookFlags {
+    fn settings(&self) -> concord::webhooks::WebhookSettings {
+        use std::time::Duration;
+        concord::webhooks::WebhookSettings {
+            urls: service::webhooks::UrlPolicy {
+                allow_http_loopback: self.webhooks_allow_http_loopback,
+            },
+            poll: Duration::from_millis(self.webhooks_poll_ms),
+            retry: service::webhooks::RetryPolicy {
+                base: Duration::from_millis(self.webhooks_retry_base_ms),
+                max: Duration::from_millis(self.webhooks_retry_max_ms),
+                max_attempts: self.webhooks_max_attempts,
+            },
+            timeout: Duration::from_millis(self.webhooks_timeout_ms),
+            ..Default::default()
+        }
     }
 }
 
@@ -328,12 +384,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             demo,
             change_retention_days,
             exposure,
+            webhooks,
         } => {
             // Registered before the address is printed: a SIGTERM sent as soon as the
             // server says it is serving must drain it, not kill it.
             let shutdown = shutdown_signal();
             // A manifest that does not load stops the server before it opens anything.
-            let settings = exposure.settings()?;
+            let mut settings = exposure.settings()?;
+            let webhook_settings = webhooks.settings();
+            settings.limits.webhook_urls = webhook_settings.urls;
             let db = open(&url, zone).await?;
             if demo.unwrap_or(embedded) {
                 seed_demo(&db).await?;
@@ -342,6 +401,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                 db.connection.clone(),
                 chrono::Duration::days(change_retention_days.into()),
             ));
+            let dispatcher = match webhooks.webhooks {
+                true => Some(concord::webhooks::Dispatcher::spawn(
+                    db.clone(),
+                    webhook_settings,
+                )?),
+                false => None,
+            };
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -361,6 +427,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             pruning.abort();
+            // The attempts in flight finish and are recorded before the pool closes.
+            if let Some(dispatcher) = dispatcher {
+                dispatcher.stop().await;
+            }
             db.connection.close().await.map_err(|e| e.to_string())?;
             tracing::info!("stopped");
         }

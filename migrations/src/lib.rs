@@ -15,6 +15,7 @@ mod m0011_indicator_definitions;
 mod m0012_search_keys;
 mod m0013_change_feed;
 mod m0014_world_regions;
+mod m0015_webhooks;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_search_keys::Migration),
             Box::new(m0013_change_feed::Migration),
             Box::new(m0014_world_regions::Migration),
+            Box::new(m0015_webhooks::Migration),
         ]
     }
 }

@@ -197,8 +197,18 @@ impl TestApp {
 
     /// The same, dating memberships in `zone`.
     pub async fn with_fixture_in(backend: Backend, json: &str, zone: chrono_tz::Tz) -> TestApp {
+        Self::with_fixture_and(backend, json, zone, Default::default()).await
+    }
+
+    /// The same, with the settings a test needs.
+    pub async fn with_fixture_and(
+        backend: Backend,
+        json: &str,
+        zone: chrono_tz::Tz,
+        settings: concord::Settings,
+    ) -> TestApp {
         let database = FreshDatabase::create(backend).await;
-        let mut app = Self::spawn_in_zone(&database.url, Default::default(), zone).await;
+        let mut app = Self::spawn_in_zone(&database.url, settings, zone).await;
         app.database = Some(database);
         let document = service::demo::parse(json).unwrap();
         service::demo::load(&app.db.connection, &document)

@@ -34,4 +34,5 @@ mod synthetic;
 mod tenancy;
 mod units;
 mod validity;
+mod webhooks;
 mod writes;

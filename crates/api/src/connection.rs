@@ -25,6 +25,7 @@ use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
 use crate::statistics::StatisticsRecord;
 use crate::tokens::Token;
+use crate::webhooks::{WebhookDelivery, WebhookEndpoint};
 
 type CountFuture = Pin<Box<dyn Future<Output = Result<u64>> + Send>>;
 
@@ -141,6 +142,8 @@ connection! {
     Token: TokenConnection, TokenEdge, "bearer tokens";
     AuditEntry: AuditEntryConnection, AuditEntryEdge, "audit log entries";
     StatisticsRecord: StatisticsRecordConnection, StatisticsRecordEdge, "records behind a figure";
+    WebhookEndpoint: WebhookEndpointConnection, WebhookEndpointEdge, "webhook endpoints";
+    WebhookDelivery: WebhookDeliveryConnection, WebhookDeliveryEdge, "webhook deliveries";
 }
 
 /// What a page costs against the complexity limit: its size times what each item costs,

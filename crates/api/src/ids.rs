@@ -25,9 +25,11 @@ pub enum Kind {
     Partnership,
     Token,
     AuditEntry,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
-const KINDS: [Kind; 16] = [
+const KINDS: [Kind; 18] = [
     Kind::Country,
     Kind::FieldOfEducation,
     Kind::Source,
@@ -44,6 +46,8 @@ const KINDS: [Kind; 16] = [
     Kind::Partnership,
     Kind::Token,
     Kind::AuditEntry,
+    Kind::WebhookEndpoint,
+    Kind::WebhookDelivery,
 ];
 
 impl Kind {
@@ -66,6 +70,8 @@ impl Kind {
             Kind::Partnership => "Partnership",
             Kind::Token => "Token",
             Kind::AuditEntry => "AuditEntry",
+            Kind::WebhookEndpoint => "WebhookEndpoint",
+            Kind::WebhookDelivery => "WebhookDelivery",
         }
     }
 }

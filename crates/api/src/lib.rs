@@ -40,12 +40,16 @@ mod standards;
 mod statistics;
 mod tokens;
 mod translations;
+mod webhooks;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 use batch::{Batched, Batcher};
 pub use changes::Subscriber;
 use service::{Principal, Scope};
 pub use translations::AcceptLanguage;
+pub use webhooks::{
+    body as webhook_body, delivery_id as webhook_delivery_id, record_json as webhook_record_json,
+};
 
 /// Read access to Concord. Lists are Relay connections: pass `first`/`after` (or
 /// `last`/`before`); pages hold at most 100 items (20 when no size is given).
@@ -70,6 +74,7 @@ pub struct Query(
     sources::SourceQuery,
     translations::LabelQuery,
     changes::ChangeQuery,
+    webhooks::WebhookQuery,
 );
 
 /// Writes for members and the coordinator. Every mutation needs a bearer token, takes
@@ -87,6 +92,7 @@ pub struct Mutation(
     sources::SourceMutation,
     consortia::ConsortiumMutation,
     tokens::TokenMutation,
+    webhooks::WebhookMutation,
 );
 
 /// Changes pushed as they are committed, over WebSocket (`graphql-transport-ws` at
@@ -106,6 +112,8 @@ pub struct Limits {
     pub complexity: usize,
     /// Whether clients may introspect the schema (off also turns off "did you mean").
     pub introspection: bool,
+    /// Which webhook endpoint URLs are accepted.
+    pub webhook_urls: service::webhooks::UrlPolicy,
 }
 
 impl Default for Limits {
@@ -114,6 +122,7 @@ impl Default for Limits {
             depth: 15,
             complexity: 200_000,
             introspection: true,
+            webhook_urls: Default::default(),
         }
     }
 }
@@ -147,7 +156,9 @@ fn builder(limits: &Limits) -> async_graphql::SchemaBuilder<Query, Mutation, Sub
     if !limits.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
-    builder.data(countries::CountryTable::default())
+    builder
+        .data(countries::CountryTable::default())
+        .data(limits.webhook_urls)
 }
 
 /// The schema with the default limits.

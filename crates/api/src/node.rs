@@ -21,6 +21,7 @@ use crate::people::Person;
 use crate::sources::Source;
 use crate::standards::{Adoption, CurriculumStandard};
 use crate::tokens::{Token, Viewer};
+use crate::webhooks::{WebhookDelivery, WebhookEndpoint};
 
 /// Anything with a global id: `node(id:)` fetches it.
 #[derive(Interface)]
@@ -46,6 +47,8 @@ pub enum Node {
     Partnership(Partnership),
     Token(Token),
     AuditEntry(AuditEntry),
+    WebhookEndpoint(WebhookEndpoint),
+    WebhookDelivery(WebhookDelivery),
 }
 
 #[derive(Default)]
@@ -169,5 +172,11 @@ pub(crate) async fn node(ctx: &Context<'_>, field: &str, id: &ID) -> Result<Opti
         Kind::AuditEntry => loader::one::<audit_entry::Entity>(ctx, number()?)
             .await?
             .map(|m| Node::AuditEntry(AuditEntry(m))),
+        Kind::WebhookEndpoint => loader::one::<webhook_endpoint::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::WebhookEndpoint(WebhookEndpoint(m))),
+        Kind::WebhookDelivery => loader::one::<webhook_delivery::Entity>(ctx, number()?)
+            .await?
+            .map(|m| Node::WebhookDelivery(WebhookDelivery(m))),
     })
 }

@@ -750,3 +750,31 @@ pub enum ChangeOperation {
     #[sea_orm(string_value = "delete")]
     Delete,
 }
+
+/// Where a webhook delivery stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WebhookDeliveryStatus {
+    /// Waiting for its first attempt or for a retry.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// The endpoint answered 2xx.
+    #[sea_orm(string_value = "delivered")]
+    Delivered,
+    /// Every attempt failed; it is not tried again unless replayed.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}

@@ -42,4 +42,7 @@ pub mod source;
 pub mod training_centre;
 pub mod training_centre_field;
 pub mod translation;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod world_region;

@@ -237,8 +237,45 @@ impl Record for api_token::Entity {
     }
 }
 
+/// Webhook endpoints: like tokens, a member admin manages its organisation's, the
+/// coordinator all; nobody else sees any (an endpoint's URL says where a member's data
+/// goes). Deliveries and their attempts are read through their endpoint.
+impl Record for webhook_endpoint::Entity {
+    fn readable_by(p: &Principal) -> Condition {
+        match p {
+            Principal::Coordinator { .. } => Condition::all(),
+            Principal::Member {
+                organisation_id,
+                role: Role::Admin,
+                ..
+            } => Condition::all().add(webhook_endpoint::Column::OwnerId.eq(*organisation_id)),
+            _ => Condition::all().add(webhook_endpoint::Column::Id.is_null()),
+        }
+    }
+}
+
+part_of!(
+    webhook_delivery.EndpointId => webhook_endpoint,
+    webhook_attempt.DeliveryId => webhook_delivery
+);
+
+/// The organisation whose webhook endpoint `principal` registers: a member admin its
+/// own (naming another is FORBIDDEN); the coordinator must name one.
+pub fn webhook_owner(principal: &Principal, named: Option<i64>) -> Result<i64> {
+    match principal {
+        Principal::Member { role, .. } if *role != Role::Admin => Err(Error::forbidden(
+            "only a member's admins and the coordinator manage webhooks",
+        )),
+        _ => owner_of_new(principal, named),
+    }
+}
+
+/// Audit entries about these tables are for a member's admins only, like the tokens
+/// they manage.
+const ADMIN_RECORDS: [&str; 3] = ["token", "webhook_endpoint", "webhook_delivery"];
+
 /// Audit entries: the coordinator sees all; a member the entries on records it owns,
-/// except that entries about tokens (their public ids and labels) are for its admins.
+/// except that entries about tokens and webhooks are for its admins.
 impl Record for audit_entry::Entity {
     fn readable_by(p: &Principal) -> Condition {
         match p {
@@ -252,7 +289,7 @@ impl Record for audit_entry::Entity {
                 organisation_id, ..
             } => Condition::all()
                 .add(audit_entry::Column::OwnerId.eq(*organisation_id))
-                .add(audit_entry::Column::RecordType.ne("token")),
+                .add(audit_entry::Column::RecordType.is_not_in(ADMIN_RECORDS)),
             Principal::Anonymous => Condition::all().add(audit_entry::Column::Id.is_null()),
         }
     }

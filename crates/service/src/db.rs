@@ -174,7 +174,14 @@ async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
         return Ok(());
     }
     // One connection for all of it: the limit is a setting of the connection it is set on.
-    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    // Immediate: `ANALYZE` writes after reading, and a deferred transaction that must
+    // upgrade while another process writes fails at once ("database is locked") instead
+    // of waiting (two servers started on one file).
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    let txn = sea_orm::TransactionTrait::begin_with_options(db, options).await?;
     let db = &txn;
     db.execute_unprepared("PRAGMA analysis_limit = 1000")
         .await?;

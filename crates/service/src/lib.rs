@@ -35,6 +35,7 @@ pub mod standards;
 pub mod statistics;
 pub mod tokens;
 pub mod translations;
+pub mod webhooks;
 
 // Data to load: the articles' demo, and generated data for measurements.
 pub mod demo;

@@ -475,6 +475,20 @@ pub mod rel {
             }
         )*};
     }
+    relation!(
+        /// A webhook endpoint's deliveries, newest first.
+        EndpointDeliveries: webhook_delivery,
+        Link::Column(col(webhook_delivery::Column::EndpointId)),
+        [(webhook_delivery::Column::CreatedAt, Desc)],
+        parts
+    );
+    relation!(
+        /// The attempts to send a webhook delivery, first first.
+        DeliveryAttempts: webhook_attempt,
+        Link::Column(col(webhook_attempt::Column::DeliveryId)),
+        [(webhook_attempt::Column::Number, Asc)],
+        parts
+    );
     merges! {
         /// The duplicates merged into an organisation.
         OrganisationMergedFrom: "organisation" by SurvivorId;

@@ -86,7 +86,10 @@ keyed!(
     partnership,
     api_token,
     audit_entry,
-    confirmation
+    confirmation,
+    webhook_endpoint,
+    webhook_delivery,
+    webhook_attempt
 );
 impl Keyed for entity::country::Model {
     type Key = String;

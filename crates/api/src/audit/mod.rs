@@ -23,4 +23,6 @@ pub(crate) const AUDITED: &[(Kind, &str)] = &[
     (Kind::Source, "source"),
     (Kind::Consortium, "consortium"),
     (Kind::Token, "token"),
+    (Kind::WebhookEndpoint, "webhook_endpoint"),
+    (Kind::WebhookDelivery, "webhook_delivery"),
 ];

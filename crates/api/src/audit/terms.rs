@@ -124,6 +124,7 @@ fn referenced(name: &str) -> Option<Kind> {
         "standard" => Kind::CurriculumStandard,
         "person" => Kind::Person,
         "token" => Kind::Token,
+        "endpoint" => Kind::WebhookEndpoint,
         _ => return None,
     })
 }

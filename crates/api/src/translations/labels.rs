@@ -424,6 +424,14 @@ pub const LABELS: &[(&str, Values)] = &[
             ("PUBLIC", "Public", "公开"),
         ],
     ),
+    (
+        "WebhookDeliveryStatus",
+        &[
+            ("PENDING", "Pending", "待发送"),
+            ("DELIVERED", "Delivered", "已送达"),
+            ("FAILED", "Failed", "发送失败"),
+        ],
+    ),
 ];
 
 #[cfg(test)]

@@ -9,5 +9,5 @@ mod write;
 pub use live::{Hub, POLL};
 
 pub use query::*;
-pub use write::prune;
 pub(crate) use write::record_change;
+pub use write::{is_feed_table, prune};

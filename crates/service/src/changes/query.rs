@@ -124,12 +124,30 @@ impl Scope {
         filter: &ChangeFilter,
     ) -> Result<ChangePage> {
         let reader = self.reader().await?;
+        self.changes_within(&reader, after, None, limit, filter)
+            .await
+    }
+
+    /// The readable entries with ids after `after` and up to `upto` (both optional),
+    /// at most `limit` of them, in commit order: the one read of the feed, shared by
+    /// `changes`, subscriptions and the webhooks' fan-out.
+    pub(crate) async fn changes_within(
+        &self,
+        reader: &impl sea_orm::ConnectionTrait,
+        after: Option<i64>,
+        upto: Option<i64>,
+        limit: u64,
+        filter: &ChangeFilter,
+    ) -> Result<ChangePage> {
         let mut select = change_entry::Entity::find()
             .filter(crate::access::change_readable(self.principal()))
             .order_by_asc(change_entry::Column::Id)
             .limit(limit + 1);
         if let Some(id) = after {
             select = select.filter(change_entry::Column::Id.gt(id));
+        }
+        if let Some(id) = upto {
+            select = select.filter(change_entry::Column::Id.lte(id));
         }
         if let Some(types) = &filter.types {
             select = select.filter(change_entry::Column::RecordType.is_in(types.iter().cloned()));
@@ -155,7 +173,7 @@ impl Scope {
             }
             select = select.filter(any);
         }
-        let mut entries = select.all(&reader).await?;
+        let mut entries = select.all(reader).await?;
         let has_next_page = entries.len() as u64 > limit;
         entries.truncate(limit as usize);
         Ok(ChangePage {

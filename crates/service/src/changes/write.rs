@@ -25,8 +25,14 @@ const FEED_TABLES: [(&str, &str, bool); 10] = [
     ("consortium", "CAST(NULL AS BIGINT)", false),
 ];
 
-/// What the audit log records that is not a record anyone reads through the feed.
-const OUTSIDE_FEED: [&str; 1] = ["token"];
+/// What the audit log records that is not a record anyone reads through the feed:
+/// tokens and webhook endpoints are their owner's administration, not shared records.
+const OUTSIDE_FEED: [&str; 3] = ["token", "webhook_endpoint", "webhook_delivery"];
+
+/// Whether the feed reports records of `table` (webhook filters name tables).
+pub fn is_feed_table(table: &str) -> bool {
+    FEED_TABLES.iter().any(|(t, _, _)| *t == table)
+}
 
 /// Any fixed number ("concord" in ASCII): the advisory lock that puts feed ids in commit
 /// order.

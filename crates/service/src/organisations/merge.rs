@@ -80,6 +80,7 @@ pub(crate) const ORGANISATION_REFERENCES: &[Reference] = &[
     to("partnership", "member_id", &[]),
     to("partnership", "partner_id", &[]),
     to("api_token", "organisation_id", &[]),
+    to("webhook_endpoint", "owner_id", &[]),
     // Entries on records the survivor now owns are its to read.
     to("audit_entry", "owner_id", &[]),
 ];
