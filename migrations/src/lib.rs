@@ -14,6 +14,7 @@ mod m0010_partnerships;
 mod m0011_indicator_definitions;
 mod m0012_search_keys;
 mod m0013_change_feed;
+mod m0014_agreement_read_index;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_indicator_definitions::Migration),
             Box::new(m0012_search_keys::Migration),
             Box::new(m0013_change_feed::Migration),
+            Box::new(m0014_agreement_read_index::Migration),
         ]
     }
 }
