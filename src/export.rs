@@ -61,7 +61,7 @@ pub async fn export(
     }
     // Pooled, not pinned: a long download must not hold one of the pool's few
     // connections between its pages.
-    let scope = Scope::new(state.db.connection.clone(), principal).on(state.db.today());
+    let scope = Scope::new(state.db.clone(), principal).on(state.db.today());
     let mut rows = match api::export::rows(
         scope,
         list,

@@ -266,9 +266,10 @@ async fn prometheus(
 ) -> impl IntoResponse {
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state
-            .metrics
-            .render(state.db.pool_state(), state.db.statements()),
+        state.metrics.render(
+            state.db.pool_state(),
+            (state.db.statements(), state.db.transaction_statements()),
+        ),
     )
 }
 

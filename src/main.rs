@@ -541,7 +541,7 @@ async fn token(db: &service::Database, action: TokenAction) -> Result<(), String
             };
             let expires_at =
                 expires_in_days.map(|d| chrono::Utc::now() + chrono::Duration::days(d));
-            let scope = service::Scope::new(db.connection.clone(), cli_principal()).on(db.today());
+            let scope = service::Scope::new(db.clone(), cli_principal()).on(db.today());
             let issued = scope
                 .issue_token(service::tokens::NewToken {
                     label,
@@ -557,7 +557,7 @@ async fn token(db: &service::Database, action: TokenAction) -> Result<(), String
             );
         }
         TokenAction::Revoke { public_id } => {
-            let scope = service::Scope::new(db.connection.clone(), cli_principal()).on(db.today());
+            let scope = service::Scope::new(db.clone(), cli_principal()).on(db.today());
             let revoked = scope
                 .revoke_token_by_public_id(&public_id)
                 .await

@@ -76,7 +76,8 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition, with the pool's current state.
-    pub fn render(&self, pool: (u32, usize), statements: u64) -> String {
+    pub fn render(&self, pool: (u32, usize), statements: (u64, u64)) -> String {
+        let (statements, transaction_statements) = statements;
         let state = self.0.lock().expect("metrics lock");
         let mut out = String::new();
         let _ = writeln!(
@@ -148,6 +149,18 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE concord_sql_statements_total counter");
         let _ = writeln!(out, "concord_sql_statements_total {statements}");
+        let _ = writeln!(
+            out,
+            "# HELP concord_sql_transaction_statements_total BEGIN, COMMIT and ROLLBACK sent since the server started."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE concord_sql_transaction_statements_total counter"
+        );
+        let _ = writeln!(
+            out,
+            "concord_sql_transaction_statements_total {transaction_statements}"
+        );
         out
     }
 }
@@ -173,7 +186,7 @@ mod tests {
             Duration::from_millis(2),
         );
         m.refusal("rate");
-        let text = m.render((4, 3), 17);
+        let text = m.render((4, 3), (17, 2));
         assert!(text.contains(r#"concord_requests_total{operation="Home",outcome="ok"} 1"#));
         assert!(
             text.contains(
@@ -196,7 +209,7 @@ mod tests {
         let m = Metrics::default();
         m.request(Some("Home"), "ok", Duration::from_millis(20));
         m.refusal("rate");
-        let text = m.render((4, 3), 17);
+        let text = m.render((4, 3), (17, 2));
         // Each metric served, with its label names (a histogram's `le` aside).
         let mut served = std::collections::BTreeMap::<String, Vec<String>>::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {

@@ -16,6 +16,7 @@ mod m0012_search_keys;
 mod m0013_change_feed;
 mod m0014_world_regions;
 mod m0015_webhooks;
+mod m0016_agreement_read_index;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_change_feed::Migration),
             Box::new(m0014_world_regions::Migration),
             Box::new(m0015_webhooks::Migration),
+            Box::new(m0016_agreement_read_index::Migration),
         ]
     }
 }

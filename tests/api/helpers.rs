@@ -356,6 +356,42 @@ impl TestApp {
     }
 }
 
+/// What one request sent to the database: statements that read or write, and
+/// transaction control (`BEGIN …`, `COMMIT`, `ROLLBACK`) apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    pub statements: u64,
+    pub transaction: u64,
+}
+
+impl TestApp {
+    /// What one request as `token` sent to the database; it must succeed.
+    pub async fn cost_as(&self, token: Option<&str>, query: &str, variables: Value) -> Cost {
+        let (statements, transaction) = (self.db.statements(), self.db.transaction_statements());
+        self.data_as(token, query, variables).await;
+        Cost {
+            statements: self.db.statements() - statements,
+            transaction: self.db.transaction_statements() - transaction,
+        }
+    }
+
+    /// The cheapest of five runs of a read (see `statements`: a loaded machine can split
+    /// a level's batch in two).
+    pub async fn read_cost(&self, query: &str, variables: Value) -> Cost {
+        let mut fewest = Cost {
+            statements: u64::MAX,
+            transaction: u64::MAX,
+        };
+        for _ in 0..5 {
+            let cost = self.cost_as(None, query, variables.clone()).await;
+            if (cost.statements, cost.transaction) < (fewest.statements, fewest.transaction) {
+                fewest = cost;
+            }
+        }
+        fewest
+    }
+}
+
 /// The first error of a response body: (code, field), an empty code when there is none.
 pub fn error(body: &Value) -> (String, Option<String>) {
     let e = &body["errors"][0];

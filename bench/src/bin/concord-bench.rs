@@ -447,7 +447,9 @@ impl Server {
         })
     }
 
-    async fn statements(&self, client: &reqwest::Client) -> Fallible<u64> {
+    /// The server's statement counters: (statements, transaction control). The baseline
+    /// reports no transaction counter (its reads use none), so that one may be missing.
+    async fn statements(&self, client: &reqwest::Client) -> Fallible<(u64, Option<u64>)> {
         let text = client
             .get(&self.metrics)
             .send()
@@ -456,10 +458,17 @@ impl Server {
             .text()
             .await
             .map_err(|e| e.to_string())?;
-        text.lines()
-            .find_map(|l| l.strip_prefix("concord_sql_statements_total "))
-            .and_then(|n| n.trim().parse().ok())
-            .ok_or_else(|| "no statement counter in /metrics".into())
+        let counter = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|n| n.trim().parse::<u64>().ok())
+        };
+        let statements =
+            counter("concord_sql_statements_total ").ok_or("no statement counter in /metrics")?;
+        Ok((
+            statements,
+            counter("concord_sql_transaction_statements_total "),
+        ))
     }
 
     /// Resets the kernel's peak-memory mark of the process (`VmHWM`).
@@ -626,13 +635,19 @@ struct Measurement {
     p95: f64,
     p99: f64,
     statements: f64,
+    /// Transaction control statements per request, where the server counts them.
+    transaction: Option<f64>,
     peak_mib: f64,
 }
 
 impl Measurement {
+    fn transaction_cell(&self) -> String {
+        self.transaction.map_or("–".into(), |t| format!("{t:.1}"))
+    }
+
     fn line(&self, op: Operation, server: &str) -> String {
         let mut line = format!(
-            "{:<8} {:<8} {:>8.1} req/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  {:>5.1} SQL/req  {:>6.1} MiB peak  {} errors",
+            "{:<8} {:<8} {:>8.1} req/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms  {:>5.1} SQL/req  {:>4} txn/req  {:>6.1} MiB peak  {} errors",
             op.name(),
             server,
             self.throughput,
@@ -640,6 +655,7 @@ impl Measurement {
             self.p95,
             self.p99,
             self.statements,
+            self.transaction_cell(),
             self.peak_mib,
             self.failures
         );
@@ -708,6 +724,7 @@ async fn measure(
     let mut tallies: Vec<Vec<Tally>> = servers.iter().map(|_| Vec::new()).collect();
     let mut elapsed = vec![0.0f64; servers.len()];
     let mut statements = vec![0u64; servers.len()];
+    let mut transaction = vec![Some(0u64); servers.len()];
     for server in servers {
         load(args, client, server, targets, op, args.warmup).await;
         server.reset_peak();
@@ -724,7 +741,12 @@ async fn measure(
             let started = Instant::now();
             tallies[i].extend(load(args, client, server, targets, op, slice(round)).await);
             elapsed[i] += started.elapsed().as_secs_f64();
-            statements[i] += server.statements(client).await? - before;
+            let after = server.statements(client).await?;
+            statements[i] += after.0 - before.0;
+            transaction[i] = match (transaction[i], before.1, after.1) {
+                (Some(sum), Some(before), Some(after)) => Some(sum + after - before),
+                _ => None,
+            };
         }
     }
     let mut out = Vec::new();
@@ -747,6 +769,7 @@ async fn measure(
             p95: percentile(&latencies, 95.0),
             p99: percentile(&latencies, 99.0),
             statements: statements[i] as f64 / requests.max(1) as f64,
+            transaction: transaction[i].map(|t| t as f64 / requests.max(1) as f64),
             peak_mib: peak as f64 / 1024.0,
         });
     }
@@ -820,8 +843,8 @@ fn report(
         args.duration,
         args.warmup
     );
-    out.push_str("| operation | server | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | peak RSS MiB | vs baseline | same JSON |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    out.push_str("| operation | server | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | txn/req | peak RSS MiB | vs baseline | same JSON |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (op, ours, theirs, same) in rows {
         let ratio = theirs.as_ref().map_or("".into(), |t| {
             format!(
@@ -836,7 +859,7 @@ fn report(
         };
         let mut push = |server: &str, m: &Measurement, ratio: &str, same: &str| {
             out.push_str(&format!(
-                "| {} | {server} | {:.0} | {:.2} | {:.2} | {:.2} | {}/{} | {:.1} | {:.0} | {ratio} | {same} |\n",
+                "| {} | {server} | {:.0} | {:.2} | {:.2} | {:.2} | {}/{} | {:.1} | {} | {:.0} | {ratio} | {same} |\n",
                 op.name(),
                 m.throughput,
                 m.p50,
@@ -845,6 +868,7 @@ fn report(
                 m.failures,
                 m.requests,
                 m.statements,
+                m.transaction_cell(),
                 m.peak_mib
             ));
         };

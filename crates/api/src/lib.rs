@@ -192,8 +192,8 @@ pub async fn execute(
     operation: Operation,
 ) -> async_graphql::Response {
     let scope = match operation {
-        Operation::Read => Scope::pinned(db.connection.clone(), principal),
-        Operation::Write => Scope::new(db.connection.clone(), principal),
+        Operation::Read => Scope::pinned(db.clone(), principal),
+        Operation::Write => Scope::new(db.clone(), principal),
     }
     .on(db.today());
     let batcher = Batcher::new(loader::Loaders::new(scope.clone()));

@@ -11,12 +11,55 @@ use sea_orm::{ConnectOptions, DatabaseConnection, DbErr, Statement};
 #[derive(Clone)]
 pub struct Database {
     pub connection: DatabaseConnection,
-    statements: Arc<AtomicU64>,
-    trace: Arc<Trace>,
+    pub(crate) tally: Arc<Tally>,
     /// Where the consortium is: the date there decides which memberships count today.
     time_zone: chrono_tz::Tz,
     /// What this process knows of the change feed's newest entry, for subscriptions.
     hub: crate::changes::Hub,
+}
+
+/// A pool opened elsewhere (tests, tools): its statements are not counted.
+impl From<DatabaseConnection> for Database {
+    fn from(connection: DatabaseConnection) -> Self {
+        Database {
+            connection,
+            tally: Arc::default(),
+            time_zone: chrono_tz::UTC,
+            // No URL: such a pool serves no subscriptions, so its hub never listens.
+            hub: crate::changes::Hub::new(""),
+        }
+    }
+}
+
+/// What a pool has sent to the database, counted in two kinds: statements that read or
+/// write, and transaction control (`BEGIN`, `COMMIT`, `ROLLBACK`), which SeaORM's
+/// statement callback never sees. Each is a message the database parses and answers, so
+/// both are what a request costs it.
+#[derive(Default)]
+pub(crate) struct Tally {
+    statements: AtomicU64,
+    transaction_control: AtomicU64,
+    trace: Trace,
+}
+
+impl Tally {
+    /// One statement, kept with its values while tracing is on.
+    pub(crate) fn statement(&self, statement: &Statement) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        if self.trace.on.load(Ordering::Relaxed) {
+            self.trace
+                .kept
+                .lock()
+                .expect("trace lock")
+                .push(statement.clone());
+        }
+    }
+
+    /// A transaction begun: its `BEGIN` and the one `COMMIT` or `ROLLBACK` that will end
+    /// it, counted together when it begins.
+    pub(crate) fn transaction(&self) {
+        self.transaction_control.fetch_add(2, Ordering::Relaxed);
+    }
 }
 
 /// Statements kept while tracing is on, so the benchmark can show their query plans.
@@ -60,21 +103,29 @@ impl Database {
         &self.hub
     }
 
-    /// Statements run on this pool since it was opened.
+    /// Statements run on this pool since it was opened, transaction control apart.
     pub fn statements(&self) -> u64 {
-        self.statements.load(Ordering::Relaxed)
+        self.tally.statements.load(Ordering::Relaxed)
+    }
+
+    /// Transaction control statements (`BEGIN …`, `COMMIT`, `ROLLBACK`) sent by this
+    /// pool's scopes since it was opened.
+    pub fn transaction_statements(&self) -> u64 {
+        self.tally.transaction_control.load(Ordering::Relaxed)
     }
 
     /// Starts keeping every statement run on this pool (with its values).
     pub fn start_trace(&self) {
-        self.trace.kept.lock().expect("trace lock").clear();
-        self.trace.on.store(true, Ordering::Relaxed);
+        let trace = &self.tally.trace;
+        trace.kept.lock().expect("trace lock").clear();
+        trace.on.store(true, Ordering::Relaxed);
     }
 
     /// Stops keeping statements and returns those kept since `start_trace`.
     pub fn take_trace(&self) -> Vec<Statement> {
-        self.trace.on.store(false, Ordering::Relaxed);
-        std::mem::take(&mut *self.trace.kept.lock().expect("trace lock"))
+        let trace = &self.tally.trace;
+        trace.on.store(false, Ordering::Relaxed);
+        std::mem::take(&mut *trace.kept.lock().expect("trace lock"))
     }
 }
 
@@ -115,23 +166,12 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         });
     }
     let mut connection = sea_orm::Database::connect(options).await?;
-    let statements = Arc::new(AtomicU64::new(0));
-    let counter = statements.clone();
-    let trace = Arc::new(Trace::default());
-    let kept = trace.clone();
-    connection.set_metric_callback(move |info| {
-        counter.fetch_add(1, Ordering::Relaxed);
-        if kept.on.load(Ordering::Relaxed) {
-            kept.kept
-                .lock()
-                .expect("trace lock")
-                .push(info.statement.clone());
-        }
-    });
+    let tally = Arc::new(Tally::default());
+    let counter = tally.clone();
+    connection.set_metric_callback(move |info| counter.statement(info.statement));
     Ok(Database {
         connection,
-        statements,
-        trace,
+        tally,
         time_zone: chrono_tz::UTC,
         hub: crate::changes::Hub::new(url),
     })

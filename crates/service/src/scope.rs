@@ -20,7 +20,7 @@ use reader::{Reader, Reads};
 use crate::page::{Keyset, Page, RANK};
 use crate::query::RootList;
 use crate::relation::{self, ChildModel, Joined, JoinedModel, Link, Relation, keyset_of};
-use crate::{PageArgs, Principal, Record, Result, Slice};
+use crate::{Database, PageArgs, Principal, Record, Result, Slice};
 
 /// The prefix of a link's own columns in a statement that joins the record it names.
 const LINK: &str = "link_";
@@ -38,7 +38,7 @@ const PAGE_KEY: &str = "page_key";
 /// A connection and the principal every query through it is made for.
 #[derive(Clone)]
 pub struct Scope {
-    db: DatabaseConnection,
+    db: Database,
     reads: Reads,
     principal: Arc<Principal>,
     /// The date in the server's time zone when the request began (`Database::today`).
@@ -127,9 +127,9 @@ impl Scope {
     /// A scope whose every statement takes a connection from the pool and gives it back:
     /// for mutations, whose writes begin their own transactions and whose answers must
     /// read what they wrote.
-    pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
+    pub fn new(db: impl Into<Database>, principal: Principal) -> Self {
         Scope {
-            db,
+            db: db.into(),
             reads: Reads::Pooled,
             principal: Arc::new(principal),
             today: chrono::Utc::now().date_naive(),
@@ -140,9 +140,9 @@ impl Scope {
     /// first read and given back when the last clone of the scope is dropped (see
     /// [`Reads::Pinned`]). Never for a request that writes: a write through the pool
     /// while this scope holds a connection could wait for one this request holds.
-    pub fn pinned(db: DatabaseConnection, principal: Principal) -> Self {
+    pub fn pinned(db: impl Into<Database>, principal: Principal) -> Self {
         Scope {
-            db,
+            db: db.into(),
             reads: Reads::Pinned(Arc::default()),
             principal: Arc::new(principal),
             today: chrono::Utc::now().date_naive(),
@@ -166,7 +166,12 @@ impl Scope {
     }
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
-        &self.db
+        &self.db.connection
+    }
+
+    /// What this scope's database work is counted in.
+    pub(crate) fn tally(&self) -> &crate::db::Tally {
+        &self.db.tally
     }
 
     /// Where this scope's reads go: the pool, or the connection pinned to it.
@@ -252,7 +257,7 @@ impl Scope {
             }
             let mut query = select.into_query();
             keyset.order(&mut query, page.backward);
-            let mut statement = self.db.get_database_backend().build(&query);
+            let mut statement = self.db.connection.get_database_backend().build(&query);
             // The limit goes into the SQL as a literal. SQLite (3.51) plans for the value
             // bound to a `LIMIT ?`, so it prepared the statement again on every run; the
             // number is ours (`u64`), never the client's text.
@@ -301,7 +306,7 @@ impl Scope {
         page: &Page,
         bounds: Option<Condition>,
     ) -> Statement {
-        let backend = self.db.get_database_backend();
+        let backend = self.db.connection.get_database_backend();
         let table = E::default();
         let key = primary_column::<E>();
         let mut keys = list.select.clone().into_query();
@@ -374,9 +379,11 @@ impl Scope {
         &self,
         parents: &[R::Key],
         query: &SelectStatement,
+        wrap: impl FnOnce(String) -> String,
     ) -> Result<Vec<QueryResult>> {
-        let backend = self.db.get_database_backend();
+        let backend = self.db.connection.get_database_backend();
         let mut statement = backend.build(query);
+        statement.sql = wrap(statement.sql);
         if R::units() {
             use entity::organisation::{Column, Entity};
             let roots = Query::select()
@@ -561,6 +568,8 @@ impl Scope {
         extend(&mut query);
         query.expr_as(parent.clone(), "parent_key");
         let keyset = relation::keyset::<R>();
+        let child = R::Child::default();
+        let key = primary_column::<R::Child>();
         let statement = match page {
             None => {
                 query.order_by_expr(parent, Order::Asc);
@@ -568,6 +577,13 @@ impl Scope {
                 query
             }
             Some(page) => {
+                // The page's keys are chosen over narrow rows (the key, the parent and
+                // what the order and the read rule need), numbered and counted; whole
+                // rows are then read for the page alone (see `wrap` below). `extend` is
+                // for unpaged lists only: its columns would not survive this.
+                query.clear_selects();
+                query.expr_as(Expr::col((child, key)), PAGE_KEY);
+                query.expr_as(parent.clone(), "parent_key");
                 let mut over = WindowStatement::new();
                 over.add_partition_by(parent.clone());
                 keyset.order_window(&mut over, page.backward);
@@ -597,14 +613,33 @@ impl Scope {
                     .column(sea_orm::sea_query::Asterisk)
                     .from_subquery(query, "numbered")
                     .and_where(Expr::col("row_number").lte((page.limit + 1) as i64))
-                    .order_by("parent_key", Order::Asc)
-                    .order_by("row_number", Order::Asc)
                     .to_owned()
+            }
+        };
+        // A page's keys, then its whole rows: `LIMIT` (a literal, never client text: see
+        // `Scope::list`) bounds the keys by what the pages can hold, which they never
+        // exceed; it is there for PostgreSQL's planner, which otherwise expects a third
+        // of the numbered children and reads the whole child table to join them.
+        let wrap = |sql: String| match page {
+            None => sql,
+            Some(page) => {
+                let table = sea_orm::EntityName::table_name(&child);
+                let columns: Vec<String> = <R::Child as EntityTrait>::Column::iter()
+                    .map(|c| format!("\"{table}\".\"{}\"", c.as_str()))
+                    .collect();
+                format!(
+                    "SELECT {}, \"{PAGE}\".\"parent_key\", \"{PAGE}\".\"{TOTAL}\" FROM ({sql} LIMIT {}) AS \"{PAGE}\" \
+                     INNER JOIN \"{table}\" ON \"{table}\".\"{}\" = \"{PAGE}\".\"{PAGE_KEY}\" \
+                     ORDER BY \"{PAGE}\".\"parent_key\" ASC, \"{PAGE}\".\"row_number\" ASC",
+                    columns.join(", "),
+                    parents.len() as u64 * (page.limit + 1),
+                    key.as_str(),
+                )
             }
         };
         let mut grouped: HashMap<R::Key, Vec<_>> = HashMap::new();
         let mut totals: HashMap<R::Key, u64> = HashMap::new();
-        for row in self.run_linked::<R>(parents, &statement).await? {
+        for row in self.run_linked::<R>(parents, &statement, wrap).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
             if page.is_some() && !totals.contains_key(&key) {
                 totals.insert(key.clone(), row.try_get::<i64>("", TOTAL)? as u64);
@@ -642,7 +677,7 @@ impl Scope {
             .expr_as(parent.clone(), "parent_key")
             .expr_as(Expr::cust("COUNT(*)"), "total")
             .add_group_by([parent]);
-        for row in self.run_linked::<R>(parents, &query).await? {
+        for row in self.run_linked::<R>(parents, &query, |sql| sql).await? {
             let key: R::Key = row.try_get("", "parent_key")?;
             let total: i64 = row.try_get("", "total")?;
             out.insert(key, total as u64);

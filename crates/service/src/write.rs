@@ -165,7 +165,9 @@ pub(crate) fn on_constraint(error: DbErr, field: &str) -> Error {
 
 impl Scope {
     pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction> {
-        begin_write(self.db()).await
+        let txn = begin_write(self.db()).await?;
+        self.tally().transaction();
+        Ok(txn)
     }
 
     /// For a create with an idempotency key: the record an earlier request with the same
