@@ -17,6 +17,7 @@ mod cursors;
 mod demo;
 mod export;
 mod http;
+mod import;
 mod limits;
 mod membership;
 mod model;

@@ -39,6 +39,7 @@ pub mod translations;
 // Data to load: the articles' demo, and generated data for measurements.
 pub mod demo;
 pub mod export;
+pub mod import;
 pub mod synthetic;
 
 pub use access::Record;
