@@ -249,6 +249,17 @@ on_both! {
         let tech_row = report["rows"].as_array().unwrap().iter().find(|r| r["changes"].is_array()).unwrap();
         assert_eq!(tech_row["id"], json!(gid("Partnership", tech_p)));
 
+        // Matching reads the registry once: a dry run of 200 rows takes the statements
+        // one of 20 takes.
+        let statements = |body: Vec<u8>| async move {
+            let before = app.db.statements();
+            let (status, _) = import(app, editor, "partnerships", "dryRun=true", body).await;
+            assert_eq!(status, 200);
+            app.db.statements() - before
+        };
+        let few = statements(to_csv(&rows[..21])).await;
+        assert_eq!(statements(csv.clone()).await, few);
+
         // XLSX of the same rows: the same report.
         let (status, from_xlsx) = import(app, editor, "partnerships", "dryRun=true&fileName=partners", to_xlsx(&rows)).await;
         assert_eq!(status, 200);
@@ -316,6 +327,14 @@ on_both! {
         assert_eq!(audit_after, audit_before + new_partners.len() as i64 + 197 + 1 + 1);
         assert_eq!(count(app, "SELECT COUNT(*) FROM audit_entry WHERE record_type = 'import' AND operation = 'importPartnerships'").await, 1);
         assert_eq!(count(app, &format!("SELECT COUNT(*) FROM change_entry WHERE record_type = 'partnership' AND record_id = {tech_p}")).await, 2);
+        // Alpha's editor reads the import's entry in its audit log; Beta's editor does not.
+        let q = r#"{ auditLog(filter: { operations: ["importPartnerships"] }) { nodes { recordType actor after } } }"#;
+        let entries = app.data_as(editor, q, json!({})).await;
+        let entry = &entries["auditLog"]["nodes"][0];
+        assert_eq!(entry["recordType"], "Import");
+        assert_eq!(entries["auditLog"]["nodes"].as_array().unwrap().len(), 1);
+        let theirs = app.data_as(Some(&w.editor_b), q, json!({})).await;
+        assert_eq!(theirs["auditLog"]["nodes"], json!([]));
         // Every new partner is found by search, and its Chinese name too.
         let found = app.data_as(editor, r#"{ organisations(filter: { search: "南特大学" }) { nodes { nameEn country { code } } } }"#, json!({})).await;
         assert_eq!(found["organisations"]["nodes"], json!([{ "nameEn": "University of Nantes", "country": { "code": "FR" } }]));
