@@ -484,3 +484,173 @@ async fn scope_partnership(scope: &service::Scope, owner: i64, member: i64, part
         .unwrap_or_else(|e| panic!("{}", e.message()))
         .id
 }
+
+const AGREEMENTS: &str = include_str!("../fixtures/import/agreements.csv");
+
+/// What the dry run said of an agreement row, in the fixture's `expect` notation.
+fn agreement_outcome(row: &Value) -> String {
+    let status = row["status"].as_str().unwrap();
+    match status {
+        "INVALID" => format!("INVALID {}", row["column"].as_str().unwrap()),
+        "AMBIGUOUS" => "AMBIGUOUS".into(),
+        _ => {
+            let partners: Vec<&str> = row["partners"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["status"].as_str().unwrap())
+                .collect();
+            let mut s = format!("{status}/{}", partners.join(","));
+            if let Some(changes) = row["changes"].as_array() {
+                let names: Vec<&str> = changes.iter().map(|c| c.as_str().unwrap()).collect();
+                s.push(' ');
+                s.push_str(&names.join(","));
+            }
+            s
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn agreement(
+    scope: &service::Scope,
+    owner: i64,
+    partner: i64,
+    title: &str,
+    kind: service::entity::enums::AgreementKind,
+    signed_on: &str,
+    valid_to: Option<&str>,
+    visibility: Visibility,
+) -> i64 {
+    use service::entity::enums::{AgreementStatus, PartyRole};
+    let party = |organisation| service::agreements::PartyInput {
+        organisation,
+        role: PartyRole::Party,
+    };
+    scope
+        .create_agreement(service::agreements::AgreementInput {
+            owner: Some(owner),
+            visibility: Some(visibility),
+            kind,
+            status: AgreementStatus::InEffect,
+            title: title.into(),
+            description: None,
+            signed_on: Some(signed_on.parse().unwrap()),
+            valid_from: None,
+            valid_to: valid_to.map(|d| d.parse().unwrap()),
+            signed_at: None,
+            renewal_of: None,
+            source: None,
+            fields: Vec::new(),
+            parties: vec![party(owner), party(partner)],
+            people: Vec::new(),
+            translations: Vec::new(),
+            idempotency_key: None,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{}", e.message()))
+        .id
+}
+
+on_both! {
+    async fn an_agreement_list_imports_exactly_as_reported(backend: Backend) {
+        use service::entity::enums::AgreementKind;
+        let w = world(backend).await;
+        let app = &w.app;
+        let cc = coordinator(app);
+        use OrganisationKind::*;
+        let ruse = org(&cc, "University of Ruse", Some("鲁塞大学"), None, Some("BG"), University, None).await;
+        let tech = org(&cc, "TechProtect GmbH", None, None, Some("DE"), Company, None).await;
+        org(&cc, "National Institute of Technology", None, None, None, University, None).await;
+        org(&cc, "National Institute of Technology", None, None, Some("IN"), University, None).await;
+        let mou = agreement(&cc, w.alpha, ruse, "MoU with University of Ruse", AgreementKind::Mou, "2023-05-05", Some("2099-12-31"), Visibility::Public).await;
+        let exchange = agreement(&cc, w.alpha, ruse, "Exchange agreement with Ruse", AgreementKind::Exchange, "2021-09-01", None, Visibility::Private).await;
+
+        let fixture = parse_csv(AGREEMENTS);
+        let expected: Vec<String> = fixture[1..].iter().map(|r| r[0].clone()).collect();
+        let rows: Vec<Vec<String>> = fixture.iter().map(|r| r[1..].to_vec()).collect();
+        let csv = to_csv(&rows);
+        let editor = Some(w.editor_a.as_str());
+
+        // The dry run, row by row: English and Chinese headers and values alike.
+        let (status, report) = import(app, editor, "agreements", "dryRun=true", csv.clone()).await;
+        assert_eq!(status, 200, "{report:#}");
+        assert_eq!(report["unknownColumns"], json!([]));
+        let got: Vec<String> = report["rows"].as_array().unwrap().iter().map(agreement_outcome).collect();
+        assert_eq!(got, expected, "{report:#}");
+        let r = &report["rows"];
+        assert_eq!(r[1]["id"], json!(gid("Agreement", mou)));
+        assert_eq!(r[2]["id"], json!(gid("Agreement", exchange)));
+        assert_eq!(r[0]["partners"][0]["id"], json!(gid("Organisation", tech)));
+        assert_eq!(r[5]["candidates"].as_array().unwrap().len(), 2);
+        assert!(r[6]["reason"].as_str().unwrap().contains("IN_EFFECT"), "{:#}", r[6]);
+        assert!(r[9]["reason"].as_str().unwrap().contains("line 3"), "{:#}", r[9]);
+
+        // A real import with bad rows writes nothing.
+        let counts = || async {
+            (
+                count(app, "SELECT COUNT(*) FROM audit_entry").await,
+                count(app, "SELECT COUNT(*) FROM agreement").await,
+                count(app, "SELECT COUNT(*) FROM organisation").await,
+                count(app, "SELECT COUNT(*) FROM agreement_party").await,
+            )
+        };
+        let before = counts().await;
+        let (status, refused) = import(app, editor, "agreements", "", csv.clone()).await;
+        assert_eq!(status, 400);
+        assert_eq!(refused["committed"], false);
+        assert_eq!(counts().await, before);
+
+        // Without them, it imports: 3 agreements, 1 partner organisation, 1 update.
+        let good: Vec<Vec<String>> = rows[..6].to_vec();
+        let (status, done) = import(app, editor, "agreements", "fileName=agreements.csv", to_csv(&good)).await;
+        assert_eq!(status, 200, "{done:#}");
+        assert_eq!(done["committed"], true);
+        let after = counts().await;
+        // audit: 3 creates, 1 organisation, 1 update, 1 import.
+        assert_eq!(after.0 - before.0, 6);
+        assert_eq!(after.1 - before.1, 3);
+        assert_eq!(after.2 - before.2, 1);
+        // parties: owner + partner (twice), owner + 2 partners.
+        assert_eq!(after.3 - before.3, 7);
+        let framework = done["rows"][4]["id"].as_str().unwrap().to_owned();
+        let chile = done["rows"][3]["partners"][0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(done["rows"][4]["partners"][0]["id"].as_str().unwrap(), chile);
+        let (_, read) = app
+            .post_as(
+                editor,
+                "query($id: ID!) { node(id: $id) { ... on Agreement { title kind status parties { organisation { id } } } } }",
+                json!({ "id": framework }),
+            )
+            .await;
+        let node = &read["data"]["node"];
+        assert_eq!(node["kind"], "FRAMEWORK", "{read:#}");
+        assert_eq!(node["status"], "DRAFT");
+        let parties: Vec<&str> = node["parties"].as_array().unwrap().iter().map(|p| p["organisation"]["id"].as_str().unwrap()).collect();
+        assert_eq!(parties, [gid("Organisation", w.alpha), chile.clone(), gid("Organisation", tech)]);
+        let visibility = count(app, &format!("SELECT COUNT(*) FROM agreement WHERE id = {exchange} AND visibility = 'consortium'")).await;
+        assert_eq!(visibility, 1);
+
+        // Importing it again changes nothing: every row MATCHED and unchanged.
+        let (status, again) = import(app, editor, "agreements", "", to_csv(&good)).await;
+        assert_eq!(status, 200, "{again:#}");
+        assert_eq!(again["totals"]["matched"], 5);
+        assert_eq!(again["totals"]["changed"], 0);
+        assert_eq!(counts().await, after);
+
+        // A member cannot import for another owner.
+        let mut other = vec![[rows[0].clone(), vec!["owner".into()]].concat()];
+        other.push([rows[1].clone(), vec!["Beta University".into()]].concat());
+        let (status, refused) = import(app, editor, "agreements", "", to_csv(&other)).await;
+        assert_eq!(status, 400, "{refused:#}");
+        assert_eq!(refused["rows"][0]["status"], "INVALID");
+        assert_eq!(refused["rows"][0]["column"], "owner");
+        assert_eq!(counts().await, after);
+        // Nor may another member match (or learn of) the first one's private records:
+        // its row with the same key is NEW for it, owned by itself.
+        let (status, theirs) = import(app, Some(w.editor_b.as_str()), "agreements", "dryRun=true", to_csv(&rows[..4])).await;
+        assert_eq!(status, 200);
+        assert_eq!(theirs["rows"][2]["status"], "NEW", "{theirs:#}");
+        assert_eq!(theirs["rows"][2]["id"], Value::Null);
+    }
+}

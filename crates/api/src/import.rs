@@ -11,6 +11,7 @@ fn kind_of(kind: RecordKind) -> Kind {
     match kind {
         RecordKind::Organisation => Kind::Organisation,
         RecordKind::Partnership => Kind::Partnership,
+        RecordKind::Agreement => Kind::Agreement,
     }
 }
 
@@ -50,6 +51,13 @@ fn row_json(r: &RowReport) -> Value {
             "status": p.status,
             "id": p.id.map(|id| gid(RecordKind::Organisation, id)),
         });
+    }
+    if !r.partners.is_empty() {
+        row["partners"] = r
+            .partners
+            .iter()
+            .map(|p| json!({ "status": p.status, "id": p.id.map(|id| gid(RecordKind::Organisation, id)) }))
+            .collect();
     }
     row
 }

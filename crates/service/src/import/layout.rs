@@ -128,6 +128,69 @@ pub const PARTNERSHIPS: &[Column] = &[
     col("notes", &["note", "remarks", "备注"]),
 ];
 
+pub const AGREEMENTS: &[Column] = &[
+    col("id", &["agreementId", "编号", "协议编号"]),
+    col("owner", &["ownerId", "所有者", "本校", "签约单位"]),
+    col(
+        "title",
+        &[
+            "agreement title",
+            "name",
+            "协议名称",
+            "协议标题",
+            "名称",
+            "标题",
+        ],
+    ),
+    col("kind", &["agreement kind", "type", "协议类型", "类型"]),
+    col("status", &["状态", "协议状态"]),
+    col(
+        "partner",
+        &[
+            "partners",
+            "partner institution",
+            "partner organisation",
+            "partner organization",
+            "合作机构",
+            "合作方",
+            "签约方",
+        ],
+    ),
+    col(
+        "partnerCountry",
+        &["country", "国家", "国家或地区", "国家/地区", "国别"],
+    ),
+    col("partnerKind", &["organisation kind", "机构类型"]),
+    col(
+        "signedOn",
+        &[
+            "signed on",
+            "signed",
+            "signing date",
+            "签署日期",
+            "签约日期",
+        ],
+    ),
+    col(
+        "validFrom",
+        &["valid from", "from", "start", "生效日期", "开始日期"],
+    ),
+    col(
+        "validTo",
+        &[
+            "valid to",
+            "to",
+            "until",
+            "expires",
+            "end",
+            "失效日期",
+            "截止日期",
+            "结束日期",
+        ],
+    ),
+    col("visibility", &["可见范围", "公开范围"]),
+];
+
 fn fold(header: &str) -> String {
     SearchKey::of(header).into_string().replace(' ', "")
 }
@@ -188,7 +251,7 @@ mod tests {
 
     #[test]
     fn every_header_names_one_column() {
-        for layout in [ORGANISATIONS, PARTNERSHIPS] {
+        for layout in [ORGANISATIONS, PARTNERSHIPS, AGREEMENTS] {
             let mut seen = std::collections::HashSet::new();
             for c in layout {
                 for h in std::iter::once(c.name).chain(c.aliases.iter().copied()) {

@@ -6,6 +6,7 @@
 //! the mutations (`*_in`: access rules, validation, audit entry and change entry per
 //! record), and adds one audit entry for the import. A `MATCHED` row whose values are
 //! the stored ones writes nothing, so importing a file twice changes nothing.
+mod agreements;
 mod layout;
 mod matching;
 mod read;
@@ -18,8 +19,9 @@ use entity::{organisation, partnership};
 use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
 
+use agreements::{AgreementPlan, AgreementWrite, PartnerRef, parties_of};
 pub use layout::REPORT_COLUMNS;
-use layout::{Column, ORGANISATIONS, PARTNERSHIPS};
+use layout::{AGREEMENTS, Column, ORGANISATIONS, PARTNERSHIPS};
 pub use matching::NameKey;
 use matching::{Countries, Registry};
 pub use read::Encoding;
@@ -68,7 +70,8 @@ impl ImportKind {
         match self {
             ImportKind::Organisations => Some(ORGANISATIONS),
             ImportKind::Partnerships => Some(PARTNERSHIPS),
-            ImportKind::Agreements | ImportKind::Events => None,
+            ImportKind::Agreements => Some(AGREEMENTS),
+            ImportKind::Events => None,
         }
     }
 }
@@ -78,6 +81,7 @@ impl ImportKind {
 pub enum RecordKind {
     Organisation,
     Partnership,
+    Agreement,
 }
 
 /// A row's outcome.
@@ -122,6 +126,8 @@ pub struct RowReport {
     pub column: Option<String>,
     pub reason: Option<String>,
     pub partner: Option<PartnerOutcome>,
+    /// For an agreement: how each partner it names was found.
+    pub partners: Vec<PartnerOutcome>,
     /// The row's cells as read, for the CSV report.
     #[serde(skip)]
     pub cells: Vec<String>,
@@ -615,6 +621,7 @@ enum Plan {
         partner: PartnerPlan,
         write: PartnershipWrite,
     },
+    Agreement(Box<AgreementPlan>),
 }
 
 enum PartnerPlan {
@@ -644,7 +651,7 @@ impl Scope {
             return Err(Error::bad_input(
                 "kind",
                 format!(
-                    "importing {} is not available yet; import organisations or partnerships",
+                    "importing {} is not available yet; import organisations, partnerships or agreements",
                     request.kind.name()
                 ),
             ));
@@ -672,6 +679,9 @@ impl Scope {
                     && !named("partnerNameZh") =>
             {
                 missing.push("partner".to_owned())
+            }
+            ImportKind::Agreements if !named("title") && !named("id") => {
+                missing.push("title".to_owned())
             }
             _ => {}
         }
@@ -755,6 +765,12 @@ impl Scope {
             ImportKind::Partnerships => Some(self.readable_partnerships(txn).await?),
             _ => None,
         };
+        let agreements = match request.kind {
+            ImportKind::Agreements => Some(self.readable_agreements(txn).await?),
+            _ => None,
+        };
+        // The organisations an agreements file creates, by their order of first mention.
+        let mut new_orgs: Vec<String> = Vec::new();
         let mut plans = Vec::with_capacity(table.rows.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, row) in table.rows.iter().enumerate() {
@@ -768,12 +784,22 @@ impl Scope {
                 column: None,
                 reason: None,
                 partner: None,
+                partners: Vec::new(),
                 cells: row.clone(),
             };
             let plan = match request.kind {
                 ImportKind::Organisations => {
                     context.organisation_row(&cells, i, &mut line, &mut seen)
                 }
+                ImportKind::Agreements => context
+                    .agreement_row(
+                        &cells,
+                        &mut line,
+                        &mut seen,
+                        &mut new_orgs,
+                        agreements.as_ref().expect("loaded for agreements"),
+                    )
+                    .map(|plan| plan.map_or(Plan::Nothing, |p| Plan::Agreement(Box::new(p)))),
                 _ => context.partnership_row(
                     &cells,
                     i,
@@ -789,6 +815,7 @@ impl Scope {
                     line.column = Some(column.to_owned());
                     line.reason = Some(reason);
                     line.candidates.clear();
+                    line.partners.clear();
                     Plan::Nothing
                 }
             };
@@ -827,6 +854,8 @@ impl Scope {
         report: &mut Report,
     ) -> std::result::Result<(), (usize, String, Error)> {
         let mut created: HashMap<usize, i64> = HashMap::new();
+        // The organisations an agreements file creates, by their index in the file.
+        let mut new_orgs: HashMap<usize, i64> = HashMap::new();
         let mut to_index = Vec::new();
         for (i, plan) in plans.into_iter().enumerate() {
             let at = |column: &str, e: Error| (i, column_of(column, &e), e);
@@ -844,6 +873,54 @@ impl Scope {
                     self.update_organisation_in(txn, id, version, *patch)
                         .await
                         .map_err(|e| at("id", e))?;
+                }
+                Plan::Agreement(plan) => {
+                    let AgreementPlan {
+                        create,
+                        partners,
+                        write,
+                    } = *plan;
+                    for (n, input) in create {
+                        let row = self
+                            .create_organisation_in(txn, &input, false)
+                            .await
+                            .map_err(|e| at("partner", e))?;
+                        to_index.push(row.id);
+                        new_orgs.insert(n, row.id);
+                    }
+                    let resolve = |r: &PartnerRef| match r {
+                        PartnerRef::Known(id) => *id,
+                        PartnerRef::New(n) => *new_orgs.get(n).expect("an earlier row"),
+                    };
+                    let ids: Vec<i64> = partners.iter().map(resolve).collect();
+                    for (p, id) in report.rows[i].partners.iter_mut().zip(&ids) {
+                        p.id = Some(*id);
+                    }
+                    match write {
+                        AgreementWrite::Nothing => {}
+                        AgreementWrite::Create(mut input) => {
+                            input.parties = parties_of(input.owner.unwrap_or_default(), &ids);
+                            let row = self
+                                .create_agreement_in(txn, &input)
+                                .await
+                                .map_err(|e| at("title", e))?;
+                            report.rows[i].record = Some((RecordKind::Agreement, row.id));
+                        }
+                        AgreementWrite::Update(id, version, patch, parties) => {
+                            let parties: Option<Vec<crate::agreements::PartyInput>> =
+                                parties.map(|list| {
+                                    list.iter()
+                                        .map(|(r, role)| crate::agreements::PartyInput {
+                                            organisation: resolve(r),
+                                            role: *role,
+                                        })
+                                        .collect()
+                                });
+                            self.update_agreement_in(txn, id, version, *patch, parties.as_deref())
+                                .await
+                                .map_err(|e| at("id", e))?;
+                        }
+                    }
                 }
                 Plan::Partnership { partner, write } => {
                     let partner_id = match partner {
