@@ -654,3 +654,144 @@ on_both! {
         assert_eq!(theirs["rows"][2]["id"], Value::Null);
     }
 }
+
+const EVENTS: &str = include_str!("../fixtures/import/events.csv");
+
+async fn event(
+    scope: &service::Scope,
+    owner: i64,
+    host: i64,
+    title: &str,
+    start: &str,
+    city: &str,
+    visibility: Visibility,
+) -> i64 {
+    use service::entity::enums::{EventFormat, EventKind, EventOrganisationRole, EventStatus};
+    scope
+        .create_event(service::events::EventInput {
+            owner: Some(owner),
+            visibility: Some(visibility),
+            kind: if title.contains("Forum") {
+                EventKind::Forum
+            } else {
+                EventKind::Meeting
+            },
+            status: EventStatus::Held,
+            format: EventFormat::Onsite,
+            title: title.into(),
+            theme: None,
+            description: None,
+            start_date: start.parse().unwrap(),
+            end_date: None,
+            venue: None,
+            city: Some(city.into()),
+            country: Some("CN".into()),
+            source: None,
+            organisations: vec![service::events::EventOrganisationInput {
+                organisation: host,
+                role: EventOrganisationRole::Host,
+            }],
+            participants: Vec::new(),
+            presentations: Vec::new(),
+            outcomes: Vec::new(),
+            translations: Vec::new(),
+            idempotency_key: None,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{}", e.message()))
+        .id
+}
+
+on_both! {
+    async fn an_event_list_imports_exactly_as_reported(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let cc = coordinator(app);
+        use OrganisationKind::*;
+        let sustech = org(&cc, "Southern University of Science and Technology", Some("南方科技大学"), Some("SUSTech"), Some("CN"), University, None).await;
+        org(&cc, "National Institute of Technology", None, None, None, University, None).await;
+        org(&cc, "National Institute of Technology", None, None, Some("IN"), University, None).await;
+        let review = event(&cc, w.alpha, sustech, "SUSTech year-end review", "2022-12-20", "Shenzhen", Visibility::Public).await;
+        let forum = event(&cc, w.alpha, sustech, "Belt and Road Vocational Education Forum", "2023-11-02", "Guangzhou", Visibility::Private).await;
+
+        let fixture = parse_csv(EVENTS);
+        let expected: Vec<String> = fixture[1..].iter().map(|r| r[0].clone()).collect();
+        let rows: Vec<Vec<String>> = fixture.iter().map(|r| r[1..].to_vec()).collect();
+        let csv = to_csv(&rows);
+        let editor = Some(w.editor_a.as_str());
+        let outcome = |row: &Value| {
+            let mut row = row.clone();
+            if let Some(hosts) = row.get("hosts").cloned() {
+                row["partners"] = hosts;
+            }
+            agreement_outcome(&row)
+        };
+
+        // The dry run, row by row, from CSV and from XLSX alike.
+        let (status, report) = import(app, editor, "events", "dryRun=true", csv.clone()).await;
+        assert_eq!(status, 200, "{report:#}");
+        assert_eq!(report["unknownColumns"], json!([]));
+        let got: Vec<String> = report["rows"].as_array().unwrap().iter().map(outcome).collect();
+        assert_eq!(got, expected, "{report:#}");
+        let r = &report["rows"];
+        assert_eq!(r[1]["id"], json!(gid("Event", review)));
+        assert_eq!(r[2]["id"], json!(gid("Event", forum)));
+        assert_eq!(r[0]["hosts"][0]["id"], json!(gid("Organisation", sustech)));
+        assert_eq!(r[5]["candidates"].as_array().unwrap().len(), 2);
+        assert!(r[9]["reason"].as_str().unwrap().contains("line 3"), "{:#}", r[9]);
+        let (_, from_xlsx) = import(app, editor, "events", "dryRun=true", to_xlsx(&rows)).await;
+        assert_eq!(from_xlsx["rows"], report["rows"]);
+
+        // A real import with bad rows writes nothing.
+        let counts = || async {
+            (
+                count(app, "SELECT COUNT(*) FROM audit_entry").await,
+                count(app, "SELECT COUNT(*) FROM event").await,
+                count(app, "SELECT COUNT(*) FROM organisation").await,
+                count(app, "SELECT COUNT(*) FROM event_organisation").await,
+            )
+        };
+        let before = counts().await;
+        let (status, refused) = import(app, editor, "events", "", csv.clone()).await;
+        assert_eq!(status, 400);
+        assert_eq!(refused["committed"], false);
+        assert_eq!(counts().await, before);
+
+        // Without them: 3 events, 1 host organisation, 1 update, and the import's entry.
+        let good: Vec<Vec<String>> = rows[..6].to_vec();
+        let (status, done) = import(app, editor, "events", "", to_csv(&good)).await;
+        assert_eq!(status, 200, "{done:#}");
+        let after = counts().await;
+        assert_eq!(after.0 - before.0, 6);
+        assert_eq!(after.1 - before.1, 3);
+        assert_eq!(after.2 - before.2, 1);
+        assert_eq!(after.3 - before.3, 4);
+        let ruse = done["rows"][3]["hosts"][0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(done["rows"][4]["hosts"][0]["id"].as_str().unwrap(), ruse);
+        let (_, read) = app
+            .post_as(
+                editor,
+                "query($id: ID!) { node(id: $id) { ... on Event { kind status startDate country { code } organisations { role organisation { id country { code } } } } } }",
+                json!({ "id": done["rows"][3]["id"] }),
+            )
+            .await;
+        let node = &read["data"]["node"];
+        assert_eq!((&node["kind"], &node["status"], &node["startDate"], &node["country"]["code"]), (&json!("PARTNERSHIP_WEEK"), &json!("PLANNED"), &json!("2099-04-10"), &json!("BG")), "{read:#}");
+        assert_eq!(node["organisations"], json!([{ "role": "HOST", "organisation": { "id": ruse, "country": null } }]));
+        assert_eq!(count(app, &format!("SELECT COUNT(*) FROM event WHERE id = {forum} AND city = 'Shenzhen'")).await, 1);
+
+        // Importing it again changes nothing.
+        let (status, again) = import(app, editor, "events", "", to_csv(&good)).await;
+        assert_eq!(status, 200, "{again:#}");
+        assert_eq!(again["totals"]["matched"], 5);
+        assert_eq!(again["totals"]["changed"], 0);
+        assert_eq!(counts().await, after);
+
+        // A member cannot import for another owner.
+        let other = vec![[rows[0].clone(), vec!["owner".into()]].concat(), [rows[1].clone(), vec![gid("Organisation", w.beta)]].concat()];
+        let (status, refused) = import(app, editor, "events", "", to_csv(&other)).await;
+        assert_eq!(status, 400, "{refused:#}");
+        assert_eq!((&refused["rows"][0]["status"], &refused["rows"][0]["column"]), (&json!("INVALID"), &json!("owner")));
+        assert_eq!(counts().await, after);
+    }
+}

@@ -12,6 +12,7 @@ fn kind_of(kind: RecordKind) -> Kind {
         RecordKind::Organisation => Kind::Organisation,
         RecordKind::Partnership => Kind::Partnership,
         RecordKind::Agreement => Kind::Agreement,
+        RecordKind::Event => Kind::Event,
     }
 }
 
@@ -24,7 +25,8 @@ fn gid(kind: RecordKind, id: i64) -> String {
     encode(kind_of(kind), id).0
 }
 
-fn row_json(r: &RowReport) -> Value {
+/// `partners`: what the row's organisations are called (`hosts` for events).
+fn row_json(r: &RowReport, partners: &str) -> Value {
     let mut row = json!({
         "line": r.line,
         "status": r.status,
@@ -53,7 +55,7 @@ fn row_json(r: &RowReport) -> Value {
         });
     }
     if !r.partners.is_empty() {
-        row["partners"] = r
+        row[partners] = r
             .partners
             .iter()
             .map(|p| json!({ "status": p.status, "id": p.id.map(|id| gid(RecordKind::Organisation, id)) }))
@@ -73,7 +75,7 @@ pub fn report_json(report: &Report) -> Value {
         "unknownColumns": report.unknown_columns,
         "missingColumns": report.missing_columns,
         "totals": report.totals(),
-        "rows": report.rows.iter().map(row_json).collect::<Vec<_>>(),
+        "rows": report.rows.iter().map(|r| row_json(r, if report.kind == "events" { "hosts" } else { "partners" })).collect::<Vec<_>>(),
     })
 }
 

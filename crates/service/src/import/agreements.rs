@@ -85,6 +85,22 @@ pub(super) enum AgreementWrite {
     Nothing,
 }
 
+/// How a row's organisations were found, for the report.
+pub(super) fn outcomes(refs: &[PartnerRef]) -> Vec<PartnerOutcome> {
+    refs.iter()
+        .map(|r| match r {
+            PartnerRef::Known(id) => PartnerOutcome {
+                status: RowStatus::Matched,
+                id: Some(*id),
+            },
+            PartnerRef::New(_) => PartnerOutcome {
+                status: RowStatus::New,
+                id: None,
+            },
+        })
+        .collect()
+}
+
 /// What an agreement row writes: the organisations it is the first to name, then the
 /// agreement.
 pub(super) struct AgreementPlan {
@@ -149,28 +165,30 @@ impl Scope {
 }
 
 impl Context<'_> {
-    /// The partners a row names (`;` between several): by global id or name, in the
-    /// registry or among the organisations the file creates; new ones are planned.
-    fn partners(
+    /// The organisations a row's `column` names (`;` between several): by global id or
+    /// name, in the registry or among the organisations the file creates; new ones
+    /// (of the kind and country its `country` and `kind` columns say) are planned.
+    pub(super) fn organisations_named(
         &mut self,
         cells: &Cells,
         line: &mut RowReport,
         new_orgs: &mut Vec<String>,
         create: &mut Vec<(usize, Box<OrganisationInput>)>,
+        [column, country_column, kind_column]: [&'static str; 3],
     ) -> Checked<Option<Vec<PartnerRef>>> {
-        let Some(cell) = cells.get("partner") else {
+        let Some(cell) = cells.get(column) else {
             return Ok(None);
         };
-        let country = match cells.get("partnerCountry") {
+        let country = match cells.get(country_column) {
             None => None,
             Some(v) => Some(self.countries.code(v).ok_or_else(|| {
                 Invalid(
-                    "partnerCountry",
+                    country_column,
                     format!("`{v}` is not a country or region Concord knows (write its ISO code, e.g. GB)"),
                 )
             })?),
         };
-        let kind = choice(cells, "partnerKind", ORGANISATION_KINDS)?;
+        let kind = choice(cells, kind_column, ORGANISATION_KINDS)?;
         let mut refs = Vec::new();
         for name in cell
             .split([';', '；', '\n'])
@@ -190,8 +208,8 @@ impl Context<'_> {
                     [] => match self.registry.pending(&[name]) {
                         Some(n) => PartnerRef::New(n as usize),
                         None => {
-                            crate::domain::Text::parse("partner", name, TITLE_MAX)
-                                .map_err(|e| Invalid::from(("partner", e)))?;
+                            crate::domain::Text::parse(column, name, TITLE_MAX)
+                                .map_err(|e| Invalid::from((column, e)))?;
                             let n = new_orgs.len();
                             new_orgs.push(name.to_owned());
                             self.registry.will_create(&[name], n as i64);
@@ -220,7 +238,7 @@ impl Context<'_> {
                     several => {
                         line.status = RowStatus::Ambiguous;
                         line.candidates = self.candidates(several);
-                        line.column = Some("partner".into());
+                        line.column = Some(column.into());
                         line.reason = Some(format!(
                             "more than one organisation in the registry is called `{name}`: write its id"
                         ));
@@ -266,7 +284,13 @@ impl Context<'_> {
         let valid_to = date(cells, "validTo")?;
         let visibility = choice(cells, "visibility", VISIBILITIES)?;
         let mut create = Vec::new();
-        let partners = self.partners(cells, line, new_orgs, &mut create)?;
+        let partners = self.organisations_named(
+            cells,
+            line,
+            new_orgs,
+            &mut create,
+            ["partner", "partnerCountry", "partnerKind"],
+        )?;
         if line.status == RowStatus::Ambiguous {
             return Ok(None);
         }
@@ -307,20 +331,6 @@ impl Context<'_> {
             ));
         }
         let today = self.scope.today();
-        let partner_outcomes = |refs: &[PartnerRef]| -> Vec<PartnerOutcome> {
-            refs.iter()
-                .map(|r| match r {
-                    PartnerRef::Known(id) => PartnerOutcome {
-                        status: RowStatus::Matched,
-                        id: Some(*id),
-                    },
-                    PartnerRef::New(_) => PartnerOutcome {
-                        status: RowStatus::New,
-                        id: None,
-                    },
-                })
-                .collect()
-        };
         let write = match matched.as_slice() {
             [] => {
                 let status = status.unwrap_or(match valid_to {
@@ -464,7 +474,7 @@ impl Context<'_> {
             }
         };
         let partners = partners.unwrap_or_default();
-        line.partners = partner_outcomes(&partners);
+        line.partners = outcomes(&partners);
         Ok(Some(AgreementPlan {
             create,
             partners,

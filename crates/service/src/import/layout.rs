@@ -191,6 +191,65 @@ pub const AGREEMENTS: &[Column] = &[
     col("visibility", &["可见范围", "公开范围"]),
 ];
 
+pub const EVENTS: &[Column] = &[
+    col("id", &["eventId", "编号", "活动编号"]),
+    col("owner", &["ownerId", "所有者", "本校"]),
+    col(
+        "title",
+        &[
+            "event title",
+            "name",
+            "活动名称",
+            "会议名称",
+            "名称",
+            "标题",
+        ],
+    ),
+    col("kind", &["event kind", "type", "活动类型", "类型"]),
+    col("status", &["状态"]),
+    col("format", &["形式", "举办形式"]),
+    col(
+        "startDate",
+        &[
+            "start date",
+            "start",
+            "date",
+            "from",
+            "开始日期",
+            "日期",
+            "举办日期",
+        ],
+    ),
+    col("endDate", &["end date", "end", "to", "结束日期"]),
+    col("venue", &["place", "地点", "会场"]),
+    col("city", &["城市"]),
+    col(
+        "country",
+        &[
+            "country or region",
+            "国家",
+            "国家或地区",
+            "国家/地区",
+            "国别",
+        ],
+    ),
+    col(
+        "host",
+        &[
+            "hosts",
+            "host organisation",
+            "host organization",
+            "organiser",
+            "主办单位",
+            "主办方",
+            "承办单位",
+        ],
+    ),
+    col("hostCountry", &["host country", "主办单位国家"]),
+    col("hostKind", &["host kind", "主办单位类型"]),
+    col("visibility", &["可见范围", "公开范围"]),
+];
+
 fn fold(header: &str) -> String {
     SearchKey::of(header).into_string().replace(' ', "")
 }
@@ -251,7 +310,7 @@ mod tests {
 
     #[test]
     fn every_header_names_one_column() {
-        for layout in [ORGANISATIONS, PARTNERSHIPS, AGREEMENTS] {
+        for layout in [ORGANISATIONS, PARTNERSHIPS, AGREEMENTS, EVENTS] {
             let mut seen = std::collections::HashSet::new();
             for c in layout {
                 for h in std::iter::once(c.name).chain(c.aliases.iter().copied()) {

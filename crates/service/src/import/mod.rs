@@ -7,6 +7,7 @@
 //! record), and adds one audit entry for the import. A `MATCHED` row whose values are
 //! the stored ones writes nothing, so importing a file twice changes nothing.
 mod agreements;
+mod events;
 mod layout;
 mod matching;
 mod read;
@@ -20,8 +21,9 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter, QueryOrder, Transac
 use serde::Serialize;
 
 use agreements::{AgreementPlan, AgreementWrite, PartnerRef, parties_of};
+use events::{EventPlan, EventWrite, hosts_of};
 pub use layout::REPORT_COLUMNS;
-use layout::{AGREEMENTS, Column, ORGANISATIONS, PARTNERSHIPS};
+use layout::{AGREEMENTS, Column, EVENTS, ORGANISATIONS, PARTNERSHIPS};
 pub use matching::NameKey;
 use matching::{Countries, Registry};
 pub use read::Encoding;
@@ -66,12 +68,12 @@ impl ImportKind {
         }
     }
 
-    fn layout(self) -> Option<&'static [Column]> {
+    fn layout(self) -> &'static [Column] {
         match self {
-            ImportKind::Organisations => Some(ORGANISATIONS),
-            ImportKind::Partnerships => Some(PARTNERSHIPS),
-            ImportKind::Agreements => Some(AGREEMENTS),
-            ImportKind::Events => None,
+            ImportKind::Organisations => ORGANISATIONS,
+            ImportKind::Partnerships => PARTNERSHIPS,
+            ImportKind::Agreements => AGREEMENTS,
+            ImportKind::Events => EVENTS,
         }
     }
 }
@@ -82,6 +84,7 @@ pub enum RecordKind {
     Organisation,
     Partnership,
     Agreement,
+    Event,
 }
 
 /// A row's outcome.
@@ -126,7 +129,7 @@ pub struct RowReport {
     pub column: Option<String>,
     pub reason: Option<String>,
     pub partner: Option<PartnerOutcome>,
-    /// For an agreement: how each partner it names was found.
+    /// For an agreement: how each partner it names was found; for an event, each host.
     pub partners: Vec<PartnerOutcome>,
     /// The row's cells as read, for the CSV report.
     #[serde(skip)]
@@ -622,6 +625,7 @@ enum Plan {
         write: PartnershipWrite,
     },
     Agreement(Box<AgreementPlan>),
+    Event(Box<EventPlan>),
 }
 
 enum PartnerPlan {
@@ -647,15 +651,7 @@ impl Scope {
     /// import at all or the file cannot be read; everything about rows is in the report.
     pub async fn import(&self, request: ImportRequest<'_>) -> Result<Report> {
         may_add_to_registry(self.principal())?;
-        let Some(layout) = request.kind.layout() else {
-            return Err(Error::bad_input(
-                "kind",
-                format!(
-                    "importing {} is not available yet; import organisations, partnerships or agreements",
-                    request.kind.name()
-                ),
-            ));
-        };
+        let layout = request.kind.layout();
         let table = read::table(request.bytes, request.encoding)?;
         if table.headers.iter().all(|h| h.is_empty()) {
             return Err(Error::bad_input(
@@ -682,6 +678,13 @@ impl Scope {
             }
             ImportKind::Agreements if !named("title") && !named("id") => {
                 missing.push("title".to_owned())
+            }
+            ImportKind::Events if !named("id") => {
+                for c in ["title", "startDate"] {
+                    if !named(c) {
+                        missing.push(c.to_owned());
+                    }
+                }
             }
             _ => {}
         }
@@ -769,7 +772,11 @@ impl Scope {
             ImportKind::Agreements => Some(self.readable_agreements(txn).await?),
             _ => None,
         };
-        // The organisations an agreements file creates, by their order of first mention.
+        let events = match request.kind {
+            ImportKind::Events => Some(self.readable_events(txn).await?),
+            _ => None,
+        };
+        // The organisations an agreements or events file creates, by their order of first mention.
         let mut new_orgs: Vec<String> = Vec::new();
         let mut plans = Vec::with_capacity(table.rows.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -800,6 +807,15 @@ impl Scope {
                         agreements.as_ref().expect("loaded for agreements"),
                     )
                     .map(|plan| plan.map_or(Plan::Nothing, |p| Plan::Agreement(Box::new(p)))),
+                ImportKind::Events => context
+                    .event_row(
+                        &cells,
+                        &mut line,
+                        &mut seen,
+                        &mut new_orgs,
+                        events.as_ref().expect("loaded for events"),
+                    )
+                    .map(|plan| plan.map_or(Plan::Nothing, |p| Plan::Event(Box::new(p)))),
                 _ => context.partnership_row(
                     &cells,
                     i,
@@ -854,7 +870,7 @@ impl Scope {
         report: &mut Report,
     ) -> std::result::Result<(), (usize, String, Error)> {
         let mut created: HashMap<usize, i64> = HashMap::new();
-        // The organisations an agreements file creates, by their index in the file.
+        // The organisations an agreements or events file creates, by their index in the file.
         let mut new_orgs: HashMap<usize, i64> = HashMap::new();
         let mut to_index = Vec::new();
         for (i, plan) in plans.into_iter().enumerate() {
@@ -919,6 +935,60 @@ impl Scope {
                             self.update_agreement_in(txn, id, version, *patch, parties.as_deref())
                                 .await
                                 .map_err(|e| at("id", e))?;
+                        }
+                    }
+                }
+                Plan::Event(plan) => {
+                    let EventPlan {
+                        create,
+                        hosts,
+                        write,
+                    } = *plan;
+                    for (n, input) in create {
+                        let row = self
+                            .create_organisation_in(txn, &input, false)
+                            .await
+                            .map_err(|e| at("host", e))?;
+                        to_index.push(row.id);
+                        new_orgs.insert(n, row.id);
+                    }
+                    let resolve = |r: &PartnerRef| match r {
+                        PartnerRef::Known(id) => *id,
+                        PartnerRef::New(n) => *new_orgs.get(n).expect("an earlier row"),
+                    };
+                    let ids: Vec<i64> = hosts.iter().map(resolve).collect();
+                    for (p, id) in report.rows[i].partners.iter_mut().zip(&ids) {
+                        p.id = Some(*id);
+                    }
+                    match write {
+                        EventWrite::Nothing => {}
+                        EventWrite::Create(mut input) => {
+                            input.organisations = hosts_of(&ids);
+                            let row = self
+                                .create_event_in(txn, &input)
+                                .await
+                                .map_err(|e| at("title", e))?;
+                            report.rows[i].record = Some((RecordKind::Event, row.id));
+                        }
+                        EventWrite::Update(id, version, patch, organisations) => {
+                            let organisations: Option<Vec<crate::events::EventOrganisationInput>> =
+                                organisations.map(|list| {
+                                    list.iter()
+                                        .map(|(r, role)| crate::events::EventOrganisationInput {
+                                            organisation: resolve(r),
+                                            role: *role,
+                                        })
+                                        .collect()
+                                });
+                            self.update_event_in(
+                                txn,
+                                id,
+                                version,
+                                *patch,
+                                organisations.as_deref(),
+                            )
+                            .await
+                            .map_err(|e| at("id", e))?;
                         }
                     }
                 }
