@@ -28,6 +28,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 mod export;
 mod graphiql;
 mod http;
+mod import;
 pub use http::DocumentLimits;
 mod limit;
 mod live;
@@ -212,6 +213,12 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         .route("/graphql", get(live::get).post(http::graphql))
         .route("/export/{file}", get(export::export))
         .route("/export/statistics/{code}/{file}", get(export::breakdown))
+        // A spreadsheet is larger than a GraphQL request: this route takes up to its own limit.
+        .route(
+            "/import/{kind}",
+            axum::routing::post(import::import)
+                .layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)),
+        )
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(prometheus));

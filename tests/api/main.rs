@@ -18,6 +18,7 @@ mod demo;
 mod export;
 mod figures;
 mod http;
+mod import;
 mod limits;
 mod membership;
 mod model;

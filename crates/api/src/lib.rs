@@ -17,6 +17,7 @@ mod error;
 pub mod export;
 mod field_errors;
 mod ids;
+pub mod import;
 mod input;
 mod loader;
 mod node;

@@ -40,6 +40,7 @@ pub mod webhooks;
 // Data to load: the articles' demo, and generated data for measurements.
 pub mod demo;
 pub mod export;
+pub mod import;
 pub mod synthetic;
 
 pub use access::Record;

@@ -37,6 +37,11 @@ impl AuditEntry {
     }
     /// The record's type, as the schema names it, e.g. `Event`.
     async fn record_type(&self) -> &'static str {
+        // An import's own entry is about the import, not one record (its `after` holds
+        // the file name, kind and totals).
+        if self.0.record_type == "import" {
+            return "Import";
+        }
         self.kind().name()
     }
     /// The record's global id.

@@ -28,8 +28,9 @@ pub struct OrganisationFilter {
     /// with it, then a later word starting with it, then names containing it), each rank
     /// in the chosen order.
     pub search: Option<String>,
-    /// Partners of this organisation: the other parties of the agreements with it that
-    /// the caller may read.
+    /// Partners of this organisation: the other parties of the agreements it or one of
+    /// its units is a party to, and the partners of their partnerships, that the caller
+    /// may read (live records only).
     pub partners_of: Option<ID>,
     /// Of any of these kinds.
     pub kinds: Option<Vec<OrganisationKind>>,

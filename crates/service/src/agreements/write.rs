@@ -108,14 +108,40 @@ impl Scope {
         {
             return Ok(found);
         }
-        let owner = self.owner_for_create(&txn, input.owner).await?;
+        let (row, parts) = self.insert_agreement(&txn, &input).await?;
+        self.created::<agreement::Entity>(txn, key, CREATE, &input, &row, &(&row, &parts))
+            .await?;
+        Ok(row)
+    }
+
+    /// `createAgreement` inside a transaction the caller commits (an import writes many
+    /// records in one), with its audit and change entries.
+    pub(crate) async fn create_agreement_in(
+        &self,
+        txn: &DatabaseTransaction,
+        input: &AgreementInput,
+    ) -> Result<agreement::Model> {
+        let (row, parts) = self.insert_agreement(txn, input).await?;
+        self.audit::<agreement::Entity>("createAgreement", &row)
+            .after(&(&row, &parts))
+            .write(txn)
+            .await?;
+        Ok(row)
+    }
+
+    async fn insert_agreement(
+        &self,
+        txn: &DatabaseTransaction,
+        input: &AgreementInput,
+    ) -> Result<(agreement::Model, serde_json::Value)> {
+        let owner = self.owner_for_create(txn, input.owner).await?;
         let validity = DateSpan::parse("input.validTo", input.valid_from, input.valid_to)?
             .check_in_effect("input.validTo", input.status, self.today())?;
-        self.require::<event::Entity>(&txn, "input.signedAt", "event", input.signed_at)
+        self.require::<event::Entity>(txn, "input.signedAt", "event", input.signed_at)
             .await?;
-        self.require::<agreement::Entity>(&txn, "input.renewalOf", "agreement", input.renewal_of)
+        self.require::<agreement::Entity>(txn, "input.renewalOf", "agreement", input.renewal_of)
             .await?;
-        self.require::<source::Entity>(&txn, "input.source", "source", input.source)
+        self.require::<source::Entity>(txn, "input.source", "source", input.source)
             .await?;
         let row = agreement::ActiveModel {
             owner_id: Set(owner),
@@ -138,19 +164,17 @@ impl Scope {
         };
         let texts =
             parse_translations::<agreement::Entity>(&input.translations, "input.translations")?;
-        let row = self.insert::<agreement::Entity>(&txn, row).await?;
-        self.write_translations::<agreement::Entity>(&txn, row.id, &texts, "input.translations")
+        let row = self.insert::<agreement::Entity>(txn, row).await?;
+        self.write_translations::<agreement::Entity>(txn, row.id, &texts, "input.translations")
             .await?;
-        self.write_fields(&txn, row.id, &input.fields, "input.fields")
+        self.write_fields(txn, row.id, &input.fields, "input.fields")
             .await?;
-        self.write_parties(&txn, row.id, &input.parties, "input.parties")
+        self.write_parties(txn, row.id, &input.parties, "input.parties")
             .await?;
-        self.write_agreement_people(&txn, row.id, &input.people, "input.people")
+        self.write_agreement_people(txn, row.id, &input.people, "input.people")
             .await?;
-        let parts = self.agreement_parts(&txn, row.id).await?;
-        self.created::<agreement::Entity>(txn, key, CREATE, &input, &row, &(&row, &parts))
-            .await?;
-        Ok(row)
+        let parts = self.agreement_parts(txn, row.id).await?;
+        Ok((row, parts))
     }
 
     pub async fn update_agreement(
@@ -159,8 +183,27 @@ impl Scope {
         expected_version: i32,
         patch: AgreementPatch,
     ) -> Result<agreement::Model> {
-        let (txn, before) = self
-            .begin_change::<agreement::Entity>(id, expected_version)
+        let txn = self.begin_write().await?;
+        let after = self
+            .update_agreement_in(&txn, id, expected_version, patch, None)
+            .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// `updateAgreement` inside a transaction the caller commits, with its audit and
+    /// change entries; `parties`, when given, replaces the parties in the same change
+    /// (an import row names them beside the fields).
+    pub(crate) async fn update_agreement_in(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+        expected_version: i32,
+        patch: AgreementPatch,
+        parties: Option<&[PartyInput]>,
+    ) -> Result<agreement::Model> {
+        let before = self
+            .check_change::<agreement::Entity>(txn, id, expected_version)
             .await?;
         let status = patched(&before.status, &patch.status);
         domain::agreement_transition("input.status", before.status, status)?;
@@ -172,7 +215,7 @@ impl Scope {
             self.today(),
         )?;
         if let Some(Some(event)) = patch.signed_at {
-            self.require::<event::Entity>(&txn, "input.signedAt", "event", [event])
+            self.require::<event::Entity>(txn, "input.signedAt", "event", [event])
                 .await?;
         }
         if let Some(Some(earlier)) = patch.renewal_of {
@@ -182,14 +225,14 @@ impl Scope {
                     "an agreement cannot renew itself",
                 ));
             }
-            self.require::<agreement::Entity>(&txn, "input.renewalOf", "agreement", [earlier])
+            self.require::<agreement::Entity>(txn, "input.renewalOf", "agreement", [earlier])
                 .await?;
         }
         if let Some(Some(s)) = patch.source {
-            self.require::<source::Entity>(&txn, "input.source", "source", [s])
+            self.require::<source::Entity>(txn, "input.source", "source", [s])
                 .await?;
         }
-        let before_parts = self.agreement_parts(&txn, id).await?;
+        let before_parts = self.agreement_parts(txn, id).await?;
         let mut row: agreement::ActiveModel = before.clone().into();
         if let Some(title) = &patch.title {
             row.title = Set(required_text("input.title", title, TITLE_MAX)?);
@@ -221,25 +264,25 @@ impl Scope {
         row.valid_from = Set(from);
         row.valid_to = Set(to);
         if let Some(fields) = &patch.fields {
-            self.write_fields(&txn, id, fields, "input.fields").await?;
+            self.write_fields(txn, id, fields, "input.fields").await?;
+        }
+        if let Some(list) = parties {
+            self.write_parties(txn, id, list, "input.parties").await?;
         }
         if let Some(list) = &patch.translations {
             let texts = parse_translations::<agreement::Entity>(list, "input.translations")?;
-            self.write_translations::<agreement::Entity>(&txn, id, &texts, "input.translations")
+            self.write_translations::<agreement::Entity>(txn, id, &texts, "input.translations")
                 .await?;
         }
         let after = self
-            .save::<agreement::Entity>(&txn, row, expected_version)
+            .save::<agreement::Entity>(txn, row, expected_version)
             .await?;
-        let after_parts = self.agreement_parts(&txn, id).await?;
-        self.changed::<agreement::Entity>(
-            txn,
-            "updateAgreement",
-            &after,
-            &(&before, &before_parts),
-            &(&after, &after_parts),
-        )
-        .await?;
+        let after_parts = self.agreement_parts(txn, id).await?;
+        self.audit::<agreement::Entity>("updateAgreement", &after)
+            .before(&(&before, &before_parts))
+            .after(&(&after, &after_parts))
+            .write(txn)
+            .await?;
         Ok(after)
     }
 

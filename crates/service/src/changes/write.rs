@@ -26,8 +26,8 @@ const FEED_TABLES: [(&str, &str, bool); 10] = [
 ];
 
 /// What the audit log records that is not a record anyone reads through the feed:
-/// tokens and webhook endpoints are their owner's administration, not shared records.
-const OUTSIDE_FEED: [&str; 3] = ["token", "webhook_endpoint", "webhook_delivery"];
+/// tokens, webhooks and an import's own entry are administration, not shared records.
+const OUTSIDE_FEED: [&str; 4] = ["token", "webhook_endpoint", "webhook_delivery", "import"];
 
 /// Whether the feed reports records of `table` (webhook filters name tables).
 pub fn is_feed_table(table: &str) -> bool {
@@ -112,13 +112,20 @@ pub(crate) async fn record_change(
     // The record's last entry says who could read it before this write, so that a
     // reader who loses access here is told (the write holds the record's row, so no
     // other write of it comes between).
-    let previous = change_entry::Entity::find()
-        .filter(change_entry::Column::RecordType.eq(table))
-        .filter(change_entry::Column::RecordId.eq(record_id))
-        .order_by_desc(change_entry::Column::Id)
-        .limit(1)
-        .one(txn)
-        .await?;
+    // A record being created has no earlier entry (ids are not reused): one statement
+    // fewer for each record an import creates.
+    let operation = operation_of(audit_operation);
+    let previous = if operation == ChangeOperation::Create {
+        None
+    } else {
+        change_entry::Entity::find()
+            .filter(change_entry::Column::RecordType.eq(table))
+            .filter(change_entry::Column::RecordId.eq(record_id))
+            .order_by_desc(change_entry::Column::Id)
+            .limit(1)
+            .one(txn)
+            .await?
+    };
     if backend == DatabaseBackend::Postgres {
         // Ids come from a sequence when the row is inserted, but transactions commit in
         // their own order: a reader past id N could miss an N-1 that commits later. One
@@ -135,7 +142,7 @@ pub(crate) async fn record_change(
     let entry = change_entry::ActiveModel {
         record_type: Set(table.to_owned()),
         record_id: Set(record_id),
-        operation: Set(operation_of(audit_operation)),
+        operation: Set(operation),
         version: Set(version),
         committed_at: Set(Utc::now()),
         owner_id: Set(owner_id),

@@ -137,10 +137,36 @@ impl Scope {
         {
             return Ok(found);
         }
-        let owner = self.owner_for_create(&txn, input.owner).await?;
+        let (row, parts) = self.insert_event(&txn, &input).await?;
+        self.created::<event::Entity>(txn, key, CREATE, &input, &row, &(&row, &parts))
+            .await?;
+        Ok(row)
+    }
+
+    /// `createEvent` inside a transaction the caller commits (an import writes many
+    /// records in one), with its audit and change entries.
+    pub(crate) async fn create_event_in(
+        &self,
+        txn: &DatabaseTransaction,
+        input: &EventInput,
+    ) -> Result<event::Model> {
+        let (row, parts) = self.insert_event(txn, input).await?;
+        self.audit::<event::Entity>("createEvent", &row)
+            .after(&(&row, &parts))
+            .write(txn)
+            .await?;
+        Ok(row)
+    }
+
+    async fn insert_event(
+        &self,
+        txn: &DatabaseTransaction,
+        input: &EventInput,
+    ) -> Result<(event::Model, serde_json::Value)> {
+        let owner = self.owner_for_create(txn, input.owner).await?;
         let span = DateSpan::parse("input.endDate", Some(input.start_date), input.end_date)?;
-        let country = self.country(&txn, "input.country", &input.country).await?;
-        self.require::<source::Entity>(&txn, "input.source", "source", input.source)
+        let country = self.country(txn, "input.country", &input.country).await?;
+        self.require::<source::Entity>(txn, "input.source", "source", input.source)
             .await?;
         let row = event::ActiveModel {
             owner_id: Set(owner),
@@ -164,21 +190,19 @@ impl Scope {
             ..Default::default()
         };
         let texts = parse_translations::<event::Entity>(&input.translations, "input.translations")?;
-        let row = self.insert::<event::Entity>(&txn, row).await?;
-        self.write_translations::<event::Entity>(&txn, row.id, &texts, "input.translations")
+        let row = self.insert::<event::Entity>(txn, row).await?;
+        self.write_translations::<event::Entity>(txn, row.id, &texts, "input.translations")
             .await?;
-        self.write_event_organisations(&txn, row.id, &input.organisations, "input.organisations")
+        self.write_event_organisations(txn, row.id, &input.organisations, "input.organisations")
             .await?;
-        self.write_participants(&txn, row.id, &input.participants, "input.participants")
+        self.write_participants(txn, row.id, &input.participants, "input.participants")
             .await?;
-        self.write_presentations(&txn, row.id, &input.presentations, "input.presentations")
+        self.write_presentations(txn, row.id, &input.presentations, "input.presentations")
             .await?;
-        self.write_outcomes(&txn, row.id, &input.outcomes, "input.outcomes")
+        self.write_outcomes(txn, row.id, &input.outcomes, "input.outcomes")
             .await?;
-        let parts = self.event_parts(&txn, row.id).await?;
-        self.created::<event::Entity>(txn, key, CREATE, &input, &row, &(&row, &parts))
-            .await?;
-        Ok(row)
+        let parts = self.event_parts(txn, row.id).await?;
+        Ok((row, parts))
     }
 
     pub async fn update_event(
@@ -187,8 +211,27 @@ impl Scope {
         expected_version: i32,
         patch: EventPatch,
     ) -> Result<event::Model> {
-        let (txn, before) = self
-            .begin_change::<event::Entity>(id, expected_version)
+        let txn = self.begin_write().await?;
+        let after = self
+            .update_event_in(&txn, id, expected_version, patch, None)
+            .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// `updateEvent` inside a transaction the caller commits, with its audit and change
+    /// entries; `organisations`, when given, replaces the organisations in roles in the
+    /// same change (an import row names the hosts beside the fields).
+    pub(crate) async fn update_event_in(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+        expected_version: i32,
+        patch: EventPatch,
+        organisations: Option<&[EventOrganisationInput]>,
+    ) -> Result<event::Model> {
+        let before = self
+            .check_change::<event::Entity>(txn, id, expected_version)
             .await?;
         let status = patched(&before.status, &patch.status);
         domain::event_transition("input.status", before.status, status)?;
@@ -214,10 +257,10 @@ impl Scope {
             row.city = Set(city);
         }
         if let Some(country) = &patch.country {
-            row.country_code = Set(self.country(&txn, "input.country", country).await?);
+            row.country_code = Set(self.country(txn, "input.country", country).await?);
         }
         if let Some(source) = patch.source {
-            self.require::<source::Entity>(&txn, "input.source", "source", source)
+            self.require::<source::Entity>(txn, "input.source", "source", source)
                 .await?;
             row.source_id = Set(source);
         }
@@ -239,17 +282,24 @@ impl Scope {
             .map(|list| parse_translations::<event::Entity>(list, "input.translations"))
             .transpose()?;
         let after = self
-            .save::<event::Entity>(&txn, row, expected_version)
+            .save::<event::Entity>(txn, row, expected_version)
             .await?;
-        self.changed_with_texts::<event::Entity>(
-            txn,
-            "updateEvent",
-            &after,
-            snapshot(&before),
-            snapshot(&after),
-            texts,
-        )
-        .await?;
+        let (mut was, mut now) = (snapshot(&before), snapshot(&after));
+        if let Some(list) = organisations {
+            let parts = |txn| async move {
+                event_organisation::Entity::find()
+                    .filter(event_organisation::Column::EventId.eq(id))
+                    .order_by_asc(event_organisation::Column::Position)
+                    .all(txn)
+                    .await
+            };
+            was["organisations"] = snapshot(&parts(txn).await?);
+            self.write_event_organisations(txn, id, list, "input.organisations")
+                .await?;
+            now["organisations"] = snapshot(&parts(txn).await?);
+        }
+        self.audit_with_texts::<event::Entity>(txn, "updateEvent", &after, was, now, texts)
+            .await?;
         Ok(after)
     }
 

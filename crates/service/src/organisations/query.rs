@@ -1,7 +1,7 @@
 //! The organisations list.
 use entity::enums::OrganisationKind;
-use entity::{agreement, agreement_party, consortium_member, organisation};
-use sea_orm::sea_query::Query;
+use entity::{agreement, agreement_party, consortium_member, organisation, partnership};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
 use crate::query::{Direction, RootList, all_of, archived, one_of};
@@ -13,8 +13,9 @@ pub struct OrganisationFilter {
     /// What a user typed: matched against every name (English, Chinese, abbreviation,
     /// aliases, and the names of duplicates merged in) folded by `SearchKey`, ranked.
     pub search: Option<String>,
-    /// Partners of this organisation: the other parties of the agreements it is a party
-    /// to that the caller may read.
+    /// Partners of this organisation: the other parties of the agreements it or one of
+    /// its units is a party to, and the partners of their partnerships, that the caller
+    /// may read (live records only).
     pub partners_of: Option<i64>,
     pub kinds: Option<Vec<OrganisationKind>>,
     pub countries: Option<Vec<String>>,
@@ -38,19 +39,33 @@ pub enum OrganisationOrderField {
     UpdatedAt,
 }
 
+/// The ids of `member` and its units at any depth, as a subquery. (`member` is a
+/// number, so it is written into the text.)
+fn unit_tree(member: i64) -> String {
+    format!(
+        "WITH RECURSIVE \"partner_tree\" (\"id\") AS (SELECT CAST({member} AS BIGINT) UNION \
+         SELECT \"o\".\"id\" FROM \"organisation\" \"o\" JOIN \"partner_tree\" \"t\" \
+         ON \"o\".\"parent_id\" = \"t\".\"id\") SELECT \"id\" FROM \"partner_tree\""
+    )
+}
+
 pub fn select(
     scope: &Scope,
     filter: &OrganisationFilter,
     field: OrganisationOrderField,
     direction: Direction,
 ) -> RootList<organisation::Entity> {
-    // Partners through agreements for now; the partnership record (another branch) will
-    // name partners directly, and this is where it will be read.
+    // Partners of a member: the other parties of the agreements it or any of its units
+    // (at any depth) is a party to, and the partners of their partnerships, each read
+    // only if the caller may read it and live.
     let partners = filter.partners_of.map(|member| {
+        let tree = unit_tree(member);
+        let in_tree = |column: &str| Expr::cust(format!("{column} IN ({tree})"));
+        let outside = |column: &str| Expr::cust(format!("{column} NOT IN ({tree})"));
         let theirs = Query::select()
             .column(agreement_party::Column::AgreementId)
             .from(agreement_party::Entity)
-            .and_where(agreement_party::Column::OrganisationId.eq(member))
+            .and_where(in_tree("\"agreement_party\".\"organisation_id\""))
             .to_owned();
         let readable = Query::select()
             .column(agreement::Column::Id)
@@ -63,9 +78,19 @@ pub fn select(
             .column(agreement_party::Column::OrganisationId)
             .from(agreement_party::Entity)
             .and_where(agreement_party::Column::AgreementId.in_subquery(readable))
-            .and_where(agreement_party::Column::OrganisationId.ne(member))
+            .and_where(outside("\"agreement_party\".\"organisation_id\""))
             .to_owned();
-        Condition::all().add(organisation::Column::Id.in_subquery(others))
+        let partnered = Query::select()
+            .column(partnership::Column::PartnerId)
+            .from(partnership::Entity)
+            .and_where(in_tree("\"partnership\".\"member_id\""))
+            .and_where(outside("\"partnership\".\"partner_id\""))
+            .cond_where(partnership::Entity::readable_by(scope.principal()))
+            .cond_where(partnership::Entity::live())
+            .to_owned();
+        Condition::any()
+            .add(organisation::Column::Id.in_subquery(others))
+            .add(organisation::Column::Id.in_subquery(partnered))
     });
     let by_consortium = filter.consortia.as_ref().map(|ids| {
         Condition::all().add(

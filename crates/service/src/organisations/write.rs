@@ -145,13 +145,28 @@ impl Scope {
         {
             return Ok(found);
         }
+        let row = self.create_organisation_in(&txn, &input, true).await?;
+        self.remember(&txn, key, CREATE, &input, row.id).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// `createOrganisation` inside a transaction the caller commits (an import writes
+    /// many records in one), with its audit and change entries. `index`: re-index its
+    /// names now; an import indexes all it created at once, still before it commits.
+    pub(crate) async fn create_organisation_in(
+        &self,
+        txn: &DatabaseTransaction,
+        input: &OrganisationInput,
+        index: bool,
+    ) -> Result<organisation::Model> {
         may_add_to_registry(self.principal())?;
-        self.may_place_under(&txn, input.parent).await?;
-        self.require::<source::Entity>(&txn, "input.source", "source", input.source)
+        self.may_place_under(txn, input.parent).await?;
+        self.require::<source::Entity>(txn, "input.source", "source", input.source)
             .await?;
-        let country = self.country(&txn, "input.country", &input.country).await?;
+        let country = self.country(txn, "input.country", &input.country).await?;
         let ror_id = ror("input.rorId", &input.ror_id)?;
-        refuse_known_identifiers(&txn, &ror_id, &input.identifiers).await?;
+        refuse_known_identifiers(txn, &ror_id, &input.identifiers).await?;
         let row = organisation::ActiveModel {
             kind: Set(input.kind),
             parent_id: Set(input.parent),
@@ -167,12 +182,18 @@ impl Scope {
             maintainer_id: Set(self.principal().organisation()),
             ..Default::default()
         };
-        let row = self.insert::<organisation::Entity>(&txn, row).await?;
-        self.write_names(&txn, row.id, &input.names, &input.identifiers)
-            .await?;
-        search::index(&txn, Registry::Organisation, &[row.id]).await?;
+        let row = self.insert::<organisation::Entity>(txn, row).await?;
+        if !input.names.is_empty() || !input.identifiers.is_empty() {
+            self.write_names(txn, row.id, &input.names, &input.identifiers)
+                .await?;
+        }
+        if index {
+            search::index(txn, Registry::Organisation, &[row.id]).await?;
+        }
         let after = (&row, &input.names, &input.identifiers);
-        self.created::<organisation::Entity>(txn, key, CREATE, &input, &row, &after)
+        self.audit::<organisation::Entity>("createOrganisation", &row)
+            .after(&after)
+            .write(txn)
             .await?;
         Ok(row)
     }
@@ -183,8 +204,25 @@ impl Scope {
         expected_version: i32,
         patch: OrganisationPatch,
     ) -> Result<organisation::Model> {
-        let (txn, before) = self
-            .begin_change::<organisation::Entity>(id, expected_version)
+        let txn = self.begin_write().await?;
+        let after = self
+            .update_organisation_in(&txn, id, expected_version, patch)
+            .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// `updateOrganisation` inside a transaction the caller commits, with its audit and
+    /// change entries.
+    pub(crate) async fn update_organisation_in(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+        expected_version: i32,
+        patch: OrganisationPatch,
+    ) -> Result<organisation::Model> {
+        let before = self
+            .check_change::<organisation::Entity>(txn, id, expected_version)
             .await?;
         let mut row: organisation::ActiveModel = before.clone().into();
         if let Some(parent) = patch.parent {
@@ -194,7 +232,7 @@ impl Scope {
                     "an organisation cannot be its own parent",
                 ));
             }
-            self.may_place_under(&txn, parent).await?;
+            self.may_place_under(txn, parent).await?;
             row.parent_id = Set(parent);
         }
         if let Some(k) = patch.kind {
@@ -210,7 +248,7 @@ impl Scope {
             row.abbreviation = Set(a);
         }
         if let Some(c) = &patch.country {
-            row.country_code = Set(self.country(&txn, "input.country", c).await?);
+            row.country_code = Set(self.country(txn, "input.country", c).await?);
         }
         if let Some(c) = patch_text("input.city", &patch.city, NAME_MAX)? {
             row.city = Set(c);
@@ -225,34 +263,31 @@ impl Scope {
             row.ror_id = Set(ror("input.rorId", r)?);
         }
         if let Some(s) = patch.source {
-            self.require::<source::Entity>(&txn, "input.source", "source", s)
+            self.require::<source::Entity>(txn, "input.source", "source", s)
                 .await?;
             row.source_id = Set(s);
         }
         if patch.names.is_some() || patch.identifiers.is_some() {
             let names = match &patch.names {
                 Some(n) => n.clone(),
-                None => self.name_inputs(&txn, id).await?,
+                None => self.name_inputs(txn, id).await?,
             };
             let identifiers = match &patch.identifiers {
                 Some(i) => i.clone(),
-                None => self.identifier_inputs(&txn, id).await?,
+                None => self.identifier_inputs(txn, id).await?,
             };
-            self.write_names(&txn, id, &names, &identifiers).await?;
+            self.write_names(txn, id, &names, &identifiers).await?;
         }
         let after = self
-            .save::<organisation::Entity>(&txn, row, expected_version)
+            .save::<organisation::Entity>(txn, row, expected_version)
             .await?;
-        search::index(&txn, Registry::Organisation, &[id]).await?;
+        search::index(txn, Registry::Organisation, &[id]).await?;
         let after_state = (&after, &patch.names, &patch.identifiers);
-        self.changed::<organisation::Entity>(
-            txn,
-            "updateOrganisation",
-            &after,
-            &before,
-            &after_state,
-        )
-        .await?;
+        self.audit::<organisation::Entity>("updateOrganisation", &after)
+            .before(&before)
+            .after(&after_state)
+            .write(txn)
+            .await?;
         Ok(after)
     }
 

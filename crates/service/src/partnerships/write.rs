@@ -2,7 +2,7 @@
 use chrono::NaiveDate;
 use entity::enums::{PartnershipKind, PartnershipStatus, Visibility};
 use entity::{organisation, partnership, source};
-use sea_orm::Set;
+use sea_orm::{DatabaseTransaction, Set};
 use serde::Serialize;
 
 use crate::domain::{DateSpan, LONG_TEXT_MAX};
@@ -81,19 +81,27 @@ impl Scope {
         {
             return Ok(found);
         }
-        let owner = self.owner_for_create(&txn, input.owner).await?;
+        let row = self.create_partnership_in(&txn, &input).await?;
+        self.remember(&txn, key, CREATE, &input, row.id).await?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// `createPartnership` inside a transaction the caller commits (an import writes
+    /// many records in one), with its audit and change entries.
+    pub(crate) async fn create_partnership_in(
+        &self,
+        txn: &DatabaseTransaction,
+        input: &PartnershipInput,
+    ) -> Result<partnership::Model> {
+        let owner = self.owner_for_create(txn, input.owner).await?;
         let member = input.member.unwrap_or(owner);
-        self.require::<organisation::Entity>(&txn, "input.member", "organisation", [member])
+        self.require::<organisation::Entity>(txn, "input.member", "organisation", [member])
             .await?;
-        self.require::<organisation::Entity>(
-            &txn,
-            "input.partner",
-            "organisation",
-            [input.partner],
-        )
-        .await?;
+        self.require::<organisation::Entity>(txn, "input.partner", "organisation", [input.partner])
+            .await?;
         distinct(member, input.partner)?;
-        self.require::<source::Entity>(&txn, "input.source", "source", input.source)
+        self.require::<source::Entity>(txn, "input.source", "source", input.source)
             .await?;
         let span = dates(input.status, input.since, input.until, self.today())?;
         let row = partnership::ActiveModel {
@@ -109,8 +117,10 @@ impl Scope {
             source_id: Set(input.source),
             ..Default::default()
         };
-        let row = self.insert::<partnership::Entity>(&txn, row).await?;
-        self.created::<partnership::Entity>(txn, key, CREATE, &input, &row, &row)
+        let row = self.insert::<partnership::Entity>(txn, row).await?;
+        self.audit::<partnership::Entity>("createPartnership", &row)
+            .after(&row)
+            .write(txn)
             .await?;
         Ok(row)
     }
@@ -121,8 +131,25 @@ impl Scope {
         expected_version: i32,
         patch: PartnershipPatch,
     ) -> Result<partnership::Model> {
-        let (txn, before) = self
-            .begin_change::<partnership::Entity>(id, expected_version)
+        let txn = self.begin_write().await?;
+        let after = self
+            .update_partnership_in(&txn, id, expected_version, patch)
+            .await?;
+        txn.commit().await?;
+        Ok(after)
+    }
+
+    /// `updatePartnership` inside a transaction the caller commits, with its audit and
+    /// change entries.
+    pub(crate) async fn update_partnership_in(
+        &self,
+        txn: &DatabaseTransaction,
+        id: i64,
+        expected_version: i32,
+        patch: PartnershipPatch,
+    ) -> Result<partnership::Model> {
+        let before = self
+            .check_change::<partnership::Entity>(txn, id, expected_version)
             .await?;
         let status = patched(&before.status, &patch.status);
         let since = patched(&before.since, &patch.since);
@@ -130,12 +157,12 @@ impl Scope {
         dates(status, since, until, self.today())?;
         let mut row: partnership::ActiveModel = before.clone().into();
         if let Some(m) = patch.member {
-            self.require::<organisation::Entity>(&txn, "input.member", "organisation", [m])
+            self.require::<organisation::Entity>(txn, "input.member", "organisation", [m])
                 .await?;
             row.member_id = Set(m);
         }
         if let Some(p) = patch.partner {
-            self.require::<organisation::Entity>(&txn, "input.partner", "organisation", [p])
+            self.require::<organisation::Entity>(txn, "input.partner", "organisation", [p])
                 .await?;
             row.partner_id = Set(p);
         }
@@ -150,7 +177,7 @@ impl Scope {
             row.notes = Set(n);
         }
         if let Some(s) = patch.source {
-            self.require::<source::Entity>(&txn, "input.source", "source", s)
+            self.require::<source::Entity>(txn, "input.source", "source", s)
                 .await?;
             row.source_id = Set(s);
         }
@@ -161,9 +188,12 @@ impl Scope {
         row.since = Set(since);
         row.until = Set(until);
         let after = self
-            .save::<partnership::Entity>(&txn, row, expected_version)
+            .save::<partnership::Entity>(txn, row, expected_version)
             .await?;
-        self.changed::<partnership::Entity>(txn, "updatePartnership", &after, &before, &after)
+        self.audit::<partnership::Entity>("updatePartnership", &after)
+            .before(&before)
+            .after(&after)
+            .write(txn)
             .await?;
         Ok(after)
     }

@@ -95,6 +95,24 @@ impl Scope {
         txn: DatabaseTransaction,
         operation: &str,
         record: &E::Model,
+        before: serde_json::Value,
+        after: serde_json::Value,
+        texts: Option<Vec<Translation>>,
+    ) -> Result<()>
+    where
+        E: Writable + Translatable,
+    {
+        self.audit_with_texts::<E>(&txn, operation, record, before, after, texts)
+            .await?;
+        Ok(txn.commit().await?)
+    }
+
+    /// `changed_with_texts` inside a transaction the caller commits.
+    pub(crate) async fn audit_with_texts<E>(
+        &self,
+        txn: &DatabaseTransaction,
+        operation: &str,
+        record: &E::Model,
         mut before: serde_json::Value,
         mut after: serde_json::Value,
         texts: Option<Vec<Translation>>,
@@ -104,13 +122,16 @@ impl Scope {
     {
         if let Some(texts) = texts {
             let id = record.key();
-            let was = self.translations_in::<E>(&txn, id).await?;
-            self.write_translations::<E>(&txn, id, &texts, "input.translations")
+            let was = self.translations_in::<E>(txn, id).await?;
+            self.write_translations::<E>(txn, id, &texts, "input.translations")
                 .await?;
             with_translations(&mut before, &was);
             with_translations(&mut after, &texts);
         }
-        self.changed::<E>(txn, operation, record, &before, &after)
+        self.audit::<E>(operation, record)
+            .before(&before)
+            .after(&after)
+            .write(txn)
             .await
     }
 
