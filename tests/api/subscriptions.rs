@@ -827,3 +827,29 @@ on_both! {
         assert!(many_statements <= few_statements + 20, "{many_statements} statements against {few_statements}");
     }
 }
+
+on_both! {
+    // A server stopping gracefully closes its WebSockets with 1001 (going away), and
+    // returns once they are closed.
+    async fn a_stopping_server_closes_its_websockets_with_1001(backend: Backend) {
+        let database = FreshDatabase::create(backend).await;
+        let db = service::connect(&database.url).await.unwrap();
+        service::migrate(&db).await.unwrap();
+        let settings = concord::Settings::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = concord::app(db, &settings);
+        let server = tokio::spawn(async move {
+            concord::serve_until(listener, app, &settings, async { let _ = stopped.await; }, Duration::from_secs(10)).await
+        });
+        let mut socket = Socket::subscribed(&base, None, json!({})).await;
+        let mut idle = Socket::open(&base).await;
+        idle.init(None).await;
+        stop.send(()).unwrap();
+        assert_eq!(socket.closed().await, (1001, "Going away: the server is stopping".into()));
+        assert_eq!(idle.closed().await.0, 1001);
+        drop((socket, idle));
+        tokio::time::timeout(PATIENCE, server).await.expect("the server stops").unwrap().unwrap();
+    }
+}
