@@ -32,7 +32,7 @@ mod import;
 pub use http::DocumentLimits;
 mod limit;
 mod live;
-pub use live::SubscriptionLimits;
+pub use live::{GoingAway, SubscriptionLimits};
 mod persisted;
 pub use persisted::TrustedDocuments;
 mod metrics;
@@ -79,6 +79,8 @@ pub struct Settings {
     pub trusted_documents: Option<TrustedDocuments>,
     /// Connections and subscriptions over WebSocket (see `live`).
     pub subscriptions: SubscriptionLimits,
+    /// How [`serve_until`] tells the app's WebSockets that the server is stopping.
+    pub going_away: GoingAway,
 }
 
 /// Request headers browsers may send cross-origin by default: credentials and media
@@ -125,6 +127,7 @@ impl Default for Settings {
             persisted_queries: NonZeroUsize::new(1_000).expect("not zero"),
             trusted_documents: None,
             subscriptions: SubscriptionLimits::default(),
+            going_away: GoingAway::default(),
         }
     }
 }
@@ -174,6 +177,7 @@ struct AppState {
     guard: limit::Guard,
     connections: Arc<live::Connections>,
     subscription_limits: SubscriptionLimits,
+    going_away: GoingAway,
     cors_origins: Arc<[String]>,
 }
 
@@ -207,6 +211,7 @@ pub fn app(db: Database, settings: &Settings) -> Router {
         guard: guard.clone(),
         connections: Arc::default(),
         subscription_limits: settings.subscriptions,
+        going_away: settings.going_away.clone(),
         cors_origins: settings.cors_origins.clone().into(),
     };
     let mut router = Router::new()
@@ -315,10 +320,18 @@ pub async fn serve_until(
     drain: Duration,
 ) -> std::io::Result<()> {
     let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let going_away = settings.going_away.clone();
     let server = server::run(listener, app, settings.connections, async move {
         shutdown.await;
+        // WebSockets are no longer the HTTP server's: told apart, they close with 1001.
+        going_away.stop();
         let _ = stopping_tx.send(());
     });
+    let going_away = settings.going_away.clone();
+    let server = async move {
+        server.await;
+        going_away.closed().await;
+    };
     let drained = async move {
         if stopping_rx.await.is_err() {
             std::future::pending::<()>().await;

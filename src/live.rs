@@ -15,8 +15,9 @@
 //! time), 4409 (subscription id in use), 4429 (a second `connection_init`), 4500
 //! (the token could not be checked); Concord's 4413 (the client reads too slowly: its
 //! outgoing buffer overflowed; reconnect and resume from the last cursor) and 4430 (too
-//! many connections for this token or, anonymous, this address). A server that stops
-//! does not yet close its WebSockets with 1001: they end with the process.
+//! many connections for this token or, anonymous, this address); 1001 (going away) when
+//! the server stops gracefully (`serve_until`, which waits, within its drain time, for
+//! the close frames to go out).
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -49,6 +50,68 @@ const RECHECK: Duration = Duration::from_secs(30);
 /// How long a close frame may wait behind a slow client's unread data before the
 /// socket is simply dropped.
 const CLOSE_WAIT: Duration = Duration::from_secs(10);
+
+/// The server is stopping: every WebSocket closes with 1001, and the server waits for
+/// them. Cheap to clone; one per `Settings`, shared by its app and `serve_until`.
+#[derive(Clone)]
+pub struct GoingAway {
+    stopping: tokio::sync::watch::Sender<bool>,
+    /// WebSocket connections being served.
+    open: tokio::sync::watch::Sender<usize>,
+}
+
+impl Default for GoingAway {
+    fn default() -> Self {
+        GoingAway {
+            stopping: tokio::sync::watch::channel(false).0,
+            open: tokio::sync::watch::channel(0).0,
+        }
+    }
+}
+
+impl std::fmt::Debug for GoingAway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoingAway")
+            .field("stopping", &*self.stopping.borrow())
+            .field("open", &*self.open.borrow())
+            .finish()
+    }
+}
+
+impl GoingAway {
+    /// Asks every WebSocket to close.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Resolves once no WebSocket is being served.
+    pub async fn closed(&self) {
+        let _ = self.open.subscribe().wait_for(|open| *open == 0).await;
+    }
+
+    async fn stopping(&self) {
+        let _ = self
+            .stopping
+            .subscribe()
+            .wait_for(|stopping| *stopping)
+            .await;
+    }
+
+    /// Counts a connection until the guard is dropped.
+    fn serving(&self) -> Serving {
+        self.open.send_modify(|open| *open += 1);
+        Serving(self.open.clone())
+    }
+}
+
+/// One WebSocket counted as open.
+struct Serving(tokio::sync::watch::Sender<usize>);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.0.send_modify(|open| *open -= 1);
+    }
+}
 
 /// The limits of subscriptions (`Settings`).
 #[derive(Debug, Clone, Copy)]
@@ -254,6 +317,8 @@ struct Connection {
 
 impl Connection {
     async fn serve(socket: WebSocket, state: AppState, handshake: Handshake) {
+        let _serving = state.going_away.serving();
+        let going_away = state.going_away.clone();
         let limits = state.subscription_limits;
         let (sink, mut source) = socket.split();
         let (out, queue) = mpsc::channel(limits.buffer.max(1));
@@ -300,6 +365,9 @@ impl Connection {
                 }
                 () = tokio::time::sleep_until(init_deadline), if !acked => {
                     break Some(Closing::new(4408, "Connection initialisation timeout"));
+                }
+                () = going_away.stopping() => {
+                    break Some(Closing::new(1001, "Going away: the server is stopping"));
                 }
                 () = revoked => {
                     break Some(Closing::new(4403, "Forbidden: the token is no longer valid"));

@@ -245,6 +245,7 @@ impl Exposure {
                 buffer: self.subscription_buffer as usize,
                 init_timeout: std::time::Duration::from_secs(self.subscription_init_timeout),
             },
+            going_away: concord::GoingAway::default(),
         })
     }
 }

@@ -733,3 +733,123 @@ on_both! {
         assert_eq!(out["invalid"]["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{out:#}");
     }
 }
+
+/// Subscribes `anonymous` sockets and `members` sockets of `member` to events from `after`,
+/// then writes a public event and waits until every socket has it: the subscriptions are
+/// set up and caught up.
+async fn crowd(
+    app: &TestApp,
+    after: &Value,
+    anonymous: usize,
+    member: &str,
+    members: usize,
+    editor: &str,
+) -> Vec<(Socket, bool)> {
+    let mut sockets = Vec::new();
+    for i in 0..anonymous + members {
+        let token = (i >= anonymous).then_some(member);
+        sockets.push((
+            Socket::subscribed(&app.base, token, events_after(after)).await,
+            token.is_some(),
+        ));
+    }
+    create_event(&app.base, editor, "Warm-up", "PUBLIC").await;
+    for (socket, _) in &mut sockets {
+        assert_eq!(seen(&socket.change().await), title("Warm-up"));
+    }
+    sockets
+}
+
+/// Writes a public, a private (Alpha's) and a public event, then a last public one, and
+/// checks every socket hears exactly what it may, once each, in order: the last one
+/// comes right after, so nothing was repeated. The statements and shared feed reads
+/// this took, subscriptions' work and the writes' own together.
+async fn four_changes(app: &TestApp, editor: &str, sockets: &mut [(Socket, bool)]) -> (u64, u64) {
+    let statements = app.db.statements();
+    let reads = app.db.hub().feed_reads();
+    for (t, visibility) in [
+        ("One", "PUBLIC"),
+        ("Two", "PRIVATE"),
+        ("Three", "PUBLIC"),
+        ("Four", "PUBLIC"),
+    ] {
+        create_event(&app.base, editor, t, visibility).await;
+    }
+    for (socket, member) in sockets.iter_mut() {
+        let expected: &[&str] = if *member {
+            &["One", "Two", "Three", "Four"]
+        } else {
+            &["One", "Three", "Four"]
+        };
+        for t in expected {
+            let change = socket.change().await;
+            assert_eq!(seen(&change), title(t), "{change}");
+        }
+    }
+    (
+        app.db.statements() - statements,
+        app.db.hub().feed_reads() - reads,
+    )
+}
+
+on_both! {
+    // Fifty anonymous subscribers and fifty of one member (each on its own connection)
+    // all hear every change they may, exactly once; the feed is read once per read rule
+    // and place, each record once per rule, a token proved once per new entry: the
+    // statements of four changes are about the same for 2 subscribers as for 100.
+    async fn many_subscribers_share_the_reads_of_each_change(backend: Backend) {
+        let settings = with_limits(|l| l.connections_per_token = 100);
+        let app = TestApp::spawn_with(backend, settings).await;
+        let document = service::demo::parse(crate::helpers::CATALOGUE).unwrap();
+        service::demo::load(&app.db.connection, &document).await.unwrap();
+        let alpha = app.organisation("Alpha Polytechnic").await;
+        let beta = app.organisation("Beta University").await;
+        let editor = app.token(Role::Editor, Some(alpha)).await;
+        let viewer = app.token(Role::Viewer, Some(alpha)).await;
+        let editor_b = app.token(Role::Editor, Some(beta)).await;
+        let coordinator = app.token(Role::Coordinator, None).await;
+
+        let start = now(&app, &editor_b, &coordinator).await;
+        let mut few = crowd(&app, &start, 1, &viewer, 1, &editor).await;
+        let (few_statements, few_reads) = four_changes(&app, &editor, &mut few).await;
+        drop(few);
+
+        let start = now(&app, &editor_b, &coordinator).await;
+        let mut many = crowd(&app, &start, 50, &viewer, 50, &editor).await;
+        let (many_statements, many_reads) = four_changes(&app, &editor, &mut many).await;
+        eprintln!("2 subscribers: {few_statements} statements, {few_reads} feed reads; \
+            100 subscribers: {many_statements} statements, {many_reads} feed reads");
+        // Read per subscription, 100 subscribers would take at least 350 feed reads and
+        // as many record reads. Shared: the same few per change and rule, give or take
+        // the hub's own reads of the table's head (one a second) and wake-ups that
+        // split a read in two.
+        assert!(many_reads <= few_reads + 8, "{many_reads} feed reads against {few_reads}");
+        assert!(many_statements <= few_statements + 20, "{many_statements} statements against {few_statements}");
+    }
+}
+
+on_both! {
+    // A server stopping gracefully closes its WebSockets with 1001 (going away), and
+    // returns once they are closed.
+    async fn a_stopping_server_closes_its_websockets_with_1001(backend: Backend) {
+        let database = FreshDatabase::create(backend).await;
+        let db = service::connect(&database.url).await.unwrap();
+        service::migrate(&db).await.unwrap();
+        let settings = concord::Settings::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = concord::app(db, &settings);
+        let server = tokio::spawn(async move {
+            concord::serve_until(listener, app, &settings, async { let _ = stopped.await; }, Duration::from_secs(10)).await
+        });
+        let mut socket = Socket::subscribed(&base, None, json!({})).await;
+        let mut idle = Socket::open(&base).await;
+        idle.init(None).await;
+        stop.send(()).unwrap();
+        assert_eq!(socket.closed().await, (1001, "Going away: the server is stopping".into()));
+        assert_eq!(idle.closed().await.0, 1001);
+        drop((socket, idle));
+        tokio::time::timeout(PATIENCE, server).await.expect("the server stops").unwrap().unwrap();
+    }
+}

@@ -33,6 +33,10 @@ type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// A batch loader shared by the resolvers of one request, with a cache for that request.
 pub struct Batcher<L> {
     loader: Arc<L>,
+    /// Batches run on tasks of their own: the batcher is shared by several executions
+    /// (subscription deliveries), and one that goes away must not take with it a batch
+    /// the others wait for.
+    detached: bool,
     state: Mutex<State<L>>,
 }
 
@@ -90,8 +94,18 @@ where
 
 impl<L: Send + Sync + 'static> Batcher<L> {
     pub fn new(loader: L) -> Arc<Self> {
+        Self::with(loader, false)
+    }
+
+    /// A batcher for several executions at once (see `detached`).
+    pub fn detached(loader: L) -> Arc<Self> {
+        Self::with(loader, true)
+    }
+
+    fn with(loader: L, detached: bool) -> Arc<Self> {
         Arc::new(Batcher {
             loader: Arc::new(loader),
+            detached,
             state: Mutex::new(State {
                 queues: HashMap::new(),
             }),
@@ -185,12 +199,20 @@ impl<L: Send + Sync + 'static> Batcher<L> {
             state.queues = queues;
             batches
         };
+        let detached = self.detached;
         (!batches.is_empty()).then(|| -> BoxFuture {
-            Box::pin(async move {
+            let run = async move {
                 for batch in batches {
                     batch.await;
                 }
-            })
+            };
+            if detached {
+                Box::pin(async move {
+                    let _ = tokio::spawn(run).await;
+                })
+            } else {
+                Box::pin(run)
+            }
         })
     }
 

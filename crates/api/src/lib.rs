@@ -138,7 +138,9 @@ pub fn schema_with(limits: &Limits) -> ConcordSchema {
 /// in a scope of its own ([`delivery`]). Its connection data must hold the
 /// [`Subscriber`].
 pub fn live_schema_with(limits: &Limits) -> ConcordSchema {
-    builder(limits).extension(delivery::Delivery).finish()
+    builder(limits)
+        .extension(delivery::Delivery::default())
+        .finish()
 }
 
 fn builder(limits: &Limits) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {

@@ -65,6 +65,45 @@ fn owned(
 /// it never could read is left out. (Archiving is a change the owner and the
 /// coordinator still read; others learn of it because the record was readable before.)
 /// Whether the record is readable now is decided by reading it.
+/// What decides which rows a principal reads: two principals with equal rules read
+/// exactly the same rows (token and label aside; the role counts: an admin reads its
+/// organisation's tokens and audit entries). Subscriptions share their reads by it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReadRule {
+    Public,
+    Member {
+        organisation_id: i64,
+        role: Role,
+        /// Sorted, so that order does not split a rule in two.
+        consortium_peers: Vec<i64>,
+    },
+    Everything,
+}
+
+impl ReadRule {
+    pub fn of(principal: &Principal) -> ReadRule {
+        match principal {
+            Principal::Anonymous => ReadRule::Public,
+            Principal::Coordinator { .. } => ReadRule::Everything,
+            Principal::Member {
+                organisation_id,
+                role,
+                consortium_peers,
+                ..
+            } => {
+                let mut peers = consortium_peers.clone();
+                peers.sort_unstable();
+                peers.dedup();
+                ReadRule::Member {
+                    organisation_id: *organisation_id,
+                    role: *role,
+                    consortium_peers: peers,
+                }
+            }
+        }
+    }
+}
+
 pub(crate) fn change_readable(principal: &Principal) -> Condition {
     use change_entry::Column as C;
     let state = |owner: C, visibility: C| match principal {

@@ -6,6 +6,7 @@
 
 // The shared machinery: who may do what, reading through a scope, paging, writing.
 mod access;
+pub use access::ReadRule;
 pub mod auth;
 mod db;
 pub mod domain;

@@ -3,6 +3,11 @@
 //! entries, reads them through the service with the subscriber's principal (the feed's
 //! own read rule), and yields each as a `Change`, whose record is read again at delivery
 //! with that principal (see [`crate::delivery`]).
+//!
+//! The work is shared: the feed after a place is read once per read rule for every
+//! subscription there (`Hub::read`), filtered here in memory; a token is proved once per
+//! new entry for all its connections (`Hub::prove`); and an entry's record is read once
+//! per read rule (the delivery's loader is shared, see [`crate::delivery`]).
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -16,9 +21,6 @@ use tokio::sync::watch;
 use super::{Change, RecordType};
 use crate::error::{Result, bad_input, svc};
 use crate::ids::{self, Kind};
-
-/// Entries read from the feed at a time.
-const BATCH: u64 = 100;
 
 /// Which changes a subscription receives; absent means any.
 #[derive(InputObject, Default)]
@@ -138,12 +140,23 @@ impl Subscriber {
         if *self.proved_up_to.lock().expect("proof lock") >= seen {
             return Ok(!self.is_revoked());
         }
-        let valid = self.check().await?;
-        if valid {
-            let mut proved = self.proved_up_to.lock().expect("proof lock");
-            *proved = (*proved).max(seen);
+        let Some(credentials) = &self.credentials else {
+            return Ok(true);
+        };
+        // One proof after `seen` serves every connection with these credentials.
+        match self.db.hub().prove(&self.db, credentials, seen).await {
+            Ok(principal) => {
+                *self.principal.write().expect("principal lock") = principal;
+                let mut proved = self.proved_up_to.lock().expect("proof lock");
+                *proved = (*proved).max(seen);
+                Ok(true)
+            }
+            Err(service::Error::Unauthenticated(_)) => {
+                self.revoked.send_replace(true);
+                Ok(false)
+            }
+            Err(error) => Err(error),
         }
-        Ok(valid)
     }
 
     /// A turn to read for a subscription (the process lets a few run at once).
@@ -197,6 +210,7 @@ impl ChangeSubscription {
             None => head,
         };
         let feed = Feed {
+            slot: ctx.data_opt::<Arc<crate::delivery::Slot>>().cloned(),
             subscriber,
             filter,
             cursor,
@@ -212,6 +226,8 @@ impl ChangeSubscription {
 
 /// One subscription's place in the feed.
 struct Feed {
+    /// Where the entry being delivered is named for the delivery (shared reads).
+    slot: Option<Arc<crate::delivery::Slot>>,
     subscriber: Arc<Subscriber>,
     filter: ChangeFilter,
     /// The last entry delivered (or skipped as not for this subscriber).
@@ -234,6 +250,9 @@ impl Feed {
             }
             if let Some(entry) = self.pending.pop_front() {
                 self.cursor = entry.id;
+                if let Some(slot) = &self.slot {
+                    slot.set(entry.id);
+                }
                 if let Some(change) = Change::of(entry) {
                     return Some((change, self));
                 }
@@ -254,29 +273,31 @@ impl Feed {
         }
     }
 
-    /// Proves the credentials, then reads the next entries for this subscriber.
+    /// Proves the credentials, then reads the next entries for this subscriber: the
+    /// read shared by its read rule, filtered here.
     async fn read(&mut self, seen: i64) -> service::Result<()> {
         let _turn = self.subscriber.turn().await;
         if !self.subscriber.check_for(seen).await? {
             return Ok(());
         }
-        let page = self
-            .subscriber
-            .scope()
-            .changes_after(Some(self.cursor), BATCH, &self.filter)
+        let hub = self.subscriber.db.hub().clone();
+        let page = hub
+            .read(&self.subscriber.scope(), self.cursor, seen)
             .await?;
-        // The read reached past `seen` (in commit order), or to the end.
-        let complete = !page.has_next_page || page.entries.last().is_some_and(|e| e.id > seen);
-        self.more = !complete;
-        if complete {
-            // Everything committed up to `seen` was committed before this read began, so
-            // the read saw it: what it did not return is not for this subscriber.
-            self.floor = self.floor.max(seen);
+        // A read made by another subscription may reach past `seen`: its entries must
+        // not postdate the proof either (a revocation in between).
+        if page.seen > seen && !self.subscriber.check_for(page.seen).await? {
+            return Ok(());
         }
-        // Entries committed after `seen` may postdate the proof above (a revocation in
-        // between): they wait for the next proof, which the hub's next wake-up brings.
-        self.pending
-            .extend(page.entries.into_iter().filter(|e| e.id <= seen));
+        self.more = page.more;
+        self.floor = self.floor.max(page.upto);
+        let filter = &self.filter;
+        self.pending.extend(
+            page.entries
+                .iter()
+                .filter(|e| e.id > self.cursor && filter.matches(e))
+                .cloned(),
+        );
         Ok(())
     }
 }

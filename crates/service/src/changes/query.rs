@@ -18,6 +18,25 @@ pub struct ChangeFilter {
     pub records: Option<Vec<(String, i64)>>,
 }
 
+impl ChangeFilter {
+    /// Whether `entry` passes, as the statement of [`Scope::changes_after`] decides:
+    /// subscriptions filter the entries they share in memory.
+    pub fn matches(&self, entry: &change_entry::Model) -> bool {
+        self.types
+            .as_ref()
+            .is_none_or(|types| types.contains(&entry.record_type))
+            && self
+                .owners
+                .as_ref()
+                .is_none_or(|owners| entry.owner_id.is_some_and(|o| owners.contains(&o)))
+            && self.records.as_ref().is_none_or(|records| {
+                records
+                    .iter()
+                    .any(|(table, id)| *table == entry.record_type && *id == entry.record_id)
+            })
+    }
+}
+
 /// A page of the feed.
 #[derive(Debug, Clone)]
 pub struct ChangePage {
