@@ -217,9 +217,13 @@ on_both! {
         let app = TestApp::with_demo(backend).await;
         let readme = include_str!("../../README.md");
         let blocks: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
+        // Subscriptions need a WebSocket (`subscriptions::` speaks to them); here their
+        // shape is checked like the others'.
+        let (subscriptions, blocks): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("subscription"));
         let (mutations, queries): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("mutation"));
         assert_eq!(queries.len(), 6);
         assert_eq!(mutations.len(), 1);
+        assert_eq!(subscriptions.len(), 1);
         // The example mutation, as an editor of SSPU, with the placeholders filled in.
         let sspu = app.organisation("Shanghai Polytechnic University").await;
         let ruse = app.organisation("University of Ruse").await;
@@ -230,7 +234,7 @@ on_both! {
         let created = app.data_as(Some(&editor), &mutation, json!({})).await;
         assert_eq!(created["createAgreement"]["agreement"]["version"], 1);
         let shapes = Shapes::of(&app).await;
-        for block in queries.iter().chain(&mutations) {
+        for block in queries.iter().chain(&mutations).chain(&subscriptions) {
             shapes.assert_ids_selected(block);
         }
         for query in queries {
