@@ -163,22 +163,12 @@ pub const AGREEMENTS: &[Column] = &[
     col("partnerKind", &["organisation kind", "机构类型"]),
     col(
         "signedOn",
-        &[
-            "signed on",
-            "signed",
-            "signing date",
-            "签署日期",
-            "签约日期",
-        ],
+        &["signed", "signing date", "签署日期", "签约日期"],
     ),
-    col(
-        "validFrom",
-        &["valid from", "from", "start", "生效日期", "开始日期"],
-    ),
+    col("validFrom", &["from", "start", "生效日期", "开始日期"]),
     col(
         "validTo",
         &[
-            "valid to",
             "to",
             "until",
             "expires",
@@ -210,17 +200,9 @@ pub const EVENTS: &[Column] = &[
     col("format", &["形式", "举办形式"]),
     col(
         "startDate",
-        &[
-            "start date",
-            "start",
-            "date",
-            "from",
-            "开始日期",
-            "日期",
-            "举办日期",
-        ],
+        &["start", "date", "from", "开始日期", "日期", "举办日期"],
     ),
-    col("endDate", &["end date", "end", "to", "结束日期"]),
+    col("endDate", &["end", "to", "结束日期"]),
     col("venue", &["place", "地点", "会场"]),
     col("city", &["城市"]),
     col(
@@ -245,8 +227,8 @@ pub const EVENTS: &[Column] = &[
             "承办单位",
         ],
     ),
-    col("hostCountry", &["host country", "主办单位国家"]),
-    col("hostKind", &["host kind", "主办单位类型"]),
+    col("hostCountry", &["主办单位国家"]),
+    col("hostKind", &["主办单位类型"]),
     col("visibility", &["可见范围", "公开范围"]),
 ];
 
