@@ -27,6 +27,8 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// Parsed once at start-up, so its variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run pending migrations, then serve GraphQL over HTTP (the default).
@@ -70,14 +72,14 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Import a spreadsheet (CSV or XLSX) of organisations or partnerships, through the
-    /// same rules as the API; prints the report (JSON, or CSV with `--format csv`). Acts
-    /// as the coordinator unless `--as` gives a token. Exits with 1 when the import is
+    /// Import a spreadsheet (CSV or XLSX) of organisations, partnerships, agreements or
+    /// events, through the same rules as the API; prints the report (JSON, or CSV with
+    /// `--format csv`). Acts as the coordinator unless `--as` gives a token. Exits with 1 when the import is
     /// refused (rows not NEW or MATCHED, unknown or missing columns): nothing is written.
     Import {
         /// The file: CSV (UTF-8 or GB18030) or XLSX.
         file: PathBuf,
-        /// organisations, partnerships (agreements and events are not available yet).
+        /// organisations, partnerships, agreements or events.
         #[arg(long)]
         kind: String,
         /// Report only; write nothing.

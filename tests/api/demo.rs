@@ -219,7 +219,7 @@ on_both! {
         let blocks: Vec<&str> = readme.split("```graphql\n").skip(1).map(|block| block.split("```").next().unwrap()).collect();
         // Subscriptions need a WebSocket (`subscriptions::` speaks to them); here their
         // shape is checked like the others'.
-        let (subscriptions, blocks): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("subscription"));
+        let (subscriptions, blocks): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.lines().any(|l| l.trim_start().starts_with("subscription")));
         let (mutations, queries): (Vec<&str>, Vec<&str>) = blocks.into_iter().partition(|b| b.trim_start().starts_with("mutation"));
         assert_eq!(queries.len(), 6);
         assert_eq!(mutations.len(), 1);
@@ -318,10 +318,10 @@ impl Shapes {
         }
         let parsed = async_graphql::parser::parse_query(document).unwrap();
         for (_, op) in parsed.operations.iter() {
-            let root = if op.node.ty == OperationType::Mutation {
-                "Mutation"
-            } else {
-                "Query"
+            let root = match op.node.ty {
+                OperationType::Mutation => "Mutation",
+                OperationType::Subscription => "Subscription",
+                OperationType::Query => "Query",
             };
             visit(self, &op.node.selection_set.node, root, document);
         }
