@@ -457,6 +457,18 @@ async fn run(cli: Cli) -> Result<(), String> {
                 )?),
                 false => None,
             };
+            // Deliveries leave when a change commits (the hub hears it: NOTIFY on
+            // PostgreSQL, this process's writes on SQLite), not at the next poll.
+            let waking = dispatcher.as_ref().map(|d| {
+                let waker = d.waker();
+                db.hub().start(&db.connection);
+                let mut newest = db.hub().watch();
+                tokio::spawn(async move {
+                    while newest.changed().await.is_ok() {
+                        waker.wake();
+                    }
+                })
+            });
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -476,6 +488,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
             pruning.abort();
+            if let Some(waking) = waking {
+                waking.abort();
+            }
             // The attempts in flight finish and are recorded before the pool closes.
             if let Some(dispatcher) = dispatcher {
                 dispatcher.stop().await;

@@ -485,6 +485,30 @@ on_both! {
         dispatcher.stop().await;
     }
 
+    async fn a_committed_change_is_sent_without_waiting_for_the_poll(backend: Backend) {
+        let app = TestApp::with_fixture(backend, CATALOGUE).await;
+        let alpha = app.organisation("Alpha Polytechnic").await;
+        let admin = app.token(Role::Admin, Some(alpha)).await;
+        let receiver = Receiver::start(0).await;
+        // The server polls once a minute; the change feed's hub wakes it instead. The
+        // write goes through the server itself, as a frontend's would (on SQLite only
+        // its own writes wake it before the hub's next read).
+        let server = Server::polling(app.url(), 60_000);
+        register(&server.base, &admin, &receiver, json!({ "types": ["EVENT"] })).await;
+        let input = json!({ "kind": "MEETING", "status": "PLANNED", "format": "ONLINE",
+            "title": "Woken meeting", "startDate": "2025-03-01", "visibility": "CONSORTIUM" });
+        let started = std::time::Instant::now();
+        let body: Value = reqwest::Client::new()
+            .post(format!("{}/graphql", server.base))
+            .bearer_auth(&admin)
+            .json(&json!({ "query": CREATE_EVENT, "variables": { "i": input } }))
+            .send().await.unwrap().json().await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        receiver.until("the delivery", |hits| hits.iter().any(|h| h.answered == 200)).await;
+        assert!(started.elapsed() < Duration::from_secs(30), "sent before the next poll: {:?}", started.elapsed());
+        server.stop();
+    }
+
     async fn deliveries_are_neither_lost_nor_doubled_across_restarts(backend: Backend) {
         let app = TestApp::with_fixture(backend, CATALOGUE).await;
         let alpha = app.organisation("Alpha Polytechnic").await;
@@ -558,6 +582,12 @@ struct Server {
 
 impl Server {
     fn start(url: &str) -> Server {
+        Server::polling(url, 50)
+    }
+
+    /// A server that polls for deliveries only every `poll_ms`.
+    fn polling(url: &str, poll_ms: u64) -> Server {
+        let poll_ms = poll_ms.to_string();
         let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
             .args([
                 "serve",
@@ -569,7 +599,7 @@ impl Server {
                 "0",
                 "--webhooks-allow-http-loopback",
                 "--webhooks-poll-ms",
-                "50",
+                &poll_ms,
                 "--webhooks-retry-base-ms",
                 "2000",
                 "--webhooks-retry-max-ms",
