@@ -5,13 +5,11 @@
 //! sent again, must answer the same id. And one key sent by many clients at once
 //! creates one record, whose id every one of them gets.
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::helpers::{Backend, FreshDatabase, key, on_both, run_concord, world};
+use crate::helpers::{Backend, FreshDatabase, ServeProcess, key, on_both, run_concord, world};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -54,59 +52,6 @@ async fn create(client: &reqwest::Client, base: &str, token: &str, title: &str) 
             .unwrap()
             .to_owned(),
     )
-}
-
-/// A running `concord serve`, SIGKILLed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    /// Starts the binary on `url` (no demo data, no rate limit: the clients write as
-    /// fast as the server lets them) and waits until it says where it serves.
-    fn start(url: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--demo",
-                "false",
-                "--rate-limit",
-                "0",
-            ])
-            .env("DATABASE_URL", url)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("concord exited before serving")
-                .unwrap();
-            if let Some(rest) = line.strip_prefix("Concord serving GraphQL at ") {
-                let url = rest.split_whitespace().next().unwrap();
-                break url.trim_end_matches("/graphql").to_owned();
-            }
-        };
-        Server { child, base }
-    }
-
-    /// `kill -9`: no drain, no shutdown hook, whatever was in flight stays unanswered.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// One create a client sent: its title (also its key), and the id if it was answered.
@@ -193,7 +138,7 @@ on_both! {
         let url = database.url.clone();
         run_concord(&url, &["migrate"]);
         let coordinator = run_concord(&url, &["token", "create", "--coordinator"]);
-        let server = Server::start(&url);
+        let server = ServeProcess::start(&url);
         let http = reqwest::Client::new();
         let made: Value = http
             .post(format!("{}/graphql", server.base))
@@ -236,7 +181,7 @@ on_both! {
         let mut server = Some(server);
         let mut sent: Vec<Sent> = Vec::new();
         for round in 0..KILLS {
-            let running = server.take().unwrap_or_else(|| Server::start(&url));
+            let running = server.take().unwrap_or_else(|| ServeProcess::start(&url));
             let answered = Arc::new(AtomicUsize::new(0));
             let clients: Vec<_> = (0..CLIENTS)
                 .map(|c| tokio::spawn(writer(running.base.clone(), editor.clone(), round, c, answered.clone())))
@@ -284,7 +229,7 @@ on_both! {
         let strays = after_kills.keys().filter(|t| !titles.contains(t.as_str())).count();
 
         // Resend every unanswered create, then every acknowledged one, with their keys.
-        let last = Server::start(&url);
+        let last = ServeProcess::start(&url);
         let mut resent_changed_id = 0;
         for s in &unanswered {
             let id = create(&http, &last.base, &editor, &s.title).await.expect("the server answers");

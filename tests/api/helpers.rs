@@ -576,3 +576,75 @@ pub fn key(gid: &str) -> i64 {
     .unwrap();
     text.split_once(':').unwrap().1.parse().unwrap()
 }
+
+/// A running `concord serve` of the real binary on `DATABASE_URL` = a test's database
+/// (no demo data, no rate limit), killed when dropped.
+pub struct ServeProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:<port>`, as the server printed it.
+    pub base: String,
+}
+
+impl ServeProcess {
+    /// Starts the binary and waits until it says where it serves.
+    pub fn start(url: &str) -> ServeProcess {
+        ServeProcess::with_args(url, &[])
+    }
+
+    /// The same, with `extra` arguments after `serve`'s own.
+    pub fn with_args(url: &str, extra: &[String]) -> ServeProcess {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--demo",
+                "false",
+                "--rate-limit",
+                "0",
+            ])
+            .args(extra)
+            .env("DATABASE_URL", url)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("concord exited before serving")
+                .unwrap();
+            if let Some(rest) = line.strip_prefix("Concord serving GraphQL at ") {
+                let url = rest.split_whitespace().next().unwrap();
+                break url.trim_end_matches("/graphql").to_owned();
+            }
+        };
+        ServeProcess { child, base }
+    }
+
+    /// SIGTERM, and wait for a graceful exit (work in flight finishes).
+    pub fn stop(mut self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        assert!(exit.success(), "a graceful stop: {exit:?}");
+    }
+
+    /// `kill -9`: no drain, no shutdown hook, whatever was in flight stays unanswered.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

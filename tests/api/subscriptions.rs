@@ -3,11 +3,11 @@
 //! flowing, public ones start), resumes from a cursor with nothing lost or repeated, is
 //! cut off when its token is revoked; the protocol's close codes; the limits; and two
 //! `concord serve` processes on one PostgreSQL database delivering each other's writes.
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::helpers::{Backend, FreshDatabase, TestApp, World, on_both, shared, world};
+use crate::helpers::{
+    Backend, FreshDatabase, ServeProcess, TestApp, World, on_both, shared, world,
+};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
@@ -543,51 +543,6 @@ on_both! {
     }
 }
 
-/// A running `concord serve` on a database, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(url: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--demo",
-                "false",
-                "--rate-limit",
-                "0",
-            ])
-            .env("DATABASE_URL", url)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("concord exited before serving")
-                .unwrap();
-            if let Some(rest) = line.strip_prefix("Concord serving GraphQL at ") {
-                let url = rest.split_whitespace().next().unwrap();
-                break url.trim_end_matches("/graphql").to_owned();
-            }
-        };
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Two `concord serve` processes on one PostgreSQL database: a subscriber on B hears a
 /// write made on A (and the other way), one without access hears nothing of a private
 /// record, and one that disconnects and resumes from its cursor on the other instance
@@ -606,8 +561,8 @@ async fn two_instances_on_one_postgres_deliver_each_others_writes() {
     let alpha = setup.organisation("Alpha Polytechnic").await;
     let editor = setup.token(Role::Editor, Some(alpha)).await;
     let viewer = setup.token(Role::Viewer, Some(alpha)).await;
-    let a = Server::start(&url);
-    let b = Server::start(&url);
+    let a = ServeProcess::start(&url);
+    let b = ServeProcess::start(&url);
 
     let beta = setup.organisation("Beta University").await;
     let beta_editor = setup.token(Role::Editor, Some(beta)).await;

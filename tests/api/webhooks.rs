@@ -5,8 +5,6 @@
 //! a record stops being readable); and across a graceful restart of the real binary,
 //! then two instances on one database, every change arrives once, none twice.
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,7 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use service::entity::enums::Role;
 
-use crate::helpers::{Backend, CATALOGUE, TestApp, error, on_both};
+use crate::helpers::{Backend, CATALOGUE, ServeProcess, TestApp, error, on_both};
 
 const CREATE_ENDPOINT: &str = "mutation($i: CreateWebhookEndpointInput!) {
     createWebhookEndpoint(input: $i) { secret endpoint { id url version enabled types owner { nameEn } } } }";
@@ -70,6 +68,27 @@ async fn create_event(app: &TestApp, token: &str, title: &str, visibility: &str)
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// `serve`'s webhook arguments: loopback receivers, a poll every `poll_ms`, and
+/// retries after 2 to 4 s.
+fn sending(poll_ms: u64) -> Vec<String> {
+    let poll = poll_ms.to_string();
+    [
+        "--webhooks-allow-http-loopback",
+        "--webhooks-poll-ms",
+        &poll,
+        "--webhooks-retry-base-ms",
+        "2000",
+        "--webhooks-retry-max-ms",
+        "4000",
+        "--webhooks-max-attempts",
+        "5",
+        "--webhooks-timeout-ms",
+        "5000",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// One request the receiver got.
@@ -493,7 +512,7 @@ on_both! {
         // The server polls once a minute; the change feed's hub wakes it instead. The
         // write goes through the server itself, as a frontend's would (on SQLite only
         // its own writes wake it before the hub's next read).
-        let server = Server::polling(app.url(), 60_000);
+        let server = ServeProcess::with_args(app.url(), &sending(60_000));
         register(&server.base, &admin, &receiver, json!({ "types": ["EVENT"] })).await;
         let input = json!({ "kind": "MEETING", "status": "PLANNED", "format": "ONLINE",
             "title": "Woken meeting", "startDate": "2025-03-01", "visibility": "CONSORTIUM" });
@@ -518,7 +537,7 @@ on_both! {
 
         // The real binary sends; the in-process app does not. Retries wait 1 to 4 s,
         // so the first server is stopped with every delivery still pending.
-        let first = Server::start(app.url());
+        let first = ServeProcess::with_args(app.url(), &sending(50));
         let endpoint = register(&first.base, &admin, &receiver, json!({ "types": ["EVENT"] })).await;
         let mut events = BTreeSet::new();
         for n in 0..4 {
@@ -536,8 +555,8 @@ on_both! {
         }
 
         // Two instances on the same database: each delivery is still sent by one.
-        let second = Server::start(app.url());
-        let third = Server::start(app.url());
+        let second = ServeProcess::with_args(app.url(), &sending(50));
+        let third = ServeProcess::with_args(app.url(), &sending(50));
         receiver.until("every delivery", |hits| {
             hits.iter().filter(|h| h.answered == 200).map(|h| h.delivery.clone()).collect::<BTreeSet<_>>().len() >= 6
         }).await;
@@ -571,78 +590,5 @@ on_both! {
             senders.extend(delivery["attempts"].as_array().unwrap().iter().map(|a| a["sentBy"].as_str().unwrap().to_owned()));
         }
         assert!(senders.len() >= 2, "attempts before and after the restart: {senders:?}");
-    }
-}
-
-/// A running `concord serve` of the real binary, sending webhooks with tiny waits.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(url: &str) -> Server {
-        Server::polling(url, 50)
-    }
-
-    /// A server that polls for deliveries only every `poll_ms`.
-    fn polling(url: &str, poll_ms: u64) -> Server {
-        let poll_ms = poll_ms.to_string();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--demo",
-                "false",
-                "--rate-limit",
-                "0",
-                "--webhooks-allow-http-loopback",
-                "--webhooks-poll-ms",
-                &poll_ms,
-                "--webhooks-retry-base-ms",
-                "2000",
-                "--webhooks-retry-max-ms",
-                "4000",
-                "--webhooks-max-attempts",
-                "5",
-                "--webhooks-timeout-ms",
-                "5000",
-            ])
-            .env("DATABASE_URL", url)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("concord exited before serving")
-                .unwrap();
-            if let Some(rest) = line.strip_prefix("Concord serving GraphQL at ") {
-                let url = rest.split_whitespace().next().unwrap();
-                break url.trim_end_matches("/graphql").to_owned();
-            }
-        };
-        Server { child, base }
-    }
-
-    /// SIGTERM, and wait: the attempts in flight finish and are recorded.
-    fn stop(mut self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let exit = self.child.wait().unwrap();
-        assert!(exit.success(), "a graceful stop: {exit:?}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
