@@ -37,8 +37,9 @@ impl Registry {
 
 /// The name of the matches' subquery in a search's statement.
 const HIT: &str = "search_hit";
-/// Rows per insert: 4 values each, well under SQLite's limit of bound values.
-const ROWS_PER_INSERT: usize = 200;
+/// Rows per insert: 4 values each, well under SQLite's limit of bound values (an import
+/// indexes thousands of new records at once).
+const ROWS_PER_INSERT: usize = 1_000;
 /// Records re-indexed per round when the whole table is filled.
 const RECORDS_PER_ROUND: usize = 500;
 
