@@ -723,7 +723,7 @@ impl Scope {
             self.begin_write().await?
         };
         let plans = self
-            .analyse(&txn, &request, layout, &headers.at, &table, &mut report)
+            .analyse(&txn, &request, layout, &headers.at, table, &mut report)
             .await?;
         if request.dry_run || !report.is_writable() {
             return Ok(report);
@@ -772,7 +772,7 @@ impl Scope {
         request: &ImportRequest<'_>,
         layout: &'static [Column],
         at: &[Option<usize>],
-        table: &read::Table,
+        table: read::Table,
         report: &mut Report,
     ) -> Result<Vec<Plan>> {
         let mut context = Context {
@@ -801,11 +801,17 @@ impl Scope {
         // The organisations an agreements or events file creates, by their order of first mention.
         let mut new_orgs: Vec<String> = Vec::new();
         let mut plans = Vec::with_capacity(table.rows.len());
+        report.rows.reserve(table.rows.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, row) in table.rows.iter().enumerate() {
-            let cells = Cells { layout, at, row };
+        // Each row's cells move into its report (which the CSV report writes back).
+        for (i, (row, number)) in table.rows.into_iter().zip(table.lines).enumerate() {
+            let cells = Cells {
+                layout,
+                at,
+                row: &row,
+            };
             let mut line = RowReport {
-                line: table.lines[i],
+                line: number,
                 status: RowStatus::New,
                 record: None,
                 changes: Vec::new(),
@@ -815,7 +821,7 @@ impl Scope {
                 partner: None,
                 partners: Vec::new(),
                 people: Vec::new(),
-                cells: row.clone(),
+                cells: Vec::new(),
             };
             let plan = match request.kind {
                 ImportKind::Organisations => {
@@ -859,6 +865,7 @@ impl Scope {
                     Plan::Nothing
                 }
             };
+            line.cells = row;
             report.rows.push(line);
             plans.push(plan);
         }
@@ -1084,8 +1091,8 @@ impl Scope {
             .create_partnerships_in(txn, &inputs)
             .await
             .map_err(|(k, e)| (rows[k], column_of("partner", &e), e))?;
-        for (i, p) in rows.into_iter().zip(created) {
-            report.rows[i].record = Some((RecordKind::Partnership, p.id));
+        for (i, id) in rows.into_iter().zip(created) {
+            report.rows[i].record = Some((RecordKind::Partnership, id));
         }
         for batch in new_orgs.created.chunks(INDEX_BATCH) {
             search::index(txn, SearchRegistry::Organisation, batch)
@@ -1191,19 +1198,19 @@ impl Scope {
             named: HashMap::new(),
             created: Vec::with_capacity(created.len()),
         };
-        for ((row, _, origin), o) in origins.into_iter().zip(created) {
+        for ((row, _, origin), id) in origins.into_iter().zip(created) {
             match origin {
                 NewOrigin::Row => {
-                    out.by_row.insert(row, o.id);
+                    out.by_row.insert(row, id);
                     if report.rows[row].partner.is_none() {
-                        report.rows[row].record = Some((RecordKind::Organisation, o.id));
+                        report.rows[row].record = Some((RecordKind::Organisation, id));
                     }
                 }
                 NewOrigin::Named(n) => {
-                    out.named.insert(n, o.id);
+                    out.named.insert(n, id);
                 }
             }
-            out.created.push(o.id);
+            out.created.push(id);
         }
         Ok(out)
     }

@@ -277,14 +277,14 @@ impl Scope {
 
     /// `create_organisation_in` for many inputs at once (an import's new organisations),
     /// with the same checks, rows, audit and change entries, in statements that grow
-    /// with the number of chunks, not of records. The records come back in the order of
-    /// `inputs`; a failure names the index of the input at fault.
+    /// with the number of chunks, not of records. The new records' ids come back in the
+    /// order of `inputs`; a failure names the index of the input at fault.
     pub(crate) async fn create_organisations_in(
         &self,
         txn: &DatabaseTransaction,
         inputs: &[OrganisationInput],
         index: bool,
-    ) -> std::result::Result<Vec<organisation::Model>, (usize, Error)> {
+    ) -> std::result::Result<Vec<i64>, (usize, Error)> {
         if inputs.is_empty() {
             return Ok(Vec::new());
         }
@@ -390,38 +390,74 @@ impl Scope {
         let upto = refused.as_ref().map_or(inputs.len(), |(i, _, _)| *i);
         let now = Utc::now();
         let by = self.principal().label();
-        let mut rows = Vec::with_capacity(upto);
-        for (i, input) in inputs[..upto].iter().enumerate() {
-            let at = |e| (i, e);
-            let mut row = organisation::ActiveModel {
-                kind: Set(input.kind),
-                parent_id: Set(input.parent),
-                name_en: Set(required_text("input.nameEn", &input.name_en, TITLE_MAX).map_err(at)?),
-                name_zh: Set(text("input.nameZh", &input.name_zh, TITLE_MAX).map_err(at)?),
-                abbreviation: Set(
-                    text("input.abbreviation", &input.abbreviation, NAME_MAX).map_err(at)?
-                ),
-                country_code: Set(countries[i].clone()),
-                city: Set(text("input.city", &input.city, NAME_MAX).map_err(at)?),
-                address: Set(text("input.address", &input.address, TITLE_MAX).map_err(at)?),
-                website: Set(url("input.website", &input.website).map_err(at)?),
-                ror_id: Set(rors[i].clone()),
-                source_id: Set(input.source),
-                maintainer_id: Set(self.principal().organisation()),
-                ..Default::default()
-            };
-            row.stamp(1, by.clone(), now);
-            rows.push(row);
-        }
+        // Chunk by chunk, rows to audit entries, so that what is held at once does not
+        // grow with the batch: only the ids are kept.
         let mut created = Vec::with_capacity(upto);
-        for (n, chunk) in rows.chunks(ROWS_PER_INSERT).enumerate() {
-            let mut models = organisation::Entity::insert_many(chunk.to_vec())
+        for (c, chunk) in inputs[..upto].chunks(ROWS_PER_INSERT).enumerate() {
+            let first = c * ROWS_PER_INSERT;
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (k, input) in chunk.iter().enumerate() {
+                let i = first + k;
+                let at = |e| (i, e);
+                let mut row = organisation::ActiveModel {
+                    kind: Set(input.kind),
+                    parent_id: Set(input.parent),
+                    name_en: Set(
+                        required_text("input.nameEn", &input.name_en, TITLE_MAX).map_err(at)?
+                    ),
+                    name_zh: Set(text("input.nameZh", &input.name_zh, TITLE_MAX).map_err(at)?),
+                    abbreviation: Set(
+                        text("input.abbreviation", &input.abbreviation, NAME_MAX).map_err(at)?,
+                    ),
+                    country_code: Set(countries[i].clone()),
+                    city: Set(text("input.city", &input.city, NAME_MAX).map_err(at)?),
+                    address: Set(text("input.address", &input.address, TITLE_MAX).map_err(at)?),
+                    website: Set(url("input.website", &input.website).map_err(at)?),
+                    ror_id: Set(rors[i].clone()),
+                    source_id: Set(input.source),
+                    maintainer_id: Set(self.principal().organisation()),
+                    ..Default::default()
+                };
+                row.stamp(1, by.clone(), now);
+                rows.push(row);
+            }
+            let mut models = organisation::Entity::insert_many(rows)
                 .exec_with_returning(txn)
                 .await
-                .map_err(|e| (n * ROWS_PER_INSERT, on_constraint(e, "input.rorId")))?;
+                .map_err(|e| (first, on_constraint(e, "input.rorId")))?;
             // Ids are taken in the order of the rows.
             models.sort_by_key(|m| m.id);
-            created.extend(models);
+            let mut names = Vec::new();
+            let mut identifiers = Vec::new();
+            let mut audits = Vec::with_capacity(models.len());
+            for (k, (input, row)) in chunk.iter().zip(&models).enumerate() {
+                let (n, x) = self
+                    .name_rows(row.id, &input.names, &input.identifiers)
+                    .map_err(|e| (first + k, e))?;
+                names.extend(n);
+                identifiers.extend(x);
+                let after = (row, &input.names, &input.identifiers);
+                let audit = self
+                    .audit::<organisation::Entity>("createOrganisation", row)
+                    .after(&after);
+                audits.push((audit, None));
+            }
+            for rows in names.chunks(ROWS_PER_INSERT) {
+                organisation_name::Entity::insert_many(rows.to_vec())
+                    .exec_without_returning(txn)
+                    .await
+                    .map_err(|e| (first, on_constraint(e, "input.names")))?;
+            }
+            for rows in identifiers.chunks(ROWS_PER_INSERT) {
+                organisation_identifier::Entity::insert_many(rows.to_vec())
+                    .exec_without_returning(txn)
+                    .await
+                    .map_err(|e| (first, on_constraint(e, "input.identifiers")))?;
+            }
+            Audit::write_created(txn, audits)
+                .await
+                .map_err(|e| (first, e))?;
+            created.extend(models.iter().map(|m| m.id));
         }
         if let Some((i, earlier, field)) = refused {
             return Err((
@@ -429,53 +465,17 @@ impl Scope {
                 Error::Duplicate {
                     field,
                     record: "organisation",
-                    existing: created[earlier].id,
+                    existing: created[earlier],
                 },
             ));
         }
-        let mut names = Vec::new();
-        let mut identifiers = Vec::new();
-        for (i, (input, row)) in inputs.iter().zip(&created).enumerate() {
-            let (n, x) = self
-                .name_rows(row.id, &input.names, &input.identifiers)
-                .map_err(|e| (i, e))?;
-            names.extend(n);
-            identifiers.extend(x);
-        }
-        for chunk in names.chunks(ROWS_PER_INSERT) {
-            organisation_name::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| (0, on_constraint(e, "input.names")))?;
-        }
-        for chunk in identifiers.chunks(ROWS_PER_INSERT) {
-            organisation_identifier::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(txn)
-                .await
-                .map_err(|e| (0, on_constraint(e, "input.identifiers")))?;
-        }
         if index {
-            let ids: Vec<i64> = created.iter().map(|o| o.id).collect();
-            for batch in ids.chunks(ROWS_PER_INSERT) {
+            for batch in created.chunks(ROWS_PER_INSERT) {
                 search::index(txn, Registry::Organisation, batch)
                     .await
                     .map_err(|e| (0, e))?;
             }
         }
-        let audits = inputs
-            .iter()
-            .zip(&created)
-            .map(|(input, row)| {
-                let after = (row, &input.names, &input.identifiers);
-                let audit = self
-                    .audit::<organisation::Entity>("createOrganisation", row)
-                    .after(&after);
-                (audit, None)
-            })
-            .collect();
-        Audit::write_created(txn, audits)
-            .await
-            .map_err(|e| (0, e))?;
         Ok(created)
     }
 
