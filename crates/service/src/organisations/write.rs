@@ -407,7 +407,7 @@ impl Scope {
                     ),
                     name_zh: Set(text("input.nameZh", &input.name_zh, TITLE_MAX).map_err(at)?),
                     abbreviation: Set(
-                        text("input.abbreviation", &input.abbreviation, NAME_MAX).map_err(at)?,
+                        text("input.abbreviation", &input.abbreviation, NAME_MAX).map_err(at)?
                     ),
                     country_code: Set(countries[i].clone()),
                     city: Set(text("input.city", &input.city, NAME_MAX).map_err(at)?),
