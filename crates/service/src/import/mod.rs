@@ -3,9 +3,11 @@
 //! `MATCHED` (with what would change), `AMBIGUOUS` (with the candidates) or `INVALID`
 //! (with the column and why). A dry run stops there. A real import writes only when
 //! every row is `NEW` or `MATCHED`, in one transaction, through the same write steps as
-//! the mutations (`*_in`: access rules, validation, audit entry and change entry per
-//! record), and adds one audit entry for the import. A `MATCHED` row whose values are
-//! the stored ones writes nothing, so importing a file twice changes nothing.
+//! the mutations (access rules, validation, audit entry and change entry per record):
+//! new organisations, people and partnerships in batches of multi-row statements
+//! (`create_*s_in`), updates, agreements and events row by row (`*_in`); and adds one
+//! audit entry for the import. A `MATCHED` row whose values are the stored ones writes
+//! nothing, so importing a file twice changes nothing.
 mod agreements;
 mod events;
 mod layout;
