@@ -1097,7 +1097,7 @@ impl Scope {
             report.rows[i].record = Some((RecordKind::Partnership, id));
         }
         for batch in new_orgs.created.chunks(INDEX_BATCH) {
-            search::index(txn, SearchRegistry::Organisation, batch)
+            search::index_new(txn, SearchRegistry::Organisation, batch)
                 .await
                 .map_err(|e| (0, "file".to_owned(), e))?;
         }

@@ -471,7 +471,7 @@ impl Scope {
         }
         if index {
             for batch in created.chunks(ROWS_PER_INSERT) {
-                search::index(txn, Registry::Organisation, batch)
+                search::index_new(txn, Registry::Organisation, batch)
                     .await
                     .map_err(|e| (0, e))?;
             }

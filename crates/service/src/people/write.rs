@@ -147,7 +147,7 @@ impl Scope {
         }
         let ids: Vec<i64> = created.iter().map(|p| p.id).collect();
         for batch in ids.chunks(ROWS_PER_INSERT) {
-            search::index(txn, Registry::Person, batch)
+            search::index_new(txn, Registry::Person, batch)
                 .await
                 .map_err(|e| (0, e))?;
         }
