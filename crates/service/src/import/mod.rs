@@ -42,11 +42,7 @@ use crate::domain::{LONG_TEXT_MAX, NAME_MAX, RorId, TITLE_MAX, Text, WebUrl};
 use crate::events::ParticipantInput;
 use crate::organisations::{IdentifierInput, OrganisationInput, OrganisationPatch};
 use crate::partnerships::{PartnershipInput, PartnershipPatch};
-use crate::search::{self, Registry as SearchRegistry};
 use crate::{Error, Result, Scope};
-
-/// Registry records re-indexed per statement batch after an import's creates.
-const INDEX_BATCH: usize = 1_000;
 
 /// What a file holds, one record (or partner and partnership) a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1096,11 +1092,6 @@ impl Scope {
         for (i, id) in rows.into_iter().zip(created) {
             report.rows[i].record = Some((RecordKind::Partnership, id));
         }
-        for batch in new_orgs.created.chunks(INDEX_BATCH) {
-            search::index_new(txn, SearchRegistry::Organisation, batch)
-                .await
-                .map_err(|e| (0, "file".to_owned(), e))?;
-        }
         Ok(())
     }
 
@@ -1189,7 +1180,7 @@ impl Scope {
             }
         }
         let created = self
-            .create_organisations_in(txn, &inputs, false)
+            .create_organisations_in(txn, &inputs)
             .await
             .map_err(|(k, e)| {
                 let (row, column, _) = origins[k];
@@ -1198,7 +1189,6 @@ impl Scope {
         let mut out = NewOrganisations {
             by_row: HashMap::new(),
             named: HashMap::new(),
-            created: Vec::with_capacity(created.len()),
         };
         for ((row, _, origin), id) in origins.into_iter().zip(created) {
             match origin {
@@ -1212,7 +1202,6 @@ impl Scope {
                     out.named.insert(n, id);
                 }
             }
-            out.created.push(id);
         }
         Ok(out)
     }
@@ -1271,7 +1260,6 @@ enum NewOrigin {
 struct NewOrganisations {
     by_row: HashMap<usize, i64>,
     named: HashMap<usize, i64>,
-    created: Vec<i64>,
 }
 
 impl NewOrganisations {

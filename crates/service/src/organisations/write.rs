@@ -1,8 +1,8 @@
 //! Writing organisations (and their units) in the registry.
-use entity::enums::{NameKind, OrganisationKind};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
+use entity::enums::{NameKind, OrganisationKind};
 use entity::{
     consortium_member, country, organisation, organisation_identifier, organisation_name, source,
 };
@@ -276,14 +276,13 @@ impl Scope {
     }
 
     /// `create_organisation_in` for many inputs at once (an import's new organisations),
-    /// with the same checks, rows, audit and change entries, in statements that grow
-    /// with the number of chunks, not of records. The new records' ids come back in the
-    /// order of `inputs`; a failure names the index of the input at fault.
+    /// with the same checks, rows, search terms, audit and change entries, in statements
+    /// that grow with the number of chunks, not of records. The new records' ids come
+    /// back in the order of `inputs`; a failure names the index of the input at fault.
     pub(crate) async fn create_organisations_in(
         &self,
         txn: &DatabaseTransaction,
         inputs: &[OrganisationInput],
-        index: bool,
     ) -> std::result::Result<Vec<i64>, (usize, Error)> {
         if inputs.is_empty() {
             return Ok(Vec::new());
@@ -469,12 +468,10 @@ impl Scope {
                 },
             ));
         }
-        if index {
-            for batch in created.chunks(ROWS_PER_INSERT) {
-                search::index_new(txn, Registry::Organisation, batch)
-                    .await
-                    .map_err(|e| (0, e))?;
-            }
+        for batch in created.chunks(ROWS_PER_INSERT) {
+            search::index_new(txn, Registry::Organisation, batch)
+                .await
+                .map_err(|e| (0, e))?;
         }
         Ok(created)
     }
