@@ -647,7 +647,8 @@ async fn import(
 /// imports them twice as the coordinator, printing seconds per run and peak memory.
 async fn bench_import(db: &service::Database, rows: usize) -> Result<(), String> {
     use service::import::{Encoding, ImportKind, ImportRequest};
-    let scope = service::Scope::new(db.connection.clone(), cli_principal()).on(db.today());
+    // The pool itself, not its connection: its statements are counted.
+    let scope = service::Scope::new(db.clone(), cli_principal()).on(db.today());
     let member = scope
         .create_organisation(service::organisations::OrganisationInput {
             kind: service::entity::enums::OrganisationKind::University,
@@ -683,6 +684,7 @@ async fn bench_import(db: &service::Database, rows: usize) -> Result<(), String>
     }
     for run in ["first import", "second import"] {
         let started = std::time::Instant::now();
+        let statements = db.statements();
         let report = scope
             .import(ImportRequest {
                 kind: ImportKind::Partnerships,
@@ -699,10 +701,11 @@ async fn bench_import(db: &service::Database, rows: usize) -> Result<(), String>
             return Err(format!("the benchmark's import was refused: {totals:?}"));
         }
         println!(
-            "{run}: {rows} rows in {:.2} s ({} new, {} unchanged); peak RSS {} MB",
+            "{run}: {rows} rows in {:.2} s ({} new, {} unchanged, {} SQL statements); peak RSS {} MB",
             started.elapsed().as_secs_f64(),
             totals.new,
             totals.unchanged,
+            db.statements() - statements,
             peak_rss_mb()
         );
     }

@@ -465,6 +465,70 @@ on_both! {
     }
 }
 
+on_both! {
+    async fn an_import_costs_the_same_statements_at_n_and_4n_rows(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let editor = Some(w.editor_a.as_str());
+        // New partners and partnerships (the write that was ~13 statements a row), a
+        // second import of the same file (nothing to write), and an organisations file.
+        let partners = |from: usize, n: usize| {
+            let mut csv = String::from("partner,partnerNameZh,country,kind,since,visibility\n");
+            for i in from..from + n {
+                let kind = if i % 3 == 0 { "INDUSTRY" } else { "ACADEMIC" };
+                csv.push_str(&format!("Statement Partner {i},合作机构{i},DE,{kind},2020-01-01,CONSORTIUM\n"));
+            }
+            csv.into_bytes()
+        };
+        let organisations = |from: usize, n: usize| {
+            let mut csv = String::from("nameEn,nameZh,country,kind,identifiers\n");
+            for i in from..from + n {
+                csv.push_str(&format!("Statement Institute {i},研究所{i},FR,UNIVERSITY,GRID:grid.{i}.5\n"));
+            }
+            csv.into_bytes()
+        };
+        let statements = |kind: &'static str, body: Vec<u8>| async move {
+            let before = app.db.statements();
+            let (status, report) = import(app, editor, kind, "", body).await;
+            assert_eq!(status, 200, "{report:#}");
+            assert_eq!(report["committed"], true);
+            app.db.statements() - before
+        };
+        // Warm-up, so that nothing one-off (the token's first check) is counted.
+        let (status, _) = import(app, editor, "partnerships", "dryRun=true", partners(0, 1)).await;
+        assert_eq!(status, 200);
+        const N: usize = 30;
+        let small = statements("partnerships", partners(0, N)).await;
+        let large = statements("partnerships", partners(N, 4 * N)).await;
+        assert_eq!(small, large, "statements for {N} partnership rows: {small}, for {}: {large}", 4 * N);
+        let again = statements("partnerships", partners(N, 4 * N)).await;
+        assert!(again < large, "a second import ({again}) writes nothing");
+        let small = statements("organisations", organisations(0, N)).await;
+        let large = statements("organisations", organisations(N, 4 * N)).await;
+        assert_eq!(small, large, "statements for {N} organisation rows: {small}, for {}: {large}", 4 * N);
+        // Every record has its audit and change entries all the same.
+        let partnerships = count(app, "SELECT COUNT(*) FROM partnership").await;
+        let audited = count(app, "SELECT COUNT(*) FROM audit_entry WHERE operation = 'createPartnership'").await;
+        let fed = count(app, "SELECT COUNT(*) FROM change_entry WHERE record_type = 'partnership' AND operation = 'create'").await;
+        assert_eq!((audited, fed), (partnerships, partnerships));
+        let created = count(app, "SELECT COUNT(*) FROM organisation WHERE name_en LIKE 'Statement %'").await;
+        assert_eq!(created, 10 * N as i64);
+        let identified = count(app, "SELECT COUNT(*) FROM organisation_identifier WHERE scheme = 'GRID'").await;
+        assert_eq!(identified, 5 * N as i64);
+        let audited = count(app, "SELECT COUNT(*) FROM audit_entry WHERE operation = 'createOrganisation' AND after LIKE '%Statement %'").await;
+        let fed = count(app, "SELECT COUNT(*) FROM change_entry c JOIN organisation o ON o.id = c.record_id WHERE c.record_type = 'organisation' AND o.name_en LIKE 'Statement %'").await;
+        assert_eq!((audited, fed), (created, created));
+        // A file that repeats an identifier is refused at the repeating row, naming the
+        // record the first one would be.
+        let twice = "nameEn,identifiers\nTwin One,GRID:grid.twin\nTwin Two,GRID:grid.twin\n";
+        let (status, refused) = import(app, editor, "organisations", "", twice.as_bytes().to_vec()).await;
+        assert_eq!(status, 400, "{refused:#}");
+        assert_eq!(refused["committed"], false);
+        assert_eq!((&refused["rows"][1]["status"], &refused["rows"][1]["column"]), (&json!("INVALID"), &json!("identifiers")), "{refused:#}");
+        assert_eq!(count(app, "SELECT COUNT(*) FROM organisation WHERE name_en LIKE 'Twin %'").await, 0);
+    }
+}
+
 async fn scope_partnership(scope: &service::Scope, owner: i64, member: i64, partner: i64) -> i64 {
     scope
         .create_partnership(service::partnerships::PartnershipInput {
@@ -793,5 +857,142 @@ on_both! {
         assert_eq!(status, 400, "{refused:#}");
         assert_eq!((&refused["rows"][0]["status"], &refused["rows"][0]["column"]), (&json!("INVALID"), &json!("owner")));
         assert_eq!(counts().await, after);
+    }
+}
+
+async fn person(
+    scope: &service::Scope,
+    family: &str,
+    given: Option<&str>,
+    zh: Option<&str>,
+) -> i64 {
+    scope
+        .create_person(service::people::PersonInput {
+            family_name: family.into(),
+            given_name: given.map(Into::into),
+            name_zh: zh.map(Into::into),
+            source: None,
+            affiliations: Vec::new(),
+            idempotency_key: None,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{}", e.message()))
+        .id
+}
+
+/// Each row's status and its people's, as `NEW/MATCHED,NEW`.
+fn people_outcome(row: &Value) -> String {
+    let people: Vec<&str> = row["people"]
+        .as_array()
+        .map(|p| p.iter().map(|p| p["status"].as_str().unwrap()).collect())
+        .unwrap_or_default();
+    format!("{}/{}", row["status"].as_str().unwrap(), people.join(","))
+}
+
+on_both! {
+    async fn signatories_witnesses_and_participants_import(backend: Backend) {
+        let w = world(backend).await;
+        let app = &w.app;
+        let cc = coordinator(app);
+        let editor = Some(w.editor_a.as_str());
+        let ruse = org(&cc, "University of Ruse", Some("鲁塞大学"), None, Some("BG"), OrganisationKind::University, None).await;
+        let jiang = person(&cc, "JIANG", Some("Hong"), Some("江红")).await;
+        let li = [person(&cc, "LI", Some("Wei"), None).await, person(&cc, "LI", Some("Wei"), None).await];
+
+        // Agreements: signatories (with whom they signed for) and witnesses, by name in
+        // either order, Chinese name or id; a new name is a new person, created once.
+        let agreements = format!(
+            "title,kind,signedOn,partner,签署人,witnesses\n\
+             MoU with Ruse,MOU,2023-05-05,University of Ruse,JIANG Hong (Alpha Polytechnic); Hristo Beloev (University of Ruse),Petar Petrov\n\
+             Exchange with Ruse,EXCHANGE,2023-06-01,University of Ruse,江红,Beloev Hristo\n\
+             Visiting scholars,EXCHANGE,2023-07-01,University of Ruse,{},\n\
+             Visiting scholars II,EXCHANGE,2023-07-02,University of Ruse,LI Wei,\n\
+             Handshake,EXCHANGE,2023-07-03,University of Ruse,JIANG Hong (Atlantis University),\n",
+            gid("Person", li[0])
+        );
+        let (status, report) = import(app, editor, "agreements", "dryRun=true", agreements.clone().into_bytes()).await;
+        assert_eq!(status, 200, "{report:#}");
+        assert_eq!(report["unknownColumns"], json!([]));
+        let got: Vec<String> = report["rows"].as_array().unwrap().iter().map(people_outcome).collect();
+        assert_eq!(got, ["NEW/MATCHED,NEW,NEW", "NEW/MATCHED,NEW", "NEW/MATCHED", "AMBIGUOUS/", "INVALID/"], "{report:#}");
+        let r = &report["rows"];
+        assert_eq!(r[0]["people"][0]["id"], json!(gid("Person", jiang)));
+        assert_eq!(r[1]["people"][0]["id"], json!(gid("Person", jiang)));
+        assert_eq!(r[2]["people"][0]["id"], json!(gid("Person", li[0])));
+        assert_eq!(r[3]["column"], "signatories");
+        let candidates: Vec<&str> = r[3]["candidates"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+        assert_eq!(candidates, [gid("Person", li[0]), gid("Person", li[1])]);
+        assert_eq!(r[4]["column"], "signatories");
+
+        // The writable rows: two new people (Beloev once), the links, each person's
+        // audit and change entries.
+        let counts = || async {
+            (
+                count(app, "SELECT COUNT(*) FROM person").await,
+                count(app, "SELECT COUNT(*) FROM agreement_person").await,
+                count(app, "SELECT COUNT(*) FROM audit_entry").await,
+                count(app, "SELECT COUNT(*) FROM change_entry WHERE record_type = 'person'").await,
+            )
+        };
+        let before = counts().await;
+        let good: String = agreements.lines().take(4).map(|l| format!("{l}\n")).collect();
+        let (status, done) = import(app, editor, "agreements", "", good.clone().into_bytes()).await;
+        assert_eq!(status, 200, "{done:#}");
+        let after = counts().await;
+        // people: Beloev, Petrov; links: 3 + 2 + 1; audit: 3 agreements, 2 people, the import.
+        assert_eq!((after.0 - before.0, after.1 - before.1, after.2 - before.2, after.3 - before.3), (2, 6, 6, 2));
+        let beloev = done["rows"][0]["people"][1]["id"].as_str().unwrap().to_owned();
+        assert_eq!(done["rows"][1]["people"][1]["id"].as_str().unwrap(), beloev);
+        let q = "query($id: ID!) { node(id: $id) { ... on Agreement { signatories { person { id familyName givenName } organisation { id } } witnesses { person { familyName givenName } } } } }";
+        let (_, read) = app.post_as(editor, q, json!({ "id": done["rows"][0]["id"] })).await;
+        let node = &read["data"]["node"];
+        assert_eq!(node["signatories"], json!([
+            { "person": { "id": gid("Person", jiang), "familyName": "JIANG", "givenName": "Hong" }, "organisation": { "id": gid("Organisation", w.alpha) } },
+            { "person": { "id": beloev, "familyName": "Beloev", "givenName": "Hristo" }, "organisation": { "id": gid("Organisation", ruse) } },
+        ]), "{read:#}");
+        assert_eq!(node["witnesses"], json!([{ "person": { "familyName": "Petrov", "givenName": "Petar" } }]));
+        // The new people are found by search, in either order of their names.
+        let found = app.data_as(editor, r#"{ people(filter: { search: "Hristo Beloev" }) { nodes { id } } }"#, json!({})).await;
+        assert_eq!(found["people"]["nodes"], json!([{ "id": beloev }]));
+
+        // Again: nothing changes.
+        let (status, again) = import(app, editor, "agreements", "", good.clone().into_bytes()).await;
+        assert_eq!(status, 200, "{again:#}");
+        assert_eq!((&again["totals"]["matched"], &again["totals"]["changed"]), (&json!(3), &json!(0)), "{again:#}");
+        assert_eq!(counts().await, after);
+        // A new witness replaces the witnesses only; the signatories stay.
+        let changed = good.replace("江红,Beloev Hristo", "江红,Petrov Petar");
+        let (status, done2) = import(app, editor, "agreements", "", changed.into_bytes()).await;
+        assert_eq!(status, 200, "{done2:#}");
+        assert_eq!(done2["rows"][1]["changes"], json!(["witnesses"]), "{done2:#}");
+        let (_, read) = app.post_as(editor, "query($id: ID!) { node(id: $id) { ... on Agreement { signatories { person { id } } witnesses { person { familyName } } } } }", json!({ "id": done["rows"][1]["id"] })).await;
+        assert_eq!(read["data"]["node"], json!({ "signatories": [{ "person": { "id": gid("Person", jiang) } }], "witnesses": [{ "person": { "familyName": "Petrov" } }] }), "{read:#}");
+
+        // Events: participants in their roles (attendee when none is written).
+        let events = "title,startDate,host,参会人员\n\
+             Signing ceremony,2023-05-05,University of Ruse,主持：江红; speaker: Hristo Beloev (University of Ruse); Ivan Ivanov\n\
+             Ruse delegation visit,2023-05-06,University of Ruse,JIANG Hong (Alpha Polytechnic); dancer: Ivan Ivanov\n";
+        let (status, report) = import(app, editor, "events", "dryRun=true", events.as_bytes().to_vec()).await;
+        assert_eq!(status, 200, "{report:#}");
+        let got: Vec<String> = report["rows"].as_array().unwrap().iter().map(people_outcome).collect();
+        assert_eq!(got, ["NEW/MATCHED,MATCHED,NEW", "INVALID/"], "{report:#}");
+        assert_eq!(report["rows"][1]["column"], "participants");
+        let good: String = events.lines().take(2).map(|l| format!("{l}\n")).collect();
+        let before = counts().await;
+        let (status, done) = import(app, editor, "events", "", good.clone().into_bytes()).await;
+        assert_eq!(status, 200, "{done:#}");
+        assert_eq!(counts().await.0 - before.0, 1);
+        let q = "query($id: ID!) { node(id: $id) { ... on Event { participants { role person { id familyName } organisation { id } } } } }";
+        let (_, read) = app.post_as(editor, q, json!({ "id": done["rows"][0]["id"] })).await;
+        assert_eq!(read["data"]["node"]["participants"], json!([
+            { "role": "PRESIDED", "person": { "id": gid("Person", jiang), "familyName": "JIANG" }, "organisation": null },
+            { "role": "SPEAKER", "person": { "id": beloev, "familyName": "Beloev" }, "organisation": { "id": gid("Organisation", ruse) } },
+            { "role": "ATTENDEE", "person": { "id": done["rows"][0]["people"][2]["id"], "familyName": "Ivanov" }, "organisation": null },
+        ]), "{read:#}");
+        let participants = count(app, "SELECT COUNT(*) FROM event_participant").await;
+        let (status, again) = import(app, editor, "events", "", good.clone().into_bytes()).await;
+        assert_eq!(status, 200, "{again:#}");
+        assert_eq!((&again["totals"]["matched"], &again["totals"]["changed"]), (&json!(1), &json!(0)), "{again:#}");
+        assert_eq!(count(app, "SELECT COUNT(*) FROM event_participant").await, participants);
     }
 }

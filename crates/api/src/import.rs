@@ -13,6 +13,7 @@ fn kind_of(kind: RecordKind) -> Kind {
         RecordKind::Partnership => Kind::Partnership,
         RecordKind::Agreement => Kind::Agreement,
         RecordKind::Event => Kind::Event,
+        RecordKind::Person => Kind::Person,
     }
 }
 
@@ -59,6 +60,15 @@ fn row_json(r: &RowReport, partners: &str) -> Value {
             .partners
             .iter()
             .map(|p| json!({ "status": p.status, "id": p.id.map(|id| gid(RecordKind::Organisation, id)) }))
+            .collect();
+    }
+    if !r.people.is_empty() {
+        row["people"] = r
+            .people
+            .iter()
+            .map(
+                |p| json!({ "status": p.status, "id": p.id.map(|id| gid(RecordKind::Person, id)) }),
+            )
             .collect();
     }
     row

@@ -19,8 +19,8 @@ use entity::{country, idempotency_key, isced_field};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend,
-    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
-    SqlErr, Statement, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QuerySelect, Set, SqlErr, Statement, TransactionTrait,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -560,6 +560,37 @@ impl Scope {
             return Err(Error::bad_input(field, format!("no such {what}")));
         }
         Ok(())
+    }
+
+    /// Which of `ids` name records of `E` the caller may read: one statement per chunk
+    /// of ids, for checking a batch's references at once.
+    pub(crate) async fn readable_ids<E>(
+        &self,
+        txn: &DatabaseTransaction,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<BTreeSet<i64>>
+    where
+        E: Record,
+    {
+        let ids: Vec<i64> = ids
+            .into_iter()
+            .collect::<BTreeSet<i64>>()
+            .into_iter()
+            .collect();
+        let pk = crate::scope::primary_column::<E>();
+        let mut found = BTreeSet::new();
+        for chunk in ids.chunks(5_000) {
+            let rows = self
+                .find::<E>()
+                .select_only()
+                .column(pk)
+                .filter(pk.is_in(chunk.iter().copied()))
+                .into_tuple::<i64>()
+                .all(txn)
+                .await?;
+            found.extend(rows);
+        }
+        Ok(found)
     }
 
     /// A country code from input: an ISO 3166-1 code that the reference table lists.

@@ -185,15 +185,16 @@ impl Scope {
     ) -> Result<agreement::Model> {
         let txn = self.begin_write().await?;
         let after = self
-            .update_agreement_in(&txn, id, expected_version, patch, None)
+            .update_agreement_in(&txn, id, expected_version, patch, None, None)
             .await?;
         txn.commit().await?;
         Ok(after)
     }
 
     /// `updateAgreement` inside a transaction the caller commits, with its audit and
-    /// change entries; `parties`, when given, replaces the parties in the same change
-    /// (an import row names them beside the fields).
+    /// change entries; `parties` and `people`, when given, replace the parties and the
+    /// signatories and witnesses in the same change (an import row names them beside
+    /// the fields).
     pub(crate) async fn update_agreement_in(
         &self,
         txn: &DatabaseTransaction,
@@ -201,6 +202,7 @@ impl Scope {
         expected_version: i32,
         patch: AgreementPatch,
         parties: Option<&[PartyInput]>,
+        people: Option<&[AgreementPersonInput]>,
     ) -> Result<agreement::Model> {
         let before = self
             .check_change::<agreement::Entity>(txn, id, expected_version)
@@ -268,6 +270,10 @@ impl Scope {
         }
         if let Some(list) = parties {
             self.write_parties(txn, id, list, "input.parties").await?;
+        }
+        if let Some(list) = people {
+            self.write_agreement_people(txn, id, list, "input.people")
+                .await?;
         }
         if let Some(list) = &patch.translations {
             let texts = parse_translations::<agreement::Entity>(list, "input.translations")?;
@@ -420,8 +426,8 @@ impl Scope {
             .collect())
     }
 
-    /// The current signatories and witnesses, for add and remove.
-    async fn agreement_person_inputs(
+    /// The current signatories and witnesses, for add and remove (and an import's changes).
+    pub(crate) async fn agreement_person_inputs(
         &self,
         txn: &DatabaseTransaction,
         id: i64,

@@ -5,11 +5,15 @@ mod query;
 
 use chrono::Utc;
 use entity::audit_entry;
+use entity::enums::Visibility;
 pub use query::*;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde::Serialize;
 
 use crate::{Principal, Result};
+
+/// Audit entries written per statement by [`Audit::write_created`]: 10 values each.
+const ENTRIES_PER_INSERT: usize = 1_000;
 
 /// One audit entry under construction.
 pub(crate) struct Audit {
@@ -58,5 +62,35 @@ impl Audit {
         let entry = self.entry.insert(db).await?;
         crate::changes::record_change(db, &entry.record_type, entry.record_id, &entry.operation)
             .await
+    }
+
+    /// Writes the entries of records just created in `db` (an import's batch), each
+    /// with its record's visibility (`None` for the registry), and their feed entries:
+    /// what `write` does for each, in a few statements whatever their number.
+    pub(crate) async fn write_created(
+        db: &impl ConnectionTrait,
+        entries: Vec<(Audit, Option<Visibility>)>,
+    ) -> Result<()> {
+        let mut created = Vec::with_capacity(entries.len());
+        let mut rows = Vec::with_capacity(entries.len());
+        for (audit, visibility) in entries {
+            let e = &audit.entry;
+            created.push(crate::changes::Created {
+                record_type: e.record_type.clone().unwrap(),
+                record_id: e.record_id.clone().unwrap(),
+                owner_id: e.owner_id.clone().unwrap(),
+                visibility,
+            });
+            rows.push(audit.entry);
+        }
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<audit_entry::ActiveModel> =
+                rows.by_ref().take(ENTRIES_PER_INSERT).collect();
+            audit_entry::Entity::insert_many(chunk)
+                .exec_without_returning(db)
+                .await?;
+        }
+        crate::changes::record_created(db, &created).await
     }
 }

@@ -9,5 +9,5 @@ mod write;
 pub use live::{Hub, POLL};
 
 pub use query::*;
-pub(crate) use write::record_change;
+pub(crate) use write::{Created, record_change, record_created};
 pub use write::{is_feed_table, prune};

@@ -213,15 +213,16 @@ impl Scope {
     ) -> Result<event::Model> {
         let txn = self.begin_write().await?;
         let after = self
-            .update_event_in(&txn, id, expected_version, patch, None)
+            .update_event_in(&txn, id, expected_version, patch, None, None)
             .await?;
         txn.commit().await?;
         Ok(after)
     }
 
     /// `updateEvent` inside a transaction the caller commits, with its audit and change
-    /// entries; `organisations`, when given, replaces the organisations in roles in the
-    /// same change (an import row names the hosts beside the fields).
+    /// entries; `organisations` and `participants`, when given, replace the organisations
+    /// in roles and the participants in the same change (an import row names the hosts
+    /// and participants beside the fields).
     pub(crate) async fn update_event_in(
         &self,
         txn: &DatabaseTransaction,
@@ -229,6 +230,7 @@ impl Scope {
         expected_version: i32,
         patch: EventPatch,
         organisations: Option<&[EventOrganisationInput]>,
+        participants: Option<&[ParticipantInput]>,
     ) -> Result<event::Model> {
         let before = self
             .check_change::<event::Entity>(txn, id, expected_version)
@@ -297,6 +299,12 @@ impl Scope {
             self.write_event_organisations(txn, id, list, "input.organisations")
                 .await?;
             now["organisations"] = snapshot(&parts(txn).await?);
+        }
+        if let Some(list) = participants {
+            was["participants"] = snapshot(&self.participant_inputs(txn, id).await?);
+            self.write_participants(txn, id, list, "input.participants")
+                .await?;
+            now["participants"] = snapshot(&self.participant_inputs(txn, id).await?);
         }
         self.audit_with_texts::<event::Entity>(txn, "updateEvent", &after, was, now, texts)
             .await?;
@@ -512,8 +520,8 @@ impl Scope {
             .collect())
     }
 
-    /// The current participants, for add and remove.
-    async fn participant_inputs(
+    /// The current participants, for add and remove (and an import's changes).
+    pub(crate) async fn participant_inputs(
         &self,
         txn: &DatabaseTransaction,
         id: i64,

@@ -4,13 +4,16 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::enums::{AgreementKind, AgreementStatus, OrganisationKind, PartyRole};
-use entity::{agreement, agreement_party};
+use entity::enums::{
+    AgreementKind, AgreementPersonRole, AgreementStatus, OrganisationKind, PartyRole,
+};
+use entity::{agreement, agreement_party, agreement_person};
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::matching::NameKey;
+use super::people::{AGREEMENT_PEOPLE, PersonLink, fixed_role, same_people};
 use super::{
     Candidate, Cells, Checked, Context, Invalid, ORGANISATION_KINDS, PartnerOutcome, RecordKind,
     RowReport, RowStatus, VISIBILITIES, choice, date, text,
@@ -19,6 +22,7 @@ use crate::access::{Changeable, may_write, owner_of_new};
 use crate::agreements::{AgreementInput, AgreementPatch, PartyInput};
 use crate::domain::{self, DateSpan, TITLE_MAX};
 use crate::organisations::OrganisationInput;
+use crate::people::PersonInput;
 use crate::{Result, Scope};
 
 pub(super) const AGREEMENT_KINDS: &[(AgreementKind, &[&str])] = &[
@@ -67,7 +71,7 @@ pub(super) const AGREEMENT_STATUSES: &[(AgreementStatus, &[&str])] = &[
 
 /// A partner a row names: one in the registry, or one this import creates (its index
 /// among the file's new organisations).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum PartnerRef {
     Known(i64),
     New(usize),
@@ -75,15 +79,24 @@ pub(super) enum PartnerRef {
 
 pub(super) enum AgreementWrite {
     Create(Box<AgreementInput>),
-    /// The agreement, its version, the patch, and the parties when they change.
+    /// The agreement, its version, the patch, the parties when they change, and the
+    /// people when they change (those in the roles the row names, and those roles).
     Update(
         i64,
         i32,
         Box<AgreementPatch>,
         Option<Vec<(PartnerRef, PartyRole)>>,
+        Option<AgreementPeople>,
     ),
     Nothing,
 }
+
+/// The signatories or witnesses (or both) a row names for an agreement, and the roles
+/// it names them in: the agreement's people in other roles stay.
+pub(super) type AgreementPeople = (
+    Vec<PersonLink<AgreementPersonRole>>,
+    Vec<AgreementPersonRole>,
+);
 
 /// How a row's organisations were found, for the report.
 pub(super) fn outcomes(refs: &[PartnerRef]) -> Vec<PartnerOutcome> {
@@ -105,7 +118,9 @@ pub(super) fn outcomes(refs: &[PartnerRef]) -> Vec<PartnerOutcome> {
 /// agreement.
 pub(super) struct AgreementPlan {
     pub create: Vec<(usize, Box<OrganisationInput>)>,
+    pub create_people: Vec<(usize, Box<PersonInput>)>,
     pub partners: Vec<PartnerRef>,
+    pub people: Vec<PersonLink<AgreementPersonRole>>,
     pub write: AgreementWrite,
 }
 
@@ -115,10 +130,13 @@ pub(super) struct Agreements {
     by_id: HashMap<i64, agreement::Model>,
     by_key: HashMap<(i64, NameKey, Option<NaiveDate>), Vec<i64>>,
     parties: HashMap<i64, Vec<agreement_party::Model>>,
+    /// Each agreement's people: (person, role, organisation).
+    people: HashMap<i64, Vec<(i64, AgreementPersonRole, Option<i64>)>>,
 }
 
 impl Scope {
-    /// Two statements whatever the number of agreements: the agreements and their parties.
+    /// Three statements whatever the number of agreements: the agreements, their
+    /// parties and their people.
     pub(super) async fn readable_agreements(
         &self,
         txn: &DatabaseTransaction,
@@ -133,6 +151,7 @@ impl Scope {
             by_id: HashMap::new(),
             by_key: HashMap::new(),
             parties: HashMap::new(),
+            people: HashMap::new(),
         };
         for a in rows {
             out.by_key
@@ -158,6 +177,27 @@ impl Scope {
                 .await?;
             for p in parties {
                 out.parties.entry(p.agreement_id).or_default().push(p);
+            }
+            let people = agreement_person::Entity::find()
+                .filter(
+                    agreement_person::Column::AgreementId.in_subquery(
+                        self.find::<agreement::Entity>()
+                            .select_only()
+                            .column(agreement::Column::Id)
+                            .filter(agreement::Column::ArchivedAt.is_null())
+                            .into_query(),
+                    ),
+                )
+                .order_by_asc(agreement_person::Column::AgreementId)
+                .order_by_asc(agreement_person::Column::Position)
+                .all(txn)
+                .await?;
+            for p in people {
+                out.people.entry(p.agreement_id).or_default().push((
+                    p.person_id,
+                    p.role,
+                    p.organisation_id,
+                ));
             }
         }
         Ok(out)
@@ -293,6 +333,20 @@ impl Context<'_> {
         )?;
         if line.status == RowStatus::Ambiguous {
             return Ok(None);
+        }
+        let mut create_people = Vec::new();
+        let mut people = Vec::new();
+        let mut roles = Vec::new();
+        for (column, role) in AGREEMENT_PEOPLE {
+            if let Some(links) =
+                self.people_named(cells, line, column, &mut create_people, fixed_role(role))?
+            {
+                if line.status == RowStatus::Ambiguous {
+                    return Ok(None);
+                }
+                roles.push((column, role));
+                people.extend(links);
+            }
         }
         if partners
             .as_ref()
@@ -439,6 +493,23 @@ impl Context<'_> {
                 if parties.is_some() {
                     line.changes.push("partner");
                 }
+                let stored = agreements
+                    .people
+                    .get(&a.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let mut people_change = None;
+                for (column, role) in &roles {
+                    let named: Vec<PersonLink<AgreementPersonRole>> =
+                        people.iter().filter(|l| l.role == *role).copied().collect();
+                    if !same_people(&named, stored, &[*role]) {
+                        line.changes.push(column);
+                        people_change = Some((
+                            people.clone(),
+                            roles.iter().map(|(_, r)| *r).collect::<Vec<_>>(),
+                        ));
+                    }
+                }
                 if line.changes.is_empty() {
                     AgreementWrite::Nothing
                 } else {
@@ -452,7 +523,7 @@ impl Context<'_> {
                     )
                     .and_then(|span| span.check_in_effect("validTo", s, today))
                     .map_err(|e| Invalid::from(("validTo", e)))?;
-                    AgreementWrite::Update(a.id, a.version, Box::new(patch), parties)
+                    AgreementWrite::Update(a.id, a.version, Box::new(patch), parties, people_change)
                 }
             }
             several => {
@@ -475,9 +546,12 @@ impl Context<'_> {
         };
         let partners = partners.unwrap_or_default();
         line.partners = outcomes(&partners);
+        line.people = super::people::outcomes(&people);
         Ok(Some(AgreementPlan {
             create,
+            create_people,
             partners,
+            people,
             write,
         }))
     }

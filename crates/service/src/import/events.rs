@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::enums::{EventFormat, EventKind, EventOrganisationRole, EventStatus};
-use entity::{event, event_organisation};
+use entity::enums::{EventFormat, EventKind, EventOrganisationRole, EventStatus, ParticipantRole};
+use entity::{event, event_organisation, event_participant};
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::agreements::{PartnerRef, outcomes};
 use super::matching::NameKey;
+use super::people::{PARTICIPANT_ROLES, PersonLink, participant_role, same_people};
 use super::{
     Candidate, Cells, Checked, Context, Invalid, RecordKind, RowReport, RowStatus, VISIBILITIES,
     choice, date, text,
@@ -20,6 +21,7 @@ use crate::access::{Changeable, may_write, owner_of_new};
 use crate::domain::{self, DateSpan, NAME_MAX, TITLE_MAX};
 use crate::events::{EventInput, EventOrganisationInput, EventPatch};
 use crate::organisations::OrganisationInput;
+use crate::people::PersonInput;
 use crate::{Result, Scope};
 
 pub(super) const EVENT_KINDS: &[(EventKind, &[&str])] = &[
@@ -49,12 +51,14 @@ pub(super) const EVENT_FORMATS: &[(EventFormat, &[&str])] = &[
 
 pub(super) enum EventWrite {
     Create(Box<EventInput>),
-    /// The event, its version, the patch, and its organisations when the hosts change.
+    /// The event, its version, the patch, its organisations when the hosts change, and
+    /// its participants when they change (the row names them all).
     Update(
         i64,
         i32,
         Box<EventPatch>,
         Option<Vec<(PartnerRef, EventOrganisationRole)>>,
+        Option<Vec<PersonLink<ParticipantRole>>>,
     ),
     Nothing,
 }
@@ -62,7 +66,9 @@ pub(super) enum EventWrite {
 /// What an event row writes: the organisations it is the first to name, then the event.
 pub(super) struct EventPlan {
     pub create: Vec<(usize, Box<OrganisationInput>)>,
+    pub create_people: Vec<(usize, Box<PersonInput>)>,
     pub hosts: Vec<PartnerRef>,
+    pub participants: Vec<PersonLink<ParticipantRole>>,
     pub write: EventWrite,
 }
 
@@ -72,10 +78,13 @@ pub(super) struct Events {
     by_id: HashMap<i64, event::Model>,
     by_key: HashMap<(i64, NameKey, NaiveDate), Vec<i64>>,
     organisations: HashMap<i64, Vec<event_organisation::Model>>,
+    /// Each event's participants: (person, role, organisation).
+    participants: HashMap<i64, Vec<(i64, ParticipantRole, Option<i64>)>>,
 }
 
 impl Scope {
-    /// Two statements whatever the number of events: the events and their organisations.
+    /// Three statements whatever the number of events: the events, their organisations
+    /// and their participants.
     pub(super) async fn readable_events(&self, txn: &DatabaseTransaction) -> Result<Events> {
         let rows = self
             .find::<event::Entity>()
@@ -87,6 +96,7 @@ impl Scope {
             by_id: HashMap::new(),
             by_key: HashMap::new(),
             organisations: HashMap::new(),
+            participants: HashMap::new(),
         };
         for e in rows {
             out.by_key
@@ -112,6 +122,27 @@ impl Scope {
                 .await?;
             for o in rows {
                 out.organisations.entry(o.event_id).or_default().push(o);
+            }
+            let rows = event_participant::Entity::find()
+                .filter(
+                    event_participant::Column::EventId.in_subquery(
+                        self.find::<event::Entity>()
+                            .select_only()
+                            .column(event::Column::Id)
+                            .filter(event::Column::ArchivedAt.is_null())
+                            .into_query(),
+                    ),
+                )
+                .order_by_asc(event_participant::Column::EventId)
+                .order_by_asc(event_participant::Column::Position)
+                .all(txn)
+                .await?;
+            for p in rows {
+                out.participants.entry(p.event_id).or_default().push((
+                    p.person_id,
+                    p.role,
+                    p.organisation_id,
+                ));
             }
         }
         Ok(out)
@@ -167,6 +198,17 @@ impl Context<'_> {
             new_orgs,
             &mut create,
             ["host", "hostCountry", "hostKind"],
+        )?;
+        if line.status == RowStatus::Ambiguous {
+            return Ok(None);
+        }
+        let mut create_people = Vec::new();
+        let participants = self.people_named(
+            cells,
+            line,
+            "participants",
+            &mut create_people,
+            participant_role("participants"),
         )?;
         if line.status == RowStatus::Ambiguous {
             return Ok(None);
@@ -325,6 +367,19 @@ impl Context<'_> {
                 if organisations.is_some() {
                     line.changes.push("host");
                 }
+                let all: Vec<ParticipantRole> = PARTICIPANT_ROLES.iter().map(|(r, _)| *r).collect();
+                let stored = events
+                    .participants
+                    .get(&e.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let participants_change = participants
+                    .as_ref()
+                    .filter(|named| !same_people(named, stored, &all))
+                    .cloned();
+                if participants_change.is_some() {
+                    line.changes.push("participants");
+                }
                 if line.changes.is_empty() {
                     EventWrite::Nothing
                 } else {
@@ -336,7 +391,13 @@ impl Context<'_> {
                         end.or(e.end_date),
                     )
                     .map_err(|err| Invalid::from(("endDate", err)))?;
-                    EventWrite::Update(e.id, e.version, Box::new(patch), organisations)
+                    EventWrite::Update(
+                        e.id,
+                        e.version,
+                        Box::new(patch),
+                        organisations,
+                        participants_change,
+                    )
                 }
             }
             several => {
@@ -359,9 +420,13 @@ impl Context<'_> {
         };
         let hosts = hosts.unwrap_or_default();
         line.partners = outcomes(&hosts);
+        let participants = participants.unwrap_or_default();
+        line.people = super::people::outcomes(&participants);
         Ok(Some(EventPlan {
             create,
+            create_people,
             hosts,
+            participants,
             write,
         }))
     }

@@ -179,6 +179,11 @@ pub const AGREEMENTS: &[Column] = &[
         ],
     ),
     col("visibility", &["可见范围", "公开范围"]),
+    col(
+        "signatories",
+        &["signatory", "signed by", "签署人", "签约人", "签字人"],
+    ),
+    col("witnesses", &["witness", "witnessed by", "见证人"]),
 ];
 
 pub const EVENTS: &[Column] = &[
@@ -230,6 +235,17 @@ pub const EVENTS: &[Column] = &[
     col("hostCountry", &["主办单位国家"]),
     col("hostKind", &["主办单位类型"]),
     col("visibility", &["可见范围", "公开范围"]),
+    col(
+        "participants",
+        &[
+            "participant",
+            "people",
+            "参会人员",
+            "参与人员",
+            "出席人员",
+            "参加人员",
+        ],
+    ),
 ];
 
 fn fold(header: &str) -> String {

@@ -5,7 +5,7 @@
 //! so matching costs the same few statements however many rows the file has.
 use std::collections::{BTreeSet, HashMap};
 
-use entity::{country, organisation, organisation_identifier, organisation_name};
+use entity::{country, organisation, organisation_identifier, organisation_name, person};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::SearchKey;
@@ -283,6 +283,67 @@ impl Registry {
                 self.pending_names.entry(key).or_insert(row);
             }
         }
+    }
+}
+
+/// The live people the caller may read, indexed by their full names in both orders
+/// (family name first, as the sources write Chinese names, and given name first), their
+/// Chinese name, and their family name alone when they have no given name.
+#[derive(Default)]
+pub struct People {
+    pub records: HashMap<i64, person::Model>,
+    by_name: HashMap<NameKey, BTreeSet<i64>>,
+    /// People this import will create, by name: their index among the file's new people.
+    pending: HashMap<NameKey, usize>,
+}
+
+impl People {
+    /// One statement whatever the number of people.
+    pub async fn load(scope: &Scope, db: &impl ConnectionTrait) -> Result<People> {
+        let mut people = People::default();
+        let rows = scope
+            .find::<person::Entity>()
+            .filter(person::Column::ArchivedAt.is_null())
+            .order_by_asc(person::Column::Id)
+            .all(db)
+            .await?;
+        for p in rows {
+            let mut names = Vec::new();
+            match &p.given_name {
+                Some(given) => {
+                    names.push(format!("{} {given}", p.family_name));
+                    names.push(format!("{given} {}", p.family_name));
+                }
+                None => names.push(p.family_name.clone()),
+            }
+            names.extend(p.name_zh.clone());
+            for n in names {
+                let key = NameKey::of(&n);
+                if !key.is_empty() {
+                    people.by_name.entry(key).or_default().insert(p.id);
+                }
+            }
+            people.records.insert(p.id, p);
+        }
+        Ok(people)
+    }
+
+    /// The people called `name`, lowest id first.
+    pub fn by_name(&self, name: &str) -> Vec<i64> {
+        self.by_name
+            .get(&NameKey::of(name))
+            .map(|ids| ids.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The new person an earlier row of this file names `name`.
+    pub fn pending(&self, name: &str) -> Option<usize> {
+        self.pending.get(&NameKey::of(name)).copied()
+    }
+
+    /// Remembers that this import creates the `n`th new person, called `name`.
+    pub fn will_create(&mut self, name: &str, n: usize) {
+        self.pending.entry(NameKey::of(name)).or_insert(n);
     }
 }
 

@@ -3,19 +3,25 @@
 //! `MATCHED` (with what would change), `AMBIGUOUS` (with the candidates) or `INVALID`
 //! (with the column and why). A dry run stops there. A real import writes only when
 //! every row is `NEW` or `MATCHED`, in one transaction, through the same write steps as
-//! the mutations (`*_in`: access rules, validation, audit entry and change entry per
-//! record), and adds one audit entry for the import. A `MATCHED` row whose values are
-//! the stored ones writes nothing, so importing a file twice changes nothing.
+//! the mutations (access rules, validation, audit entry and change entry per record):
+//! new organisations, people and partnerships in batches of multi-row statements
+//! (`create_*s_in`), updates, agreements and events row by row (`*_in`); and adds one
+//! audit entry for the import. A `MATCHED` row whose values are the stored ones writes
+//! nothing, so importing a file twice changes nothing.
 mod agreements;
 mod events;
 mod layout;
 mod matching;
+mod people;
 mod read;
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use entity::enums::{OrganisationKind, PartnershipKind, PartnershipStatus, Visibility};
+use entity::enums::{
+    AgreementPersonRole, OrganisationKind, ParticipantRole, PartnershipKind, PartnershipStatus,
+    Visibility,
+};
 use entity::{organisation, partnership};
 use sea_orm::{ColumnTrait, DatabaseTransaction, QueryFilter, QueryOrder, TransactionTrait};
 use serde::Serialize;
@@ -25,19 +31,18 @@ use events::{EventPlan, EventWrite, hosts_of};
 pub use layout::REPORT_COLUMNS;
 use layout::{AGREEMENTS, Column, EVENTS, ORGANISATIONS, PARTNERSHIPS};
 pub use matching::NameKey;
-use matching::{Countries, Registry};
+use matching::{Countries, People, Registry};
+use people::{PersonLink, PersonRef};
 pub use read::Encoding;
 
 use crate::access::{Changeable, may_add_to_registry, owner_of_new};
+use crate::agreements::AgreementPersonInput;
 use crate::audit::Audit;
 use crate::domain::{LONG_TEXT_MAX, NAME_MAX, RorId, TITLE_MAX, Text, WebUrl};
+use crate::events::ParticipantInput;
 use crate::organisations::{IdentifierInput, OrganisationInput, OrganisationPatch};
 use crate::partnerships::{PartnershipInput, PartnershipPatch};
-use crate::search::{self, Registry as SearchRegistry};
 use crate::{Error, Result, Scope};
-
-/// Registry records re-indexed per statement batch after an import's creates.
-const INDEX_BATCH: usize = 500;
 
 /// What a file holds, one record (or partner and partnership) a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +90,7 @@ pub enum RecordKind {
     Partnership,
     Agreement,
     Event,
+    Person,
 }
 
 /// A row's outcome.
@@ -131,6 +137,9 @@ pub struct RowReport {
     pub partner: Option<PartnerOutcome>,
     /// For an agreement: how each partner it names was found; for an event, each host.
     pub partners: Vec<PartnerOutcome>,
+    /// For an agreement: how each signatory and witness it names was found (signatories
+    /// first); for an event, each participant.
+    pub people: Vec<PartnerOutcome>,
     /// The row's cells as read, for the CSV report.
     #[serde(skip)]
     pub cells: Vec<String>,
@@ -415,6 +424,10 @@ struct Context<'a> {
     scope: &'a Scope,
     countries: Countries,
     registry: Registry,
+    /// The person registry, read for agreements and events only.
+    people: People,
+    /// How many people the file's rows so far create.
+    people_created: usize,
     decode_id: fn(RecordKind, &str) -> Option<i64>,
 }
 
@@ -630,6 +643,8 @@ enum Plan {
 
 enum PartnerPlan {
     Create(Box<OrganisationInput>),
+    /// Created by the import's batch, for this row.
+    Created(usize),
     FromRow(usize),
     Known(i64),
 }
@@ -706,7 +721,7 @@ impl Scope {
             self.begin_write().await?
         };
         let plans = self
-            .analyse(&txn, &request, layout, &headers.at, &table, &mut report)
+            .analyse(&txn, &request, layout, &headers.at, table, &mut report)
             .await?;
         if request.dry_run || !report.is_writable() {
             return Ok(report);
@@ -755,13 +770,18 @@ impl Scope {
         request: &ImportRequest<'_>,
         layout: &'static [Column],
         at: &[Option<usize>],
-        table: &read::Table,
+        table: read::Table,
         report: &mut Report,
     ) -> Result<Vec<Plan>> {
         let mut context = Context {
             scope: self,
             countries: Countries::load(txn).await?,
             registry: Registry::load(self, txn).await?,
+            people: match request.kind {
+                ImportKind::Agreements | ImportKind::Events => People::load(self, txn).await?,
+                _ => People::default(),
+            },
+            people_created: 0,
             decode_id: request.decode_id,
         };
         let partnerships = match request.kind {
@@ -779,11 +799,17 @@ impl Scope {
         // The organisations an agreements or events file creates, by their order of first mention.
         let mut new_orgs: Vec<String> = Vec::new();
         let mut plans = Vec::with_capacity(table.rows.len());
+        report.rows.reserve(table.rows.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, row) in table.rows.iter().enumerate() {
-            let cells = Cells { layout, at, row };
+        // Each row's cells move into its report (which the CSV report writes back).
+        for (i, (row, number)) in table.rows.into_iter().zip(table.lines).enumerate() {
+            let cells = Cells {
+                layout,
+                at,
+                row: &row,
+            };
             let mut line = RowReport {
-                line: table.lines[i],
+                line: number,
                 status: RowStatus::New,
                 record: None,
                 changes: Vec::new(),
@@ -792,7 +818,8 @@ impl Scope {
                 reason: None,
                 partner: None,
                 partners: Vec::new(),
-                cells: row.clone(),
+                people: Vec::new(),
+                cells: Vec::new(),
             };
             let plan = match request.kind {
                 ImportKind::Organisations => {
@@ -832,9 +859,11 @@ impl Scope {
                     line.reason = Some(reason);
                     line.candidates.clear();
                     line.partners.clear();
+                    line.people.clear();
                     Plan::Nothing
                 }
             };
+            line.cells = row;
             report.rows.push(line);
             plans.push(plan);
         }
@@ -862,29 +891,24 @@ impl Scope {
         Ok(out)
     }
 
-    /// Writes the plans in order; on failure, the row's index and column.
+    /// Writes the plans; on failure, the row's index and column. New organisations
+    /// (of every kind of file) and new partnerships are written in batches, each a few
+    /// statements whatever the number of rows; updates, agreements and events row by row.
     async fn write_rows(
         &self,
         txn: &DatabaseTransaction,
-        plans: Vec<Plan>,
+        mut plans: Vec<Plan>,
         report: &mut Report,
     ) -> std::result::Result<(), (usize, String, Error)> {
-        let mut created: HashMap<usize, i64> = HashMap::new();
-        // The organisations an agreements or events file creates, by their index in the file.
-        let mut new_orgs: HashMap<usize, i64> = HashMap::new();
-        let mut to_index = Vec::new();
+        let new_orgs = self
+            .create_new_organisations(txn, &mut plans, report)
+            .await?;
+        let new_people = self.create_new_people(txn, &mut plans).await?;
+        let mut partnerships: Vec<(usize, PartnershipInput)> = Vec::new();
         for (i, plan) in plans.into_iter().enumerate() {
             let at = |column: &str, e: Error| (i, column_of(column, &e), e);
             match plan {
-                Plan::Nothing => {}
-                Plan::CreateOrganisation(input) => {
-                    let row = self
-                        .create_organisation_in(txn, &input, false)
-                        .await
-                        .map_err(|e| at("nameEn", e))?;
-                    to_index.push(row.id);
-                    report.rows[i].record = Some((RecordKind::Organisation, row.id));
-                }
+                Plan::Nothing | Plan::CreateOrganisation(_) => {}
                 Plan::UpdateOrganisation(id, version, patch) => {
                     self.update_organisation_in(txn, id, version, *patch)
                         .await
@@ -892,100 +916,142 @@ impl Scope {
                 }
                 Plan::Agreement(plan) => {
                     let AgreementPlan {
-                        create,
                         partners,
+                        people,
                         write,
+                        ..
                     } = *plan;
-                    for (n, input) in create {
-                        let row = self
-                            .create_organisation_in(txn, &input, false)
-                            .await
-                            .map_err(|e| at("partner", e))?;
-                        to_index.push(row.id);
-                        new_orgs.insert(n, row.id);
-                    }
-                    let resolve = |r: &PartnerRef| match r {
-                        PartnerRef::Known(id) => *id,
-                        PartnerRef::New(n) => *new_orgs.get(n).expect("an earlier row"),
+                    let ids = new_orgs.resolve(&partners, &mut report.rows[i]);
+                    new_people.fill(&people, &mut report.rows[i]);
+                    let person = |l: &PersonLink<AgreementPersonRole>| AgreementPersonInput {
+                        person: new_people.id(l.person),
+                        role: l.role,
+                        title: None,
+                        organisation: l.organisation.map(|o| new_orgs.id(&o)),
+                        translations: Vec::new(),
                     };
-                    let ids: Vec<i64> = partners.iter().map(resolve).collect();
-                    for (p, id) in report.rows[i].partners.iter_mut().zip(&ids) {
-                        p.id = Some(*id);
-                    }
                     match write {
                         AgreementWrite::Nothing => {}
                         AgreementWrite::Create(mut input) => {
                             input.parties = parties_of(input.owner.unwrap_or_default(), &ids);
+                            input.people = people.iter().map(person).collect();
                             let row = self
                                 .create_agreement_in(txn, &input)
                                 .await
                                 .map_err(|e| at("title", e))?;
                             report.rows[i].record = Some((RecordKind::Agreement, row.id));
                         }
-                        AgreementWrite::Update(id, version, patch, parties) => {
+                        AgreementWrite::Update(id, version, patch, parties, people) => {
                             let parties: Option<Vec<crate::agreements::PartyInput>> =
                                 parties.map(|list| {
                                     list.iter()
                                         .map(|(r, role)| crate::agreements::PartyInput {
-                                            organisation: resolve(r),
+                                            organisation: new_orgs.id(r),
                                             role: *role,
                                         })
                                         .collect()
                                 });
-                            self.update_agreement_in(txn, id, version, *patch, parties.as_deref())
-                                .await
-                                .map_err(|e| at("id", e))?;
+                            let people = match people {
+                                None => None,
+                                Some((links, roles)) => {
+                                    let current = self
+                                        .agreement_person_inputs(txn, id)
+                                        .await
+                                        .map_err(|e| at("id", e))?;
+                                    Some(merge_people(
+                                        current,
+                                        links.iter().map(person).collect(),
+                                        &roles,
+                                        |p| (p.person, p.role),
+                                        |new, old| {
+                                            new.title = old.title;
+                                            new.translations = old.translations;
+                                            new.organisation =
+                                                new.organisation.or(old.organisation);
+                                        },
+                                    ))
+                                }
+                            };
+                            self.update_agreement_in(
+                                txn,
+                                id,
+                                version,
+                                *patch,
+                                parties.as_deref(),
+                                people.as_deref(),
+                            )
+                            .await
+                            .map_err(|e| at("id", e))?;
                         }
                     }
                 }
                 Plan::Event(plan) => {
                     let EventPlan {
-                        create,
                         hosts,
+                        participants,
                         write,
+                        ..
                     } = *plan;
-                    for (n, input) in create {
-                        let row = self
-                            .create_organisation_in(txn, &input, false)
-                            .await
-                            .map_err(|e| at("host", e))?;
-                        to_index.push(row.id);
-                        new_orgs.insert(n, row.id);
-                    }
-                    let resolve = |r: &PartnerRef| match r {
-                        PartnerRef::Known(id) => *id,
-                        PartnerRef::New(n) => *new_orgs.get(n).expect("an earlier row"),
+                    let ids = new_orgs.resolve(&hosts, &mut report.rows[i]);
+                    new_people.fill(&participants, &mut report.rows[i]);
+                    let participant = |l: &PersonLink<ParticipantRole>| ParticipantInput {
+                        person: new_people.id(l.person),
+                        role: l.role,
+                        title: None,
+                        organisation: l.organisation.map(|o| new_orgs.id(&o)),
+                        translations: Vec::new(),
                     };
-                    let ids: Vec<i64> = hosts.iter().map(resolve).collect();
-                    for (p, id) in report.rows[i].partners.iter_mut().zip(&ids) {
-                        p.id = Some(*id);
-                    }
                     match write {
                         EventWrite::Nothing => {}
                         EventWrite::Create(mut input) => {
                             input.organisations = hosts_of(&ids);
+                            input.participants = participants.iter().map(participant).collect();
                             let row = self
                                 .create_event_in(txn, &input)
                                 .await
                                 .map_err(|e| at("title", e))?;
                             report.rows[i].record = Some((RecordKind::Event, row.id));
                         }
-                        EventWrite::Update(id, version, patch, organisations) => {
+                        EventWrite::Update(id, version, patch, organisations, participants) => {
                             let organisations: Option<Vec<crate::events::EventOrganisationInput>> =
                                 organisations.map(|list| {
                                     list.iter()
                                         .map(|(r, role)| crate::events::EventOrganisationInput {
-                                            organisation: resolve(r),
+                                            organisation: new_orgs.id(r),
                                             role: *role,
                                         })
                                         .collect()
                                 });
+                            let participants = match participants {
+                                None => None,
+                                Some(links) => {
+                                    let current = self
+                                        .participant_inputs(txn, id)
+                                        .await
+                                        .map_err(|e| at("id", e))?;
+                                    let all: Vec<ParticipantRole> =
+                                        current.iter().map(|p| p.role).collect();
+                                    Some(merge_people(
+                                        current,
+                                        links.iter().map(participant).collect(),
+                                        &all,
+                                        |p| (p.person, p.role),
+                                        |new, old| {
+                                            new.title = old.title;
+                                            new.translations = old.translations;
+                                            new.organisation =
+                                                new.organisation.or(old.organisation);
+                                        },
+                                    ))
+                                }
+                            };
                             self.update_event_in(
                                 txn,
                                 id,
                                 version,
                                 *patch,
                                 organisations.as_deref(),
+                                participants.as_deref(),
                             )
                             .await
                             .map_err(|e| at("id", e))?;
@@ -995,16 +1061,10 @@ impl Scope {
                 Plan::Partnership { partner, write } => {
                     let partner_id = match partner {
                         PartnerPlan::Known(id) => id,
-                        PartnerPlan::FromRow(row) => *created.get(&row).expect("an earlier row"),
-                        PartnerPlan::Create(input) => {
-                            let row = self
-                                .create_organisation_in(txn, &input, false)
-                                .await
-                                .map_err(|e| at("partner", e))?;
-                            to_index.push(row.id);
-                            created.insert(i, row.id);
-                            row.id
+                        PartnerPlan::FromRow(row) | PartnerPlan::Created(row) => {
+                            *new_orgs.by_row.get(&row).expect("created above")
                         }
+                        PartnerPlan::Create(_) => unreachable!("created above"),
                     };
                     if let Some(p) = &mut report.rows[i].partner {
                         p.id = Some(partner_id);
@@ -1013,11 +1073,7 @@ impl Scope {
                         PartnershipWrite::Nothing => {}
                         PartnershipWrite::Create(mut input) => {
                             input.partner = partner_id;
-                            let row = self
-                                .create_partnership_in(txn, &input)
-                                .await
-                                .map_err(|e| at("partner", e))?;
-                            report.rows[i].record = Some((RecordKind::Partnership, row.id));
+                            partnerships.push((i, *input));
                         }
                         PartnershipWrite::Update(id, version, patch) => {
                             self.update_partnership_in(txn, id, version, *patch)
@@ -1028,12 +1084,199 @@ impl Scope {
                 }
             }
         }
-        for batch in to_index.chunks(INDEX_BATCH) {
-            search::index(txn, SearchRegistry::Organisation, batch)
-                .await
-                .map_err(|e| (0, "file".to_owned(), e))?;
+        let (rows, inputs): (Vec<usize>, Vec<PartnershipInput>) = partnerships.into_iter().unzip();
+        let created = self
+            .create_partnerships_in(txn, &inputs)
+            .await
+            .map_err(|(k, e)| (rows[k], column_of("partner", &e), e))?;
+        for (i, id) in rows.into_iter().zip(created) {
+            report.rows[i].record = Some((RecordKind::Partnership, id));
         }
         Ok(())
+    }
+
+    /// Creates every person the plans create (signatories, witnesses, participants),
+    /// in one batch. Takes their inputs out of the plans.
+    async fn create_new_people(
+        &self,
+        txn: &DatabaseTransaction,
+        plans: &mut [Plan],
+    ) -> std::result::Result<NewPeople, (usize, String, Error)> {
+        let mut inputs = Vec::new();
+        let mut origins: Vec<(usize, &'static str, usize)> = Vec::new();
+        for (i, plan) in plans.iter_mut().enumerate() {
+            let (create, column) = match plan {
+                Plan::Agreement(plan) => (std::mem::take(&mut plan.create_people), "signatories"),
+                Plan::Event(plan) => (std::mem::take(&mut plan.create_people), "participants"),
+                _ => continue,
+            };
+            for (n, input) in create {
+                inputs.push(*input);
+                origins.push((i, column, n));
+            }
+        }
+        let created = self
+            .create_people_in(txn, &inputs)
+            .await
+            .map_err(|(k, e)| {
+                let (row, column, _) = origins[k];
+                (row, column_of(column, &e), e)
+            })?;
+        Ok(NewPeople {
+            ids: origins
+                .into_iter()
+                .zip(created)
+                .map(|((_, _, n), p)| (n, p.id))
+                .collect(),
+        })
+    }
+
+    /// Creates every organisation the plans create, in one batch: the rows of an
+    /// organisations file, the new partners of a partnerships file, the organisations an
+    /// agreements or events file names first. Takes their inputs out of the plans.
+    async fn create_new_organisations(
+        &self,
+        txn: &DatabaseTransaction,
+        plans: &mut [Plan],
+        report: &mut Report,
+    ) -> std::result::Result<NewOrganisations, (usize, String, Error)> {
+        let mut inputs: Vec<OrganisationInput> = Vec::new();
+        // For each input: its row and the column its errors fall on; and what it is.
+        let mut origins: Vec<(usize, &'static str, NewOrigin)> = Vec::new();
+        for (i, plan) in plans.iter_mut().enumerate() {
+            match plan {
+                Plan::CreateOrganisation(_) => {
+                    let Plan::CreateOrganisation(input) = std::mem::replace(plan, Plan::Nothing)
+                    else {
+                        unreachable!()
+                    };
+                    inputs.push(*input);
+                    origins.push((i, "nameEn", NewOrigin::Row));
+                }
+                Plan::Partnership { partner, .. } => {
+                    if let PartnerPlan::Create(_) = partner {
+                        let PartnerPlan::Create(input) =
+                            std::mem::replace(partner, PartnerPlan::Created(i))
+                        else {
+                            unreachable!()
+                        };
+                        inputs.push(*input);
+                        origins.push((i, "partner", NewOrigin::Row));
+                    }
+                }
+                Plan::Agreement(plan) => {
+                    for (n, input) in std::mem::take(&mut plan.create) {
+                        inputs.push(*input);
+                        origins.push((i, "partner", NewOrigin::Named(n)));
+                    }
+                }
+                Plan::Event(plan) => {
+                    for (n, input) in std::mem::take(&mut plan.create) {
+                        inputs.push(*input);
+                        origins.push((i, "host", NewOrigin::Named(n)));
+                    }
+                }
+                Plan::Nothing | Plan::UpdateOrganisation(..) => {}
+            }
+        }
+        let created = self
+            .create_organisations_in(txn, &inputs)
+            .await
+            .map_err(|(k, e)| {
+                let (row, column, _) = origins[k];
+                (row, column_of(column, &e), e)
+            })?;
+        let mut out = NewOrganisations {
+            by_row: HashMap::new(),
+            named: HashMap::new(),
+        };
+        for ((row, _, origin), id) in origins.into_iter().zip(created) {
+            match origin {
+                NewOrigin::Row => {
+                    out.by_row.insert(row, id);
+                    if report.rows[row].partner.is_none() {
+                        report.rows[row].record = Some((RecordKind::Organisation, id));
+                    }
+                }
+                NewOrigin::Named(n) => {
+                    out.named.insert(n, id);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The people a record has after a row names those in `roles`: the others stay as
+/// they are, in their order, then the named ones, each keeping what the record held for
+/// them (`keep`: title, its translations, the organisation when the row gives none).
+fn merge_people<P, R: PartialEq + Copy>(
+    current: Vec<P>,
+    named: Vec<P>,
+    roles: &[R],
+    key: impl Fn(&P) -> (i64, R),
+    keep: impl Fn(&mut P, P),
+) -> Vec<P> {
+    let (mut replaced, mut out): (Vec<P>, Vec<P>) =
+        current.into_iter().partition(|p| roles.contains(&key(p).1));
+    for mut p in named {
+        if let Some(at) = replaced.iter().position(|old| key(old) == key(&p)) {
+            keep(&mut p, replaced.remove(at));
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The people an import created, by their index among the file's new people.
+struct NewPeople {
+    ids: HashMap<usize, i64>,
+}
+
+impl NewPeople {
+    fn id(&self, r: PersonRef) -> i64 {
+        match r {
+            PersonRef::Known(id) => id,
+            PersonRef::New(n) => *self.ids.get(&n).expect("created above"),
+        }
+    }
+
+    /// Fills the ids of a row's people into its report.
+    fn fill<R>(&self, links: &[PersonLink<R>], line: &mut RowReport) {
+        for (p, l) in line.people.iter_mut().zip(links) {
+            p.id = Some(self.id(l.person));
+        }
+    }
+}
+
+/// What a new organisation of an import's batch is: a row's own (an organisation or a
+/// partner), or the `n`th organisation an agreements or events file names first.
+enum NewOrigin {
+    Row,
+    Named(usize),
+}
+
+/// The organisations an import created, by the row or the name that made each.
+struct NewOrganisations {
+    by_row: HashMap<usize, i64>,
+    named: HashMap<usize, i64>,
+}
+
+impl NewOrganisations {
+    fn id(&self, r: &PartnerRef) -> i64 {
+        match r {
+            PartnerRef::Known(id) => *id,
+            PartnerRef::New(n) => *self.named.get(n).expect("created above"),
+        }
+    }
+
+    /// The ids of the organisations a row names, also filled into its report.
+    fn resolve(&self, refs: &[PartnerRef], line: &mut RowReport) -> Vec<i64> {
+        let ids: Vec<i64> = refs.iter().map(|r| self.id(r)).collect();
+        for (p, id) in line.partners.iter_mut().zip(&ids) {
+            p.id = Some(*id);
+        }
+        ids
     }
 }
 
@@ -1262,7 +1505,7 @@ impl Context<'_> {
                 }
                 format!("o{id}")
             }
-            PartnerPlan::FromRow(row) => format!("row{row}"),
+            PartnerPlan::FromRow(row) | PartnerPlan::Created(row) => format!("row{row}"),
             PartnerPlan::Create(_) => format!("row{i}"),
         };
         let kind = kind.unwrap_or(partnership_kind_for(partner_kind));

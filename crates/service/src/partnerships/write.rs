@@ -1,12 +1,14 @@
 //! Writing partnerships.
 use chrono::NaiveDate;
+use chrono::Utc;
 use entity::enums::{PartnershipKind, PartnershipStatus, Visibility};
 use entity::{organisation, partnership, source};
-use sea_orm::{DatabaseTransaction, Set};
+use sea_orm::{DatabaseTransaction, EntityTrait, Set};
 use serde::Serialize;
 
+use crate::audit::Audit;
 use crate::domain::{DateSpan, LONG_TEXT_MAX};
-use crate::write::{Patch, patch_text, patched, text};
+use crate::write::{Patch, Stamped, on_constraint, patch_text, patched, text};
 use crate::{Error, Result, Scope};
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +61,10 @@ fn dates(
     }
     Ok(span)
 }
+
+/// Rows per multi-row insert of a batch: about 15 values each, under SQLite's limit of
+/// 32,766 bound values (and PostgreSQL's 65,535).
+const ROWS_PER_INSERT: usize = 1_000;
 
 fn distinct(member: i64, partner: i64) -> Result<()> {
     if member == partner {
@@ -123,6 +129,111 @@ impl Scope {
             .write(txn)
             .await?;
         Ok(row)
+    }
+
+    /// `create_partnership_in` for many inputs at once (an import's new partnerships),
+    /// with the same checks, rows, audit and change entries, in statements that grow
+    /// with the number of chunks, not of records. The new records' ids come back in the
+    /// order of `inputs`; a failure names the index of the input at fault.
+    pub(crate) async fn create_partnerships_in(
+        &self,
+        txn: &DatabaseTransaction,
+        inputs: &[PartnershipInput],
+    ) -> std::result::Result<Vec<i64>, (usize, Error)> {
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let principal = self.principal();
+        // Every organisation the inputs name, and every source, read once.
+        let mut named = Vec::with_capacity(inputs.len() * 3);
+        let mut owners = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
+            let owner = crate::access::owner_of_new(principal, input.owner).map_err(|e| (i, e))?;
+            crate::access::may_write(principal, owner).map_err(|e| (i, e))?;
+            owners.push(owner);
+            if input.owner.is_some() && principal.is_coordinator() {
+                named.push(owner);
+            }
+            named.push(input.member.unwrap_or(owner));
+            named.push(input.partner);
+        }
+        let organisations = self
+            .readable_ids::<organisation::Entity>(txn, named)
+            .await
+            .map_err(|e| (0, e))?;
+        let sources = self
+            .readable_ids::<source::Entity>(txn, inputs.iter().filter_map(|i| i.source))
+            .await
+            .map_err(|e| (0, e))?;
+        let now = Utc::now();
+        let by = principal.label();
+        // Chunk by chunk, rows to audit entries, so that what is held at once does not
+        // grow with the batch: only the ids are kept.
+        let mut created = Vec::with_capacity(inputs.len());
+        for (c, chunk) in inputs.chunks(ROWS_PER_INSERT).enumerate() {
+            let first = c * ROWS_PER_INSERT;
+            let mut rows = Vec::with_capacity(chunk.len());
+            for (k, input) in chunk.iter().enumerate() {
+                let i = first + k;
+                let at = |e| (i, e);
+                let owner = owners[i];
+                let missing = |field: &str| (i, Error::bad_input(field, "no such organisation"));
+                if input.owner.is_some()
+                    && principal.is_coordinator()
+                    && !organisations.contains(&owner)
+                {
+                    return Err(missing("input.owner"));
+                }
+                let member = input.member.unwrap_or(owner);
+                if !organisations.contains(&member) {
+                    return Err(missing("input.member"));
+                }
+                if !organisations.contains(&input.partner) {
+                    return Err(missing("input.partner"));
+                }
+                distinct(member, input.partner).map_err(at)?;
+                if input.source.is_some_and(|s| !sources.contains(&s)) {
+                    return Err((i, Error::bad_input("input.source", "no such source")));
+                }
+                let span =
+                    dates(input.status, input.since, input.until, self.today()).map_err(at)?;
+                let mut row = partnership::ActiveModel {
+                    owner_id: Set(owner),
+                    visibility: Set(input.visibility.unwrap_or(Visibility::Private)),
+                    member_id: Set(member),
+                    partner_id: Set(input.partner),
+                    kind: Set(input.kind),
+                    since: Set(span.from),
+                    until: Set(span.to),
+                    status: Set(input.status),
+                    notes: Set(text("input.notes", &input.notes, LONG_TEXT_MAX).map_err(at)?),
+                    source_id: Set(input.source),
+                    ..Default::default()
+                };
+                row.stamp(1, by.clone(), now);
+                rows.push(row);
+            }
+            let mut models = partnership::Entity::insert_many(rows)
+                .exec_with_returning(txn)
+                .await
+                .map_err(|e| (first, on_constraint(e, "input")))?;
+            // Ids are taken in the order of the rows.
+            models.sort_by_key(|m| m.id);
+            let audits = models
+                .iter()
+                .map(|row| {
+                    let audit = self
+                        .audit::<partnership::Entity>("createPartnership", row)
+                        .after(row);
+                    (audit, Some(row.visibility))
+                })
+                .collect();
+            Audit::write_created(txn, audits)
+                .await
+                .map_err(|e| (first, e))?;
+            created.extend(models.iter().map(|m| m.id));
+        }
+        Ok(created)
     }
 
     pub async fn update_partnership(
