@@ -1,5 +1,8 @@
 //! The Concord server: configuration, the HTTP app, and the commands of the `concord`
 //! binary. The GraphQL schema lives in the `api` crate, the rules in `service`.
+// The query root's merged resolvers nest async blocks deeper than the default 128
+// allows when the compiler lays them out for a release build.
+#![recursion_limit = "256"]
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
