@@ -1,7 +1,8 @@
 //! The statistics object types: definitions, computed indicators, breakdown rows, the
 //! records behind them (one connection of a union, paged like every root list) and
 //! the consortium overview.
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::{Context, Enum, Object, Union};
 use service::PageArgs;
@@ -217,11 +218,13 @@ impl Statistics {
                 prepared = Some(Arc::new(Prepared {
                     dimension,
                     first: first.flatten(),
-                    paged,
+                    total: paged.total,
+                    rows: paged.rows,
+                    pages: Mutex::new(paged.pages),
                 }));
             }
         }
-        let figure = match prepared.as_ref().and_then(|p| p.paged.total) {
+        let figure = match prepared.as_ref().and_then(|p| p.total) {
             Some(value) => Figure { code, value },
             None => crate::error::svc(scope.figures(&self.0, &[code]).await)?[0],
         };
@@ -271,7 +274,10 @@ struct Prepared {
     dimension: Dimension,
     /// The `first` its rows' pages were read for.
     first: Option<i32>,
-    paged: stats::PagedBreakdown,
+    total: Option<u64>,
+    rows: Vec<stats::BreakdownRow>,
+    /// Each row's first page, handed over (not copied) to the row that shows it.
+    pages: Mutex<HashMap<Option<String>, RecordSlice>>,
 }
 
 /// An indicator's value computed from the records the caller may read.
@@ -318,18 +324,14 @@ impl ComputedIndicator {
     ) -> Result<Vec<BreakdownRow>> {
         let scope = scope(ctx);
         if let Some(prepared) = self.prepared.as_ref().filter(|p| p.dimension == by.into()) {
+            let mut pages = prepared.pages.lock().expect("pages lock");
             return Ok(prepared
-                .paged
                 .rows
                 .iter()
                 .map(|row| BreakdownRow {
                     frame: self.frame.clone(),
                     code: self.figure.code,
-                    page: prepared
-                        .paged
-                        .pages
-                        .get(&row.key)
-                        .map(|page| (prepared.first, page.clone())),
+                    page: Mutex::new(pages.remove(&row.key).map(|page| (prepared.first, page))),
                     row: row.clone(),
                 })
                 .collect());
@@ -344,7 +346,7 @@ impl ComputedIndicator {
                     frame: frame.clone(),
                     code: self.figure.code,
                     row,
-                    page: None,
+                    page: Mutex::new(None),
                 })
                 .collect()
         } else {
@@ -358,7 +360,7 @@ impl ComputedIndicator {
                 frame: self.frame.clone(),
                 code: self.figure.code,
                 row,
-                page: None,
+                page: Mutex::new(None),
             })
             .collect()
         };
@@ -413,8 +415,9 @@ pub struct BreakdownRow {
     frame: Arc<Frame>,
     code: IndicatorCode,
     row: stats::BreakdownRow,
-    /// Its first page of records read with the breakdown, and the `first` it was read for.
-    page: Option<(Option<i32>, RecordSlice)>,
+    /// Its first page of records read with the breakdown, and the `first` it was read
+    /// for; taken by the first `records` that asks for that page.
+    page: Mutex<Option<(Option<i32>, RecordSlice)>>,
 }
 
 /// One row of a breakdown: a key, its names, and how many records it counts.
@@ -472,10 +475,10 @@ impl BreakdownRow {
         // The first page of every row is read in one statement for all rows: with the
         // breakdown, or else apart from it (a later page goes through the row's list).
         if after.is_none() && before.is_none() && last.is_none() {
-            if let Some((read_for, page)) = &self.page
-                && *read_for == first
-            {
-                return Ok(loaded_records(page.clone()));
+            let read =
+                (self.page.lock().expect("page lock")).take_if(|(read_for, _)| *read_for == first);
+            if let Some((_, page)) = read {
+                return Ok(loaded_records(page));
             }
             let key = loader::RowRecords {
                 frame: self.frame.clone(),
@@ -541,7 +544,7 @@ impl ConsortiumOverview {
                 frame: self.frame.clone(),
                 code: IndicatorCode::PartnerInstitutions,
                 row: row.clone(),
-                page: None,
+                page: Mutex::new(None),
             })
             .collect()
     }

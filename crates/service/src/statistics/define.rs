@@ -1038,11 +1038,12 @@ impl Scope {
         let mut all = WindowStatement::new();
         all.add_partition_by(key);
         query.expr_window_as(Expr::cust("COUNT(*)"), all, "row_total");
-        // Every key keeps its first row at least (a page of 0 still counts its row).
+        // The page's rows and no more: the key's count tells whether more lie beyond
+        // them. Every key keeps its first row (a page of 0 still counts its row).
         let mut outer = Query::select()
             .column((Alias::new("numbered"), sea_orm::sea_query::Asterisk))
             .from_subquery(query, "numbered")
-            .and_where(Expr::col(("numbered", "row_number")).lte((page.limit + 1) as i64))
+            .and_where(Expr::col(("numbered", "row_number")).lte(Ord::max(page.limit, 1) as i64))
             .order_by(("numbered", "row_number"), sea_orm::sea_query::Order::Asc)
             .to_owned();
         let table = match names {
@@ -1091,6 +1092,14 @@ impl Scope {
         for key in order {
             if let Some((models, row)) = grouped.remove(&key) {
                 let mut slice = Slice::from_fetched(models, page);
+                // Without a cursor, more lie beyond the page exactly when the list is
+                // longer than the page.
+                let more = row.1 > page.limit;
+                if page.backward {
+                    slice.has_previous = more;
+                } else {
+                    slice.has_next = more;
+                }
                 slice.cursors = slice.items.iter().map(|m| keyset.cursor(m)).collect();
                 slice.total = Some(row.1);
                 rows.push(row);
