@@ -233,13 +233,21 @@ mod reference {
             assert!(after.is_string(), "the search has a second page: {first}");
             let search20 = search.replace("first: 10", "first: 20");
 
-            let reads: [(&str, &str, Value, Cost); 6] = [
+            let day = json!({ "asOf": ops::STATISTICS_AS_OF });
+            let reads: [(&str, &str, Value, Cost); 8] = [
                 ("home", ops::HOME, json!({}), cost(4, 2)),
                 ("profile", ops::PROFILE, json!({ "id": member }), cost(7, 2)),
                 ("search, after a cursor", &search2, json!({ "after": after }), cost(2, 2)),
                 ("search, 20 a page", &search20, json!({ "after": null }), cost(2, 2)),
                 ("deep", ops::DEEP, json!({ "id": event }), cost(8, 2)),
                 ("first page", ops::EVENTS, json!({ "after": null }), cost(1, 2)),
+                // The members, their figures (one grouped statement), the partners by
+                // country, the top partners, the standards' adoptions; the names of the
+                // organisations and standards.
+                ("overview", ops::OVERVIEW, day.clone(), cost(7, 2)),
+                // The members, then the breakdown with every row's first page and, as
+                // each partner has one country, the value (their sum).
+                ("drill-down", ops::DRILL_DOWN, day, cost(2, 2)),
             ];
             let mut seen = Vec::new();
             for (name, query, variables, _) in &reads {

@@ -528,6 +528,9 @@ fn expected_partner_countries(
     out
 }
 
+const MEMBER_FIGURES: &str = "query($a: Date) { consortiumOverview(asOf: $a) {
+    members { organisation { id } indicators { code value } } } }";
+
 const A_TREE: [&str; 3] = ["a", "a-lab", "a-desk"];
 const WHOLE: [&str; 4] = ["a", "a-lab", "a-desk", "b"];
 
@@ -571,6 +574,19 @@ on_both! {
                 assert_eq!(breakdown(&app, token, Some(&consortium), Some(day), "PARTNER_INSTITUTIONS", "MEMBER").await, by_member, "{caller:?} on {day}");
                 // A partner shared by both members is one partner of the consortium.
                 assert!(by_member.values().sum::<u64>() >= whole["PARTNER_INSTITUTIONS"]);
+                // The overview's member figures (one grouped statement for all members)
+                // are each member's own figures.
+                let overview = app.data_as(token, MEMBER_FIGURES, json!({ "a": day })).await;
+                let members = overview["consortiumOverview"]["members"].as_array().unwrap();
+                assert_eq!(members.len(), 2, "{caller:?} on {day}");
+                for member in members {
+                    let id = member["organisation"]["id"].as_str().unwrap();
+                    let own = values(&app, token, Some(id), Some(day)).await;
+                    for figure in member["indicators"].as_array().unwrap() {
+                        let code = figure["code"].as_str().unwrap();
+                        assert_eq!(figure["value"].as_u64().unwrap(), own[code], "{caller:?} on {day}: {id} {code}");
+                    }
+                }
             }
         }
         // The generated data covers what it is meant to: partners shared by members,
@@ -621,9 +637,14 @@ on_both! {
                 (rows, app.statements(ROWS, json!({ "s": consortium, "by": by })).await)
             }
         };
-        let (one, more) = (rows("STATUS").await, rows("COUNTRY").await);
+        let (one, more) = (rows("STATUS").await, rows("KIND").await);
         assert!(one.0 < more.0, "{one:?} {more:?}");
         assert_eq!(one.1, more.1, "{} rows cost {} statements, {} rows {}", one.0, one.1, more.0, more.1);
+        // By country an agreement may count in several rows, so the value is counted
+        // apart from them: one statement more, still not one per row.
+        let by_country = rows("COUNTRY").await;
+        assert!(by_country.0 > one.0, "{by_country:?} {one:?}");
+        assert_eq!(by_country.1, one.1 + 1, "{by_country:?} {one:?}");
         assert_eq!(breakdown(&app, coord, Some(&consortium), Some("2024-06-01"), "TRAINING_CENTRES_ABROAD", "COUNTRY").await,
             map(&[("TH", 2), ("DE", 1), ("FR", 1)]));
     }

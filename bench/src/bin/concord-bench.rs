@@ -151,7 +151,7 @@ async fn run(args: Args) -> Fallible<()> {
         return Err("migrating the working copy failed".into());
     }
     if args.plans {
-        return plans(&args, &url).await;
+        return plans(&args, &url, &operations).await;
     }
     let token = issue_token(&concord, &url).await?;
 
@@ -1114,7 +1114,7 @@ async fn subscriptions(
 
 /// Runs each read once in this process with statement tracing on, and writes every
 /// statement with the plan the database chose for it.
-async fn plans(args: &Args, url: &str) -> Fallible<()> {
+async fn plans(args: &Args, url: &str, operations: &[Operation]) -> Fallible<()> {
     use sea_orm::ConnectionTrait;
     let db = service::connect(url).await.map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -1141,12 +1141,17 @@ async fn plans(args: &Args, url: &str) -> Fallible<()> {
         }
     );
     let mut scans_total = 0;
-    for op in [
+    // The reads among the operations asked for (the write mix and the paging pair have
+    // no plans of their own here).
+    let reads = [
         Operation::Home,
         Operation::Profile,
         Operation::Search,
         Operation::Deep,
-    ] {
+        Operation::Overview,
+        Operation::DrillDown,
+    ];
+    for op in reads.into_iter().filter(|op| operations.contains(op)) {
         let (request, _) = targets.read(op, 1);
         db.start_trace();
         post(&client, &graphql, &request, None).await?;

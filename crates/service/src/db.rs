@@ -134,6 +134,10 @@ impl Database {
 /// connection.
 const MMAP_BYTES: u64 = 2 << 30;
 
+/// How long a request waits for one of SQLite's pooled connections: the default request
+/// timeout (`Settings::request_timeout`, 30 s) less the rest of the request's work.
+const SQLITE_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(25);
+
 /// Opens a pool for `url` (`sqlite://…` or `postgres://…`).
 pub async fn connect(url: &str) -> Result<Database, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
@@ -152,13 +156,21 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         // Reads go through a memory map: with SQLite's default 2 MiB page cache per
         // connection, a search touching 1,700 agreements at scale 10 made as many `pread`
         // calls, and its time grew with the file instead of with the rows.
-        options.max_connections(4).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-                .pragma("mmap_size", MMAP_BYTES.to_string())
-        });
+        // A query request holds one of the four connections for its whole run (its
+        // snapshot), so under load requests queue for one: a heavy read (the statistics)
+        // takes seconds, and the 3 s wait failed the requests behind it as INTERNAL.
+        // The file is always there (nothing to detect as down), so a request waits for a
+        // connection as long as the request itself may run; its timeout cuts it off.
+        options
+            .acquire_timeout(SQLITE_ACQUIRE_TIMEOUT)
+            .max_connections(4)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("mmap_size", MMAP_BYTES.to_string())
+            });
     } else {
         // A statement that runs away is cut off instead of holding a connection.
         options.map_sqlx_postgres_opts(|o| {

@@ -1,7 +1,8 @@
 //! The statistics object types: definitions, computed indicators, breakdown rows, the
 //! records behind them (one connection of a union, paged like every root list) and
 //! the consortium overview.
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::{Context, Enum, Object, Union};
 use service::PageArgs;
@@ -193,18 +194,90 @@ impl Statistics {
                 frame: self.0.clone(),
                 figure,
                 member: None,
+                prepared: None,
             })
             .collect())
     }
     /// One indicator computed.
     async fn indicator(&self, ctx: &Context<'_>, code: IndicatorCode) -> Result<ComputedIndicator> {
-        let figure = crate::error::svc(scope(ctx).figures(&self.0, &[code]).await)?;
+        let scope = scope(ctx);
+        // A breakdown asked for here is read now, with its rows' first pages of records
+        // when they are asked for too: one statement numbers every row's records once
+        // instead of one for the rows and one for their pages. Where every record has
+        // one key, the rows also give the value.
+        let mut prepared = None;
+        if let Some((dimension, first)) = breakdown_asked(ctx) {
+            let args = first.map(|first| PageArgs {
+                first,
+                ..Default::default()
+            });
+            let paged = scope
+                .breakdown_with_pages(&self.0, code, dimension, args.as_ref())
+                .await;
+            if let Some(paged) = crate::error::svc(paged)? {
+                prepared = Some(Arc::new(Prepared {
+                    dimension,
+                    first: first.flatten(),
+                    total: paged.total,
+                    rows: paged.rows,
+                    pages: Mutex::new(paged.pages),
+                }));
+            }
+        }
+        let figure = match prepared.as_ref().and_then(|p| p.total) {
+            Some(value) => Figure { code, value },
+            None => crate::error::svc(scope.figures(&self.0, &[code]).await)?[0],
+        };
         Ok(ComputedIndicator {
             frame: self.0.clone(),
-            figure: figure[0],
+            figure,
             member: None,
+            prepared,
         })
     }
+}
+
+/// The breakdown an indicator's selection asks for (the first `breakdown` field's
+/// `by`), and, when its rows ask for a first page of records (`records` without a
+/// cursor or `last`), that page's `first`.
+fn breakdown_asked(ctx: &Context<'_>) -> Option<(Dimension, Option<Option<i32>>)> {
+    use async_graphql::{InputType, Value};
+    let look = ctx.look_ahead().field("breakdown");
+    let field = look.selection_fields().into_iter().next()?;
+    let arguments = field.arguments().ok()?;
+    let by = arguments.iter().find(|(name, _)| name.as_str() == "by")?;
+    let dimension: Dimension = BreakdownDimension::parse(Some(by.1.clone())).ok()?.into();
+    let records = async_graphql::Lookahead::from(field).field("records");
+    let first = records.selection_fields().into_iter().find_map(|records| {
+        let arguments = records.arguments().ok()?;
+        let given = |name: &str| {
+            arguments
+                .iter()
+                .find(|(n, _)| n.as_str() == name)
+                .map(|(_, v)| v)
+                .filter(|v| **v != Value::Null)
+        };
+        if given("after").is_some() || given("before").is_some() || given("last").is_some() {
+            return None;
+        }
+        match given("first") {
+            None => Some(None),
+            Some(Value::Number(n)) => Some(Some(i32::try_from(n.as_i64()?).ok()?)),
+            Some(_) => None,
+        }
+    });
+    Some((dimension, first))
+}
+
+/// A breakdown read with the indicator (see `Statistics::indicator`).
+struct Prepared {
+    dimension: Dimension,
+    /// The `first` its rows' pages were read for.
+    first: Option<i32>,
+    total: Option<u64>,
+    rows: Vec<stats::BreakdownRow>,
+    /// Each row's first page, handed over (not copied) to the row that shows it.
+    pages: Mutex<HashMap<Option<String>, RecordSlice>>,
 }
 
 /// An indicator's value computed from the records the caller may read.
@@ -213,6 +286,8 @@ pub struct ComputedIndicator {
     figure: Figure,
     /// For a member's figure in the overview: the member it is limited to.
     member: Option<i64>,
+    /// A breakdown read already, with its rows' first pages.
+    prepared: Option<Arc<Prepared>>,
 }
 
 impl ComputedIndicator {
@@ -248,6 +323,19 @@ impl ComputedIndicator {
         by: BreakdownDimension,
     ) -> Result<Vec<BreakdownRow>> {
         let scope = scope(ctx);
+        if let Some(prepared) = self.prepared.as_ref().filter(|p| p.dimension == by.into()) {
+            let mut pages = prepared.pages.lock().expect("pages lock");
+            return Ok(prepared
+                .rows
+                .iter()
+                .map(|row| BreakdownRow {
+                    frame: self.frame.clone(),
+                    code: self.figure.code,
+                    page: Mutex::new(pages.remove(&row.key).map(|page| (prepared.first, page))),
+                    row: row.clone(),
+                })
+                .collect());
+        }
         let rows = if let Some(member) = self.member {
             // A member's figure splits its own records: the member's organisations only.
             // One frame for all rows, so that their records are batched together.
@@ -258,6 +346,7 @@ impl ComputedIndicator {
                     frame: frame.clone(),
                     code: self.figure.code,
                     row,
+                    page: Mutex::new(None),
                 })
                 .collect()
         } else {
@@ -271,6 +360,7 @@ impl ComputedIndicator {
                 frame: self.frame.clone(),
                 code: self.figure.code,
                 row,
+                page: Mutex::new(None),
             })
             .collect()
         };
@@ -325,6 +415,9 @@ pub struct BreakdownRow {
     frame: Arc<Frame>,
     code: IndicatorCode,
     row: stats::BreakdownRow,
+    /// Its first page of records read with the breakdown, and the `first` it was read
+    /// for; taken by the first `records` that asks for that page.
+    page: Mutex<Option<(Option<i32>, RecordSlice)>>,
 }
 
 /// One row of a breakdown: a key, its names, and how many records it counts.
@@ -379,9 +472,14 @@ impl BreakdownRow {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<StatisticsRecordConnection> {
-        // The first page of every row is read in one statement for all rows (a later
-        // page goes through the row's list).
+        // The first page of every row is read in one statement for all rows: with the
+        // breakdown, or else apart from it (a later page goes through the row's list).
         if after.is_none() && before.is_none() && last.is_none() {
+            let read =
+                (self.page.lock().expect("page lock")).take_if(|(read_for, _)| *read_for == first);
+            if let Some((_, page)) = read {
+                return Ok(loaded_records(page));
+            }
             let key = loader::RowRecords {
                 frame: self.frame.clone(),
                 code: self.code,
@@ -446,6 +544,7 @@ impl ConsortiumOverview {
                 frame: self.frame.clone(),
                 code: IndicatorCode::PartnerInstitutions,
                 row: row.clone(),
+                page: Mutex::new(None),
             })
             .collect()
     }
@@ -501,6 +600,7 @@ impl MemberFigures {
                 frame: self.frame.clone(),
                 figure: *figure,
                 member: Some(self.member),
+                prepared: None,
             })
             .collect()
     }

@@ -964,3 +964,148 @@ impl Scope {
             .collect())
     }
 }
+
+/// One breakdown row read with its records: its key, how many records it counts, and the
+/// key's names where a table names it.
+pub(super) type KeyRow = (Option<String>, u64, Option<String>, Option<String>);
+
+impl Records {
+    /// Every row of the breakdown `mapping` keys these records by, each with the first
+    /// page of its records, in one statement: the records numbered once within their
+    /// key and counted there. A row's count and page are those the row's own
+    /// `drill_down` list gives (its length and first page), for `args` without a
+    /// cursor.
+    pub(super) async fn rows_with_pages(
+        &self,
+        scope: &Scope,
+        mapping: Mapping,
+        names: KeyNames,
+        args: &PageArgs,
+    ) -> crate::Result<(Vec<KeyRow>, HashMap<Option<String>, RecordSlice>)> {
+        macro_rules! pages {
+            ($($variant:ident),*) => {
+                match self {
+                    $(Records::$variant(list) => {
+                        let (rows, pages) = scope.numbered_by_key(list, mapping, names, args).await?;
+                        (rows, pages.into_iter().map(|(k, s)| (k, RecordSlice::$variant(s))).collect())
+                    })*
+                }
+            };
+        }
+        Ok(pages!(
+            Organisations,
+            Countries,
+            Agreements,
+            Events,
+            People,
+            Standards,
+            Centres
+        ))
+    }
+}
+
+impl Scope {
+    async fn numbered_by_key<E: Record>(
+        &self,
+        list: &RootList<E>,
+        mapping: Mapping,
+        names: KeyNames,
+        args: &PageArgs,
+    ) -> crate::Result<(Vec<KeyRow>, HashMap<Option<String>, Slice<E::Model>>)>
+    where
+        E::Model: sea_orm::ModelTrait<Entity = E>,
+    {
+        let keyset = list.keyset();
+        let page = &keyset.page(args)?;
+        let mut query = list.select.clone().into_query();
+        let key = match mapping {
+            Mapping::Own(key) => key,
+            Mapping::Pairs(pairs) => {
+                query.join_subquery(
+                    JoinType::InnerJoin,
+                    *pairs,
+                    "keys",
+                    Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
+                );
+                Expr::col(("keys", "key"))
+            }
+        };
+        query.expr_as(key.clone(), "row_key");
+        let mut over = WindowStatement::new();
+        over.add_partition_by(key.clone());
+        keyset.order_window(&mut over, page.backward);
+        query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
+        let mut all = WindowStatement::new();
+        all.add_partition_by(key);
+        query.expr_window_as(Expr::cust("COUNT(*)"), all, "row_total");
+        // The page's rows and no more: the key's count tells whether more lie beyond
+        // them. Every key keeps its first row (a page of 0 still counts its row).
+        let mut outer = Query::select()
+            .column((Alias::new("numbered"), sea_orm::sea_query::Asterisk))
+            .from_subquery(query, "numbered")
+            .and_where(Expr::col(("numbered", "row_number")).lte(Ord::max(page.limit, 1) as i64))
+            .order_by(("numbered", "row_number"), sea_orm::sea_query::Order::Asc)
+            .to_owned();
+        let table = match names {
+            KeyNames::None => None,
+            KeyNames::Countries => Some(Alias::new("country")),
+            KeyNames::WorldRegions => Some(Alias::new("world_region")),
+        };
+        if let Some(table) = &table {
+            // Aliased apart from the records' own columns (an organisation has `name_en`).
+            outer
+                .expr_as(Expr::col(("names", "name_en")), "row_name_en")
+                .expr_as(Expr::col(("names", "name_zh")), "row_name_zh")
+                .join_as(
+                    JoinType::LeftJoin,
+                    table.clone(),
+                    Alias::new("names"),
+                    Expr::col(("names", "code")).equals(("numbered", "row_key")),
+                );
+        }
+        let mut order: Vec<Option<String>> = Vec::new();
+        let mut grouped: HashMap<Option<String>, (Vec<E::Model>, KeyRow)> = HashMap::new();
+        for row in self.rows(&outer).await? {
+            let key: Option<String> = row.try_get("", "row_key")?;
+            let key = key.map(|k| k.trim().to_owned());
+            let total = row.try_get::<i64>("", "row_total")? as u64;
+            let model = E::Model::from_query_result(&row, "")?;
+            let entry = match grouped.entry(key.clone()) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let (en, zh) = if table.is_some() {
+                        (
+                            row.try_get::<Option<String>>("", "row_name_en")?,
+                            row.try_get::<Option<String>>("", "row_name_zh")?,
+                        )
+                    } else {
+                        (None, None)
+                    };
+                    order.push(key.clone());
+                    e.insert((Vec::new(), (key, total, en, zh)))
+                }
+            };
+            entry.0.push(model);
+        }
+        let mut rows = Vec::with_capacity(order.len());
+        let mut pages = HashMap::with_capacity(order.len());
+        for key in order {
+            if let Some((models, row)) = grouped.remove(&key) {
+                let mut slice = Slice::from_fetched(models, page);
+                // Without a cursor, more lie beyond the page exactly when the list is
+                // longer than the page.
+                let more = row.1 > page.limit;
+                if page.backward {
+                    slice.has_previous = more;
+                } else {
+                    slice.has_next = more;
+                }
+                slice.cursors = slice.items.iter().map(|m| keyset.cursor(m)).collect();
+                slice.total = Some(row.1);
+                rows.push(row);
+                pages.insert(key, slice);
+            }
+        }
+        Ok((rows, pages))
+    }
+}

@@ -371,44 +371,58 @@ impl Scope {
             let organisations = frame.organisations();
             let records = self.statistics_records(frame, code, &organisations, None);
             let mapping = define::mapping(self, frame, code, dimension, &organisations);
-            let names = match dimension {
-                Dimension::Country => define::KeyNames::Countries,
-                Dimension::Region | Dimension::Subregion => define::KeyNames::WorldRegions,
-                _ => define::KeyNames::None,
-            };
+            let names = key_names(dimension);
             let query = records.grouped_query(mapping, names);
             for row in self.rows(&query).await? {
                 let key: Option<String> = row.try_get("", "key")?;
                 let value = row.try_get::<i64>("", "value")? as u64;
-                let (en, zh) = match (&key, dimension) {
-                    (None, _) => ("Not recorded".to_owned(), "未记录".to_owned()),
-                    (Some(_), Dimension::Country | Dimension::Region | Dimension::Subregion) => {
-                        let en: Option<String> = row.try_get("", "name_en")?;
-                        let zh: Option<String> = row.try_get("", "name_zh")?;
-                        let code = key.clone().unwrap_or_default();
-                        (en.unwrap_or(code.clone()), zh.unwrap_or(code))
-                    }
-                    (Some(k), Dimension::Year) => (k.clone(), format!("{k}年")),
-                    (Some(k), _) => define::label(k),
+                let (en, zh) = match names {
+                    define::KeyNames::None => (None, None),
+                    _ => (row.try_get("", "name_en")?, row.try_get("", "name_zh")?),
                 };
-                rows.push(BreakdownRow {
-                    dimension,
-                    key: key.map(|k| k.trim().to_owned()),
-                    label_en: en,
-                    label_zh: zh,
-                    value,
-                });
+                rows.push(row_of(dimension, key, value, en, zh));
             }
         }
-        rows.retain(|r| r.value > 0);
-        // Largest first, then by key (not recorded last): a handful of rows.
-        rows.sort_by(|a, b| {
-            b.value
-                .cmp(&a.value)
-                .then_with(|| a.key.is_none().cmp(&b.key.is_none()))
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        Ok(rows)
+        Ok(ranked(rows))
+    }
+
+    /// `breakdown` with the first page of every row's records (`pages`: the arguments
+    /// of a first page, without a cursor) read in the same statement, and the
+    /// indicator's value where the rows give it: where every record has exactly one key
+    /// (its own country, year, kind...), the value is the sum of the rows. `None` for
+    /// the member breakdown and for a dimension the indicator has none by (`breakdown`
+    /// answers those).
+    pub async fn breakdown_with_pages(
+        &self,
+        frame: &Frame,
+        code: IndicatorCode,
+        dimension: Dimension,
+        pages: Option<&crate::PageArgs>,
+    ) -> Result<Option<PagedBreakdown>> {
+        if dimension == Dimension::Member || !dimensions(code).contains(&dimension) {
+            return Ok(None);
+        }
+        let organisations = frame.organisations();
+        let records = self.statistics_records(frame, code, &organisations, None);
+        let mapping = define::mapping(self, frame, code, dimension, &organisations);
+        let one_key = matches!(mapping, Mapping::Own(_));
+        let names = key_names(dimension);
+        let (rows, pages) = match pages {
+            Some(args) => {
+                let (rows, pages) = records.rows_with_pages(self, mapping, names, args).await?;
+                let rows = rows
+                    .into_iter()
+                    .map(|(key, value, en, zh)| row_of(dimension, key, value, en, zh))
+                    .collect();
+                (ranked(rows), pages)
+            }
+            None => (
+                self.breakdown(frame, code, dimension).await?,
+                HashMap::new(),
+            ),
+        };
+        let total = one_key.then(|| rows.iter().map(|r| r.value).sum());
+        Ok(Some(PagedBreakdown { rows, total, pages }))
     }
 
     /// The records behind `code`'s value for `frame`, or behind one breakdown row of it
@@ -541,4 +555,61 @@ fn union_all(arms: Vec<SelectStatement>) -> Option<SelectStatement> {
         );
     }
     union_all(parts)
+}
+
+/// A breakdown with the first page of each row's records (see
+/// [`Scope::breakdown_with_pages`]).
+pub struct PagedBreakdown {
+    pub rows: Vec<BreakdownRow>,
+    /// The indicator's value, where every record has one key: the sum of the rows.
+    pub total: Option<u64>,
+    /// Each row's first page, by the row's key; empty when no page was asked for.
+    pub pages: HashMap<Option<String>, RecordSlice>,
+}
+
+/// Where the keys of a breakdown by `dimension` are named.
+fn key_names(dimension: Dimension) -> define::KeyNames {
+    match dimension {
+        Dimension::Country => define::KeyNames::Countries,
+        Dimension::Region | Dimension::Subregion => define::KeyNames::WorldRegions,
+        _ => define::KeyNames::None,
+    }
+}
+
+/// A breakdown row from its key, its count and the names its table gives the key.
+fn row_of(
+    dimension: Dimension,
+    key: Option<String>,
+    value: u64,
+    name_en: Option<String>,
+    name_zh: Option<String>,
+) -> BreakdownRow {
+    let (en, zh) = match (&key, dimension) {
+        (None, _) => ("Not recorded".to_owned(), "未记录".to_owned()),
+        (Some(k), Dimension::Country | Dimension::Region | Dimension::Subregion) => {
+            let code = k.clone();
+            (name_en.unwrap_or(code.clone()), name_zh.unwrap_or(code))
+        }
+        (Some(k), Dimension::Year) => (k.clone(), format!("{k}年")),
+        (Some(k), _) => define::label(k),
+    };
+    BreakdownRow {
+        dimension,
+        key: key.map(|k| k.trim().to_owned()),
+        label_en: en,
+        label_zh: zh,
+        value,
+    }
+}
+
+/// The rows that count something, largest first, then by key (not recorded last).
+fn ranked(mut rows: Vec<BreakdownRow>) -> Vec<BreakdownRow> {
+    rows.retain(|r| r.value > 0);
+    rows.sort_by(|a, b| {
+        b.value
+            .cmp(&a.value)
+            .then_with(|| a.key.is_none().cmp(&b.key.is_none()))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    rows
 }
