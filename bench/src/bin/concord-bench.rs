@@ -846,11 +846,13 @@ fn report(
     out.push_str("| operation | server | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | txn/req | peak RSS MiB | vs baseline | same JSON |\n");
     out.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (op, ours, theirs, same) in rows {
+        // A baseline that answered nothing (every request an error) gives no ratio.
         let ratio = theirs.as_ref().map_or("".into(), |t| {
-            format!(
-                "{:.2}",
-                ours.throughput / t.throughput.max(f64::MIN_POSITIVE)
-            )
+            if t.throughput > 0.0 {
+                format!("{:.2}", ours.throughput / t.throughput)
+            } else {
+                "baseline failed".into()
+            }
         });
         let same = match same {
             Some(true) => "yes",
