@@ -452,7 +452,16 @@ impl Scope {
                         .join(
                             sea_orm::JoinType::InnerJoin,
                             UNIT_TREE,
-                            Expr::col((UNIT_TREE, "org")).equals((table, parent)),
+                            Expr::col((UNIT_TREE, "org")).equals((table.clone(), parent.clone())),
+                        )
+                        // Says the same as the join, but gives SQLite a term it answers
+                        // from the link table's index on the parent: without it SQLite
+                        // scans every link and probes the tree (an organisation profile's
+                        // parties, 3.4 ms against 1.2 ms at scale 1).
+                        .and_where(
+                            Expr::col((table, parent)).in_subquery(
+                                Query::select().column("org").from(UNIT_TREE).to_owned(),
+                            ),
                         )
                         .to_owned()
                 } else {
