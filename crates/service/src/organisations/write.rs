@@ -699,48 +699,20 @@ impl Scope {
         names: &[NameInput],
         identifiers: &[IdentifierInput],
     ) -> Result<()> {
-        let mut rows = Vec::with_capacity(names.len());
-        for (i, n) in names.iter().enumerate() {
-            let lang = LanguageTag::parse(&format!("input.names.{i}.lang"), &n.lang)?;
-            rows.push(organisation_name::ActiveModel {
-                organisation_id: Set(id),
-                lang: Set(lang.as_str().to_owned()),
-                kind: Set(n.kind),
-                value: Set(required_text(
-                    &format!("input.names.{i}.value"),
-                    &n.value,
-                    TITLE_MAX,
-                )?),
-                ..Default::default()
-            });
-        }
+        let (names, identifiers) = self.name_rows(id, names, identifiers)?;
         replace(
             txn,
             organisation_name::Column::OrganisationId,
             id,
-            rows,
+            names,
             "input.names",
         )
         .await?;
-        let mut rows = Vec::with_capacity(identifiers.len());
-        for (i, x) in identifiers.iter().enumerate() {
-            let scheme = required_text(&format!("input.identifiers.{i}.scheme"), &x.scheme, 50)?;
-            rows.push(organisation_identifier::ActiveModel {
-                organisation_id: Set(id),
-                scheme: Set(scheme.to_uppercase()),
-                value: Set(required_text(
-                    &format!("input.identifiers.{i}.value"),
-                    &x.value,
-                    NAME_MAX,
-                )?),
-                ..Default::default()
-            });
-        }
         replace(
             txn,
             organisation_identifier::Column::OrganisationId,
             id,
-            rows,
+            identifiers,
             "input.identifiers",
         )
         .await

@@ -62,6 +62,29 @@ fn dates(
     Ok(span)
 }
 
+/// A new partnership's row from its checked owner and member and its input.
+fn new_row(
+    owner: i64,
+    member: i64,
+    input: &PartnershipInput,
+    today: NaiveDate,
+) -> Result<partnership::ActiveModel> {
+    let span = dates(input.status, input.since, input.until, today)?;
+    Ok(partnership::ActiveModel {
+        owner_id: Set(owner),
+        visibility: Set(input.visibility.unwrap_or(Visibility::Private)),
+        member_id: Set(member),
+        partner_id: Set(input.partner),
+        kind: Set(input.kind),
+        since: Set(span.from),
+        until: Set(span.to),
+        status: Set(input.status),
+        notes: Set(text("input.notes", &input.notes, LONG_TEXT_MAX)?),
+        source_id: Set(input.source),
+        ..Default::default()
+    })
+}
+
 /// Rows per multi-row insert of a batch: about 15 values each, under SQLite's limit of
 /// 32,766 bound values (and PostgreSQL's 65,535).
 const ROWS_PER_INSERT: usize = 1_000;
@@ -109,20 +132,7 @@ impl Scope {
         distinct(member, input.partner)?;
         self.require::<source::Entity>(txn, "input.source", "source", input.source)
             .await?;
-        let span = dates(input.status, input.since, input.until, self.today())?;
-        let row = partnership::ActiveModel {
-            owner_id: Set(owner),
-            visibility: Set(input.visibility.unwrap_or(Visibility::Private)),
-            member_id: Set(member),
-            partner_id: Set(input.partner),
-            kind: Set(input.kind),
-            since: Set(span.from),
-            until: Set(span.to),
-            status: Set(input.status),
-            notes: Set(text("input.notes", &input.notes, LONG_TEXT_MAX)?),
-            source_id: Set(input.source),
-            ..Default::default()
-        };
+        let row = new_row(owner, member, input, self.today())?;
         let row = self.insert::<partnership::Entity>(txn, row).await?;
         self.audit::<partnership::Entity>("createPartnership", &row)
             .after(&row)
@@ -195,21 +205,7 @@ impl Scope {
                 if input.source.is_some_and(|s| !sources.contains(&s)) {
                     return Err((i, Error::bad_input("input.source", "no such source")));
                 }
-                let span =
-                    dates(input.status, input.since, input.until, self.today()).map_err(at)?;
-                let mut row = partnership::ActiveModel {
-                    owner_id: Set(owner),
-                    visibility: Set(input.visibility.unwrap_or(Visibility::Private)),
-                    member_id: Set(member),
-                    partner_id: Set(input.partner),
-                    kind: Set(input.kind),
-                    since: Set(span.from),
-                    until: Set(span.to),
-                    status: Set(input.status),
-                    notes: Set(text("input.notes", &input.notes, LONG_TEXT_MAX).map_err(at)?),
-                    source_id: Set(input.source),
-                    ..Default::default()
-                };
+                let mut row = new_row(owner, member, input, self.today()).map_err(at)?;
                 row.stamp(1, by.clone(), now);
                 rows.push(row);
             }

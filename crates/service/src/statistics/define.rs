@@ -911,32 +911,13 @@ impl Scope {
     {
         let keyset = list.keyset();
         let page = &keyset.page(args)?;
-        let mut query = list.select.clone().into_query();
-        let key = match mapping {
-            Mapping::Own(key) => key,
-            Mapping::Pairs(pairs) => {
-                query.join_subquery(
-                    JoinType::InnerJoin,
-                    *pairs,
-                    "keys",
-                    Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
-                );
-                Expr::col(("keys", "key"))
-            }
-        };
+        let (mut query, key) = numbered_within_key(list, &keyset, mapping, page.backward);
         let named: Vec<String> = keys.iter().flatten().cloned().collect();
         let mut wanted = Condition::any().add(key.clone().is_in(named));
         if keys.iter().any(Option::is_none) {
-            wanted = wanted.add(key.clone().is_null());
+            wanted = wanted.add(key.is_null());
         }
-        query.cond_where(wanted).expr_as(key.clone(), "row_key");
-        let mut over = WindowStatement::new();
-        over.add_partition_by(key.clone());
-        keyset.order_window(&mut over, page.backward);
-        query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
-        let mut all = WindowStatement::new();
-        all.add_partition_by(key);
-        query.expr_window_as(Expr::cust("COUNT(*)"), all, "row_total");
+        query.cond_where(wanted);
         let outer = Query::select()
             .column(sea_orm::sea_query::Asterisk)
             .from_subquery(query, "numbered")
@@ -963,6 +944,38 @@ impl Scope {
             })
             .collect())
     }
+}
+
+/// `list`'s records with the key `mapping` gives each (`row_key`), numbered in the list's
+/// order within their key (`row_number`) and counted there (`row_total`); and the key.
+fn numbered_within_key<E: Record>(
+    list: &RootList<E>,
+    keyset: &crate::page::Keyset<E>,
+    mapping: Mapping,
+    backward: bool,
+) -> (SelectStatement, Expr) {
+    let mut query = list.select.clone().into_query();
+    let key = match mapping {
+        Mapping::Own(key) => key,
+        Mapping::Pairs(pairs) => {
+            query.join_subquery(
+                JoinType::InnerJoin,
+                *pairs,
+                "keys",
+                Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
+            );
+            Expr::col(("keys", "key"))
+        }
+    };
+    query.expr_as(key.clone(), "row_key");
+    let mut over = WindowStatement::new();
+    over.add_partition_by(key.clone());
+    keyset.order_window(&mut over, backward);
+    query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
+    let mut all = WindowStatement::new();
+    all.add_partition_by(key.clone());
+    query.expr_window_as(Expr::cust("COUNT(*)"), all, "row_total");
+    (query, key)
 }
 
 /// One breakdown row read with its records: its key, how many records it counts, and the
@@ -1017,27 +1030,7 @@ impl Scope {
     {
         let keyset = list.keyset();
         let page = &keyset.page(args)?;
-        let mut query = list.select.clone().into_query();
-        let key = match mapping {
-            Mapping::Own(key) => key,
-            Mapping::Pairs(pairs) => {
-                query.join_subquery(
-                    JoinType::InnerJoin,
-                    *pairs,
-                    "keys",
-                    Expr::col(("keys", "rid")).equals((E::default(), primary_column::<E>())),
-                );
-                Expr::col(("keys", "key"))
-            }
-        };
-        query.expr_as(key.clone(), "row_key");
-        let mut over = WindowStatement::new();
-        over.add_partition_by(key.clone());
-        keyset.order_window(&mut over, page.backward);
-        query.expr_window_as(Expr::cust("ROW_NUMBER()"), over, "row_number");
-        let mut all = WindowStatement::new();
-        all.add_partition_by(key);
-        query.expr_window_as(Expr::cust("COUNT(*)"), all, "row_total");
+        let (query, _) = numbered_within_key(list, &keyset, mapping, page.backward);
         // The page's rows and no more: the key's count tells whether more lie beyond
         // them. Every key keeps its first row (a page of 0 still counts its row).
         let mut outer = Query::select()
