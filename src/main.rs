@@ -44,6 +44,10 @@ enum Command {
         #[arg(long, env = "CONCORD_CHANGE_RETENTION_DAYS", default_value_t = 90,
               value_parser = clap::value_parser!(u32).range(1..))]
         change_retention_days: u32,
+        /// Statistics answers kept in memory until the change feed moves (every write
+        /// moves it); 0 counts every figure afresh for every request.
+        #[arg(long, env = "CONCORD_KEPT_FIGURES", default_value_t = 256)]
+        kept_figures: usize,
         #[command(flatten)]
         exposure: Exposure,
         #[command(flatten)]
@@ -432,6 +436,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             listen,
             demo,
             change_retention_days,
+            kept_figures,
             exposure,
             webhooks,
         } => {
@@ -442,7 +447,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let mut settings = exposure.settings()?;
             let webhook_settings = webhooks.settings();
             settings.limits.webhook_urls = webhook_settings.urls;
-            let db = open(&url, zone).await?;
+            let db = open(&url, zone).await?.with_kept_figures(kept_figures);
             if demo.unwrap_or(embedded) {
                 seed_demo(&db).await?;
             }

@@ -682,4 +682,47 @@ on_both! {
         let more = app.statements(OVERVIEW, json!({})).await;
         assert_eq!(fewer, more, "the overview's statements do not grow with members or records");
     }
+
+    // Figures are kept until the change feed moves: a write through another server on
+    // the same database shows at once, for each reader as its own rule implies, and a
+    // kept answer never goes to a reader of another rule.
+    async fn kept_figures_follow_every_write_and_every_reader(backend: Backend) {
+        let w = crate::helpers::world(backend).await;
+        let other = TestApp::spawn_on(w.app.url(), concord::Settings::default()).await;
+        let alpha = gid("Organisation", w.alpha);
+        let readers: [(&str, Option<&str>); 4] = [("anonymous", None), ("Alpha's viewer", Some(&w.viewer_a)),
+            ("Beta's editor", Some(&w.editor_b)), ("coordinator", Some(&w.coordinator))];
+        let in_effect = async |app: &TestApp, token: Option<&str>| {
+            values(app, token, Some(&alpha), None).await["AGREEMENTS_IN_EFFECT"]
+        };
+        let mut before = Vec::new();
+        for (name, token) in readers {
+            let first = in_effect(&w.app, token).await;
+            assert_eq!(in_effect(&w.app, token).await, first, "{name}: asked twice");
+            assert_eq!(in_effect(&other, token).await, first, "{name}: the other server");
+            before.push(first);
+        }
+
+        // A private agreement of Alpha's, in effect, written through the other server.
+        let partner = gid("Organisation", w.app.organisation("Addis Polytechnic").await);
+        let created = other.data_as(Some(&w.editor_a), "mutation($i: CreateAgreementInput!) { createAgreement(input: $i) { agreement { id version } } }",
+            json!({ "i": { "kind": "MOU", "status": "IN_EFFECT", "visibility": "PRIVATE", "title": "Kept figures MoU",
+                "parties": [{ "organisation": alpha }, { "organisation": partner }] } })).await;
+        let agreement = &created["createAgreement"]["agreement"];
+        let sees_it = [false, true, false, true];
+        for (i, (name, token)) in readers.into_iter().enumerate() {
+            let now = in_effect(&w.app, token).await;
+            assert_eq!(now, before[i] + u64::from(sees_it[i]), "{name} after the write");
+            assert_eq!(in_effect(&other, token).await, now, "{name}: the other server");
+        }
+
+        // Archived through the first server: every figure is what it was.
+        let archived = w.app.data_as(Some(&w.editor_a), "mutation($i: ArchiveAgreementInput!) { archiveAgreement(input: $i) { agreement { archivedAt } } }",
+            json!({ "i": { "id": agreement["id"], "expectedVersion": agreement["version"] } })).await;
+        assert!(archived["archiveAgreement"]["agreement"]["archivedAt"].is_string(), "{archived}");
+        for (i, (name, token)) in readers.into_iter().enumerate() {
+            assert_eq!(in_effect(&other, token).await, before[i], "{name} after archiving");
+            assert_eq!(in_effect(&w.app, token).await, before[i], "{name} after archiving");
+        }
+    }
 }

@@ -65,6 +65,10 @@ struct Args {
     /// Measure Concord only.
     #[arg(long)]
     no_baseline: bool,
+    /// Start Concord with `--kept-figures 0`: every statistics request counts afresh,
+    /// as the first after a write does (by default answers are kept until a write).
+    #[arg(long)]
+    count_afresh: bool,
     /// The PostgreSQL server, without a database name.
     #[arg(
         long,
@@ -155,22 +159,21 @@ async fn run(args: Args) -> Fallible<()> {
     }
     let token = issue_token(&concord, &url).await?;
 
-    let mut server = Server::start(
-        &concord,
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--rate-limit",
-            "0",
-            "--demo",
-            "false",
-            "--subscription-connections",
-            "10000",
-        ],
-        &url,
-    )
-    .await?;
+    let mut serve = vec![
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--rate-limit",
+        "0",
+        "--demo",
+        "false",
+        "--subscription-connections",
+        "10000",
+    ];
+    if args.count_afresh {
+        serve.extend(["--kept-figures", "0"]);
+    }
+    let mut server = Server::start(&concord, &serve, &url).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency * 2)
         .build()

@@ -16,6 +16,8 @@ pub struct Database {
     time_zone: chrono_tz::Tz,
     /// What this process knows of the change feed's newest entry, for subscriptions.
     hub: crate::changes::Hub,
+    /// Statistics answers kept until the change feed moves.
+    pub(crate) kept_figures: Arc<crate::statistics::KeptFigures>,
 }
 
 /// A pool opened elsewhere (tests, tools): its statements are not counted.
@@ -27,6 +29,7 @@ impl From<DatabaseConnection> for Database {
             time_zone: chrono_tz::UTC,
             // No URL: such a pool serves no subscriptions, so its hub never listens.
             hub: crate::changes::Hub::new(""),
+            kept_figures: Arc::default(),
         }
     }
 }
@@ -75,6 +78,19 @@ impl Database {
     pub fn with_time_zone(mut self, time_zone: chrono_tz::Tz) -> Self {
         self.time_zone = time_zone;
         self
+    }
+
+    /// The same pool, keeping at most `answers` statistics answers until the change feed
+    /// moves (0: none, every figure is counted afresh).
+    pub fn with_kept_figures(mut self, answers: usize) -> Self {
+        self.kept_figures = Arc::new(crate::statistics::KeptFigures::new(answers));
+        self
+    }
+
+    /// Drops the statistics answers kept, so the next requests count afresh (for
+    /// measurements of what counting costs).
+    pub fn forget_kept_figures(&self) {
+        self.kept_figures.forget();
     }
 
     /// Today's date where the consortium is.
@@ -186,6 +202,7 @@ pub async fn connect(url: &str) -> Result<Database, DbErr> {
         tally,
         time_zone: chrono_tz::UTC,
         hub: crate::changes::Hub::new(url),
+        kept_figures: Arc::default(),
     })
 }
 

@@ -43,6 +43,8 @@ pub struct Scope {
     principal: Arc<Principal>,
     /// The date in the server's time zone when the request began (`Database::today`).
     today: chrono::NaiveDate,
+    /// The change feed's head in this request's snapshot, once read (statistics).
+    feed_head: Arc<tokio::sync::OnceCell<i64>>,
 }
 
 /// A model's primary key, for batch loading by key.
@@ -133,6 +135,7 @@ impl Scope {
             reads: Reads::Pooled,
             principal: Arc::new(principal),
             today: chrono::Utc::now().date_naive(),
+            feed_head: Arc::default(),
         }
     }
 
@@ -146,6 +149,7 @@ impl Scope {
             reads: Reads::Pinned(Arc::default()),
             principal: Arc::new(principal),
             today: chrono::Utc::now().date_naive(),
+            feed_head: Arc::default(),
         }
     }
 
@@ -167,6 +171,19 @@ impl Scope {
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db.connection
+    }
+
+    /// Whether every read of this scope sees one snapshot (a read-only request).
+    pub(crate) fn is_snapshot(&self) -> bool {
+        matches!(self.reads, Reads::Pinned(_))
+    }
+
+    pub(crate) fn kept_figures(&self) -> &crate::statistics::KeptFigures {
+        &self.db.kept_figures
+    }
+
+    pub(crate) fn feed_head_cell(&self) -> &tokio::sync::OnceCell<i64> {
+        &self.feed_head
     }
 
     /// What this scope's database work is counted in.

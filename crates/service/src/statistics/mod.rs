@@ -9,6 +9,7 @@
 //! its drill-down for the same caller: both are the one select that starts from
 //! `Scope::find` (the read rule first), counted or paged.
 mod define;
+mod kept;
 mod overview;
 mod reported;
 pub use reported::Reported;
@@ -23,6 +24,7 @@ use sea_orm::{ColumnTrait, Condition, Statement};
 
 use define::{Mapping, Narrow};
 pub use define::{RecordSlice, Records};
+pub use kept::KeptFigures;
 pub use overview::{ConnectedPartner, MemberFigures, Overview, StandardCountry};
 
 use crate::query::DateRange;
@@ -107,6 +109,15 @@ impl Frame {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// What the figures of this frame depend on besides the data: a key for
+    /// [`KeptFigures`].
+    fn key(&self) -> String {
+        format!(
+            "{:?}|{}|{:?}|{:?}",
+            self.subject, self.as_of, self.period, self.tree
+        )
     }
 
     /// The organisations of one member, units included.
@@ -202,6 +213,19 @@ impl Scope {
         period: DateRange,
         as_of: Option<NaiveDate>,
     ) -> Result<Frame> {
+        self.kept(
+            || format!("frame|{subject:?}|{period:?}|{as_of:?}"),
+            self.resolve_frame(subject, period, as_of),
+        )
+        .await
+    }
+
+    async fn resolve_frame(
+        &self,
+        subject: Subject,
+        period: DateRange,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Frame> {
         let as_of = as_of.or(period.to).unwrap_or_else(|| self.today());
         let current = |q: &mut SelectStatement| {
             q.cond_where(
@@ -289,6 +313,14 @@ impl Scope {
 
     /// The value of each of `codes` for `frame`, in one statement.
     pub async fn figures(&self, frame: &Frame, codes: &[IndicatorCode]) -> Result<Vec<Figure>> {
+        self.kept(
+            || format!("figures|{}|{codes:?}", frame.key()),
+            self.count_figures(frame, codes),
+        )
+        .await
+    }
+
+    async fn count_figures(&self, frame: &Frame, codes: &[IndicatorCode]) -> Result<Vec<Figure>> {
         let organisations = frame.organisations();
         let arms = codes
             .iter()
@@ -319,6 +351,19 @@ impl Scope {
     /// The value of `code` for `frame` broken down by `dimension`, largest first. A
     /// dimension the indicator has no breakdown by is `BAD_USER_INPUT` on `by`.
     pub async fn breakdown(
+        &self,
+        frame: &Frame,
+        code: IndicatorCode,
+        dimension: Dimension,
+    ) -> Result<Vec<BreakdownRow>> {
+        self.kept(
+            || format!("breakdown|{}|{code:?}|{dimension:?}", frame.key()),
+            self.count_breakdown(frame, code, dimension),
+        )
+        .await
+    }
+
+    async fn count_breakdown(
         &self,
         frame: &Frame,
         code: IndicatorCode,
@@ -399,6 +444,25 @@ impl Scope {
         dimension: Dimension,
         pages: Option<&crate::PageArgs>,
     ) -> Result<Option<PagedBreakdown>> {
+        self.kept(
+            || {
+                format!(
+                    "paged breakdown|{}|{code:?}|{dimension:?}|{pages:?}",
+                    frame.key()
+                )
+            },
+            self.count_paged_breakdown(frame, code, dimension, pages),
+        )
+        .await
+    }
+
+    async fn count_paged_breakdown(
+        &self,
+        frame: &Frame,
+        code: IndicatorCode,
+        dimension: Dimension,
+        pages: Option<&crate::PageArgs>,
+    ) -> Result<Option<PagedBreakdown>> {
         if dimension == Dimension::Member || !dimensions(code).contains(&dimension) {
             return Ok(None);
         }
@@ -467,6 +531,26 @@ impl Scope {
     /// statement: the pages and cursors each row's own `drill_down` list gives, for
     /// `args` without a cursor (a later page goes through that list).
     pub async fn first_pages(
+        &self,
+        frame: &Frame,
+        code: IndicatorCode,
+        dimension: Dimension,
+        keys: &[Option<String>],
+        args: &crate::PageArgs,
+    ) -> Result<HashMap<Option<String>, RecordSlice>> {
+        self.kept(
+            || {
+                format!(
+                    "first pages|{}|{code:?}|{dimension:?}|{keys:?}|{args:?}",
+                    frame.key()
+                )
+            },
+            self.read_first_pages(frame, code, dimension, keys, args),
+        )
+        .await
+    }
+
+    async fn read_first_pages(
         &self,
         frame: &Frame,
         code: IndicatorCode,
@@ -559,6 +643,7 @@ fn union_all(arms: Vec<SelectStatement>) -> Option<SelectStatement> {
 
 /// A breakdown with the first page of each row's records (see
 /// [`Scope::breakdown_with_pages`]).
+#[derive(Clone)]
 pub struct PagedBreakdown {
     pub rows: Vec<BreakdownRow>,
     /// The indicator's value, where every record has one key: the sum of the rows.

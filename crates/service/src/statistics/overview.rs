@@ -85,6 +85,19 @@ impl Scope {
     /// The overview of `frame`'s subject: `partners` most connected foreign partners
     /// and the adoptions of the `standards` most widely adopted standards.
     pub async fn overview(&self, frame: &Frame, partners: u64, standards: u64) -> Result<Overview> {
+        self.kept(
+            || format!("overview|{}|{partners}|{standards}", frame.key()),
+            self.count_overview(frame, partners, standards),
+        )
+        .await
+    }
+
+    async fn count_overview(
+        &self,
+        frame: &Frame,
+        partners: u64,
+        standards: u64,
+    ) -> Result<Overview> {
         let members = self.member_figures(frame).await?;
         let countries = self
             .breakdown(
