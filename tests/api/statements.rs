@@ -270,14 +270,23 @@ mod reference {
             seen.push(("createEvent", create));
             seen.push(("updateEvent", update));
             // After a write, statistics are counted afresh, each after a write of its own.
+            // The fewest of three, as `read_cost` takes (a busy machine can split a batch).
             let writes = [("drill-down, after a write", ops::DRILL_DOWN), ("overview, after a write", ops::OVERVIEW)];
+            let rounds = writes.iter().flat_map(|w| [w; 3]);
             let first_version = made["version"].as_i64().unwrap() + 1;
-            for (version, (name, query)) in (first_version..).zip(writes) {
+            let mut fewest: Vec<(&str, Cost)> = Vec::new();
+            for (version, (name, query)) in (first_version..).zip(rounds) {
                 let renamed = app.data_as(Some(&editor), ops::UPDATE,
                     json!({ "input": { "id": made["id"], "expectedVersion": version, "title": name } })).await;
                 assert!(renamed["updateEvent"]["event"]["id"].is_string(), "{renamed}");
-                seen.push((name, app.cost_as(None, query, day.clone()).await));
+                let cost = app.cost_as(None, query, day.clone()).await;
+                match fewest.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, c)) if (cost.statements, cost.transaction) < (c.statements, c.transaction) => *c = cost,
+                    Some(_) => {}
+                    None => fewest.push((name, cost)),
+                }
             }
+            seen.extend(fewest);
             let mut pinned = pinned;
             // One statement more on PostgreSQL, as measured when pinned.
             let pg = u64::from(!sqlite);
