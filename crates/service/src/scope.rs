@@ -439,10 +439,23 @@ impl Scope {
         }
         let mut query = select.into_query();
         let parents: Vec<R::Key> = parents.to_vec();
+        let postgres = self.db().get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+        let tree = || Query::select().column("org").from(UNIT_TREE).to_owned();
         let parent = match R::link() {
             Link::Column(column) => {
                 let column = Expr::col((R::Child::default().into_iden(), column));
                 if R::units() {
+                    if postgres {
+                        // As for links below: the tree's organisations as an array are an
+                        // index condition (standards developed, centres operated).
+                        query.and_where(Expr::cust_with_exprs(
+                            "$1 = ANY(ARRAY($2))",
+                            [
+                                column.clone(),
+                                Expr::SubQuery(None, Box::new(tree().into())),
+                            ],
+                        ));
+                    }
                     query.join(
                         sea_orm::JoinType::InnerJoin,
                         UNIT_TREE,
@@ -459,6 +472,8 @@ impl Scope {
                 child,
                 parent,
             } => {
+                let (table_name, child_key, parent_key) =
+                    (table.clone(), child.clone(), parent.clone());
                 // DISTINCT so that an organisation in two roles at one event counts once.
                 let link = if R::units() {
                     Query::select()
@@ -490,12 +505,35 @@ impl Scope {
                         .and_where(Expr::col(parent).is_in(parents))
                         .to_owned()
                 };
+                let key = Expr::col((R::Child::default(), primary_column::<R::Child>()));
+                if R::units()
+                    && self.db().get_database_backend() == sea_orm::DatabaseBackend::Postgres
+                {
+                    // PostgreSQL guesses the unit tree at hundreds of organisations (a
+                    // recursive query's size is a guess) and so the links at thousands,
+                    // and joins them to a hash of every readable child: 66,772 public
+                    // agreements for a profile's 1,000 links at scale 10, 16 ms of its
+                    // 16.5. The children's keys as an array, computed first, are an
+                    // index condition on the children it reads them by (5.5 ms).
+                    let keys = Query::select()
+                        .column(child_key.clone())
+                        .from(table_name.clone())
+                        .and_where(
+                            Expr::col((table_name.clone(), parent_key.clone())).in_subquery(
+                                Query::select().column("org").from(UNIT_TREE).to_owned(),
+                            ),
+                        )
+                        .to_owned();
+                    query.and_where(Expr::cust_with_exprs(
+                        "$1 = ANY(ARRAY($2))",
+                        [key.clone(), Expr::SubQuery(None, Box::new(keys.into()))],
+                    ));
+                }
                 query.join_subquery(
                     sea_orm::JoinType::InnerJoin,
                     link,
                     "link",
-                    Expr::col(("link", "child"))
-                        .equals((R::Child::default(), primary_column::<R::Child>())),
+                    Expr::col(("link", "child")).eq(key),
                 );
                 Expr::col(("link", "parent"))
             }
