@@ -764,6 +764,25 @@ pub enum RecordSlice {
     Centres(Slice<training_centre::Model>),
 }
 
+impl RecordSlice {
+    /// How many records the page holds.
+    pub fn len(&self) -> usize {
+        match self {
+            RecordSlice::Organisations(s) => s.items.len(),
+            RecordSlice::Countries(s) => s.items.len(),
+            RecordSlice::Agreements(s) => s.items.len(),
+            RecordSlice::Events(s) => s.items.len(),
+            RecordSlice::People(s) => s.items.len(),
+            RecordSlice::Standards(s) => s.items.len(),
+            RecordSlice::Centres(s) => s.items.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 impl Scope {
     /// The first page of each row's records, for several rows of one breakdown (`keys`),
     /// in one statement: the records numbered within their key, as a nested list is.

@@ -17,6 +17,8 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::{BreakdownRow, Figure, Frame, Overview, PagedBreakdown, RecordSlice};
+
 use sea_orm::sea_query::{Expr, Func, Query};
 
 use crate::access::ReadRule;
@@ -29,11 +31,66 @@ pub struct KeptFigures {
     kept: Mutex<Kept>,
 }
 
+/// How many rows and records all kept answers may hold together: a breakdown's first
+/// pages can hold thousands of records (100 for each of 150 countries), so a bound on
+/// answers alone would not bound memory. About 25 MB at the size of an organisation.
+const ROWS_KEPT: usize = 50_000;
+
+/// One answer may take at most this share of [`ROWS_KEPT`]; a larger one is not kept.
+const ROWS_PER_ANSWER: usize = ROWS_KEPT / 5;
+
 #[derive(Default)]
 struct Kept {
     /// The feed head the answers were computed at.
     head: i64,
     answers: HashMap<String, Arc<dyn Any + Send + Sync>>,
+    /// The rows and records they hold.
+    rows: usize,
+}
+
+/// How many rows and records an answer holds, for [`ROWS_KEPT`].
+pub(super) trait Weighed {
+    fn rows(&self) -> usize;
+}
+
+impl Weighed for Frame {
+    fn rows(&self) -> usize {
+        1 + self.tree.len()
+    }
+}
+
+impl Weighed for Vec<Figure> {
+    fn rows(&self) -> usize {
+        1 + self.len()
+    }
+}
+
+impl Weighed for Vec<BreakdownRow> {
+    fn rows(&self) -> usize {
+        1 + self.len()
+    }
+}
+
+impl Weighed for HashMap<Option<String>, RecordSlice> {
+    fn rows(&self) -> usize {
+        1 + self.values().map(RecordSlice::len).sum::<usize>()
+    }
+}
+
+impl Weighed for Option<PagedBreakdown> {
+    fn rows(&self) -> usize {
+        match self {
+            None => 1,
+            Some(paged) => paged.rows.rows() + paged.pages.rows(),
+        }
+    }
+}
+
+impl Weighed for Overview {
+    fn rows(&self) -> usize {
+        let figures: usize = self.members.iter().map(|m| m.figures.len()).sum();
+        1 + figures + self.countries.len() + self.partners.len() + self.adoptions.len()
+    }
 }
 
 impl KeptFigures {
@@ -52,8 +109,9 @@ impl KeptFigures {
         kept.answers.get(key)?.downcast_ref::<T>().cloned()
     }
 
-    fn put<T: Send + Sync + 'static>(&self, head: i64, key: String, answer: T) {
-        if self.capacity == 0 {
+    fn put<T: Weighed + Send + Sync + 'static>(&self, head: i64, key: String, answer: T) {
+        let rows = answer.rows();
+        if self.capacity == 0 || rows > ROWS_PER_ANSWER {
             return;
         }
         let mut kept = self.kept.lock().expect("kept figures lock");
@@ -65,17 +123,22 @@ impl KeptFigures {
         if head > kept.head {
             kept.head = head;
             kept.answers.clear();
+            kept.rows = 0;
         }
         // Past capacity, start again rather than track use: the working set of a
         // dashboard is a few dozen answers, so this happens only under unusual load.
-        if kept.answers.len() >= self.capacity {
+        if kept.answers.len() >= self.capacity || kept.rows + rows > ROWS_KEPT {
             kept.answers.clear();
+            kept.rows = 0;
         }
+        kept.rows += rows;
         kept.answers.insert(key, Arc::new(answer));
     }
 
     pub(crate) fn forget(&self) {
-        self.kept.lock().expect("kept figures lock").answers.clear();
+        let mut kept = self.kept.lock().expect("kept figures lock");
+        kept.answers.clear();
+        kept.rows = 0;
     }
 
     /// How many answers are kept now (for tests).
@@ -99,7 +162,7 @@ impl Scope {
     /// head of this request's snapshot), or `compute`'s, then kept.
     pub(super) async fn kept<T, F>(&self, key: impl FnOnce() -> String, compute: F) -> Result<T>
     where
-        T: Clone + Send + Sync + 'static,
+        T: Weighed + Clone + Send + Sync + 'static,
         F: Future<Output = Result<T>>,
     {
         let figures = self.kept_figures();
@@ -149,7 +212,28 @@ impl Scope {
 
 #[cfg(test)]
 mod tests {
-    use super::KeptFigures;
+    use super::{KeptFigures, ROWS_KEPT, ROWS_PER_ANSWER, Weighed};
+
+    impl Weighed for u64 {
+        fn rows(&self) -> usize {
+            1
+        }
+    }
+    impl Weighed for u32 {
+        fn rows(&self) -> usize {
+            1
+        }
+    }
+    impl Weighed for u8 {
+        fn rows(&self) -> usize {
+            1
+        }
+    }
+    impl Weighed for usize {
+        fn rows(&self) -> usize {
+            *self
+        }
+    }
 
     #[test]
     fn a_newer_head_drops_what_was_kept() {
@@ -183,13 +267,31 @@ mod tests {
     fn capacity_bounds_the_answers_and_zero_keeps_none() {
         let kept = KeptFigures::new(2);
         for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
-            kept.put(1, key.into(), i);
+            kept.put(1, key.into(), i + 1);
         }
         assert!(kept.len() <= 2);
-        assert_eq!(kept.get::<usize>(1, "c"), Some(2));
+        assert_eq!(kept.get::<usize>(1, "c"), Some(3));
         let none = KeptFigures::new(0);
         none.put(1, "a".into(), 1u8);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn the_rows_kept_are_bounded_whatever_the_number_of_answers() {
+        let kept = KeptFigures::new(1_000);
+        kept.put(1, "too large".into(), ROWS_PER_ANSWER + 1);
+        assert!(kept.is_empty(), "an answer past its share is not kept");
+        let mut held = 0;
+        for i in 0..20 {
+            kept.put(1, format!("{i}"), ROWS_PER_ANSWER);
+            held = held.max(kept.kept.lock().unwrap().rows);
+        }
+        assert!(held <= ROWS_KEPT, "{held} rows kept");
+        assert_eq!(
+            kept.get::<usize>(1, "19"),
+            Some(ROWS_PER_ANSWER),
+            "the newest is kept"
+        );
     }
 
     #[test]
